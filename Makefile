@@ -1,0 +1,44 @@
+# milo-nomade: set-up and checks. `make demo` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HASH   := $(shell sha1sum pyproject.toml | cut -c1-12)
+RUN_STAMP := $(VENV)/.run-$(HASH)
+DEV_STAMP := $(VENV)/.dev-$(HASH)
+
+.PHONY: install install-dev demo test lint demo-data bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	rm -f $(VENV)/.run-*; touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	rm -f $(VENV)/.dev-* $(VENV)/.run-*; touch $@ $(RUN_STAMP)
+
+install: $(RUN_STAMP)
+
+install-dev: $(DEV_STAMP)
+
+## Run the main job on the embedded demo territories (offline) into out/demo/.
+demo: $(RUN_STAMP)
+	$(BIN)/milo demo --out out/demo
+
+## Install what the tests need (idempotent) and run the suite.
+test: $(DEV_STAMP)
+	MILO_OFFLINE=1 $(BIN)/python -m pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check planner geo_data api maps tests benchmarks
+	$(BIN)/ruff format --check planner geo_data api maps tests benchmarks
+	$(BIN)/mypy
+
+## Rebuild the embedded demo from the official files (MILO_DATA_DIR or downloads).
+demo-data: $(RUN_STAMP)
+	MILO_DATA_DIR=$${MILO_DATA_DIR:-../shared/geo_data} $(BIN)/python -m geo_data.build_demo
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Service edge of milo-nomade: the FastAPI app and the ``milo`` command line."""

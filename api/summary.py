@@ -1,0 +1,78 @@
+"""French summaries of a territory for the command line (rich tables) and its GeoJSON export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from geo_data.territory import Territory
+from planner.taxonomy import FrrClass, PartnerType
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}".replace(",", "\u202f")
+
+
+def territory_summary(territory: Territory) -> Table:
+    """A two-column table: what the territory contains."""
+    c = territory.communes
+    table = Table(title=f"Territoire : {territory.name} ({territory.id})", show_header=False)
+    table.add_column("indicateur", style="bold")
+    table.add_column("valeur")
+    table.add_row("Communes", _fmt(len(c)))
+    table.add_row("Population légale", _fmt(c["population"].sum()))
+    table.add_row("Jeunes 16-25 ans (estimés)", f"{_fmt(c['young'].sum())} — {territory.young_method}")
+    frr = c["frr_class"].value_counts()
+    table.add_row(
+        "Classes FRR",
+        " ; ".join(f"{FrrClass(k).label} : {_fmt(n)}" for k, n in frr.items()),
+    )
+    table.add_row(
+        "QPV",
+        f"{len(territory.qpv)} ({', '.join(territory.qpv['name'].astype(str)) or 'aucun'})",
+    )
+    types = territory.partners["type"].value_counts()
+    table.add_row(
+        "Partenaires",
+        " ; ".join(f"{PartnerType(k).label} : {_fmt(n)}" for k, n in types.items()),
+    )
+    table.add_row(
+        "Bases",
+        " ; ".join(f"{b.name} ({'siège' if b.kind == 'siege' else 'antenne'})" for b in territory.bases),
+    )
+    table.add_row("Véhicules / équipes", ", ".join(f"{v.id} ({v.base})" for v in territory.vans))
+    if not territory.activity.empty:
+        act = territory.activity
+        label = " — données fictives" if territory.activity_synthetic else ""
+        table.add_row(
+            "Activité enregistrée",
+            f"{_fmt(act['sessions'].sum())} séances, {_fmt(act['reperes'].sum())} repérés, "
+            f"{_fmt(act['mobilises'].sum())} mobilisés{label}",
+        )
+    if territory.approximation:
+        table.add_row("Approximation", territory.approximation)
+    return table
+
+
+def print_summary(territory: Territory, console: Console) -> None:
+    console.print(territory_summary(territory))
+
+
+def write_territory_geojson(territory: Territory, path: Path) -> Path:
+    """Communes with their attributes (FRR class, QPV, young estimate) as GeoJSON."""
+    frame = territory.communes.drop(columns=["townhall_hours"]).reset_index()
+    frame["frr_label"] = frame["frr_class"].map(lambda k: FrrClass(k).label)
+    data = json.loads(frame.to_json(drop_id=True, ensure_ascii=False))
+    data["metadata"] = {
+        "territory": territory.id,
+        "name": territory.name,
+        "young_method": territory.young_method,
+        "approximation": territory.approximation,
+        "sources": list(territory.sources),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    return path

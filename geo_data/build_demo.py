@@ -1,0 +1,54 @@
+"""Build the embedded demo data set from the official files.
+
+Run ``MILO_DATA_DIR=../shared/geo_data python -m geo_data.build_demo`` (or online, with the
+official downloads). It reads each spec of ``geo_data/demo/specs/``, builds the territory with the
+ordinary loader, simplifies polygons (20 m) and writes ``geo_data/demo/<slug>/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from geo_data.demo import DEMO_DIR, DEMO_SLUGS, demo_spec_path
+from geo_data.loader import build_territory
+from geo_data.official import load_official
+from geo_data.spec import read_spec
+from geo_data.territory_io import territory_to_files
+
+SIMPLIFY_M = 20.0
+
+
+def build(out_dir: Path = DEMO_DIR, *, folder: Path | None = None) -> list[Path]:
+    """Build every demo territory into ``out_dir``; return the written folders."""
+    official = load_official(folder=folder)
+    written = []
+    for slug in DEMO_SLUGS:
+        territory = build_territory(read_spec(demo_spec_path(slug)), official)
+        territory = _with_demo_activity(territory)
+        target = out_dir / slug
+        territory_to_files(territory, target, simplify_m=SIMPLIFY_M)
+        written.append(target)
+    return written
+
+
+def _with_demo_activity(territory):
+    """Attach the seeded synthetic activity ("données fictives") when the generator exists."""
+    try:
+        from planner.coverage.synthetic import synthetic_activity_for_territory
+    except ImportError:
+        return territory
+    return synthetic_activity_for_territory(territory)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=DEMO_DIR)
+    parser.add_argument("--data-dir", type=Path, default=None)
+    args = parser.parse_args()
+    for path in build(args.out, folder=args.data_dir):
+        print(f"écrit : {path}")
+
+
+if __name__ == "__main__":
+    main()

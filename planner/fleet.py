@@ -1,0 +1,120 @@
+"""Bases, vans and the working calendar settings of a territory (pure, frozen, integer minutes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.errors import InvalidSpecError
+
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True)
+class Base:
+    """Where a van day starts and ends: the head office (``siege``) or an antenna (``antenne``)."""
+
+    id: str
+    name: str
+    commune: str
+    lon: float
+    lat: float
+    kind: str = "siege"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("siege", "antenne"):
+            raise InvalidSpecError(
+                f"Base {self.id} : type {self.kind!r} inconnu (attendu 'siege' ou 'antenne').",
+                hint="Écrivez kind = \"siege\" ou kind = \"antenne\".",
+            )
+
+
+@dataclass(frozen=True)
+class Van:
+    """A van (or a team on foot) with its base, working weekdays and shift in minutes."""
+
+    id: str
+    base: str
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    start_min: int = 8 * 60
+    end_min: int = 18 * 60
+    max_work_min: int = 10 * 60
+    max_span_min: int = 13 * 60
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start_min < self.end_min <= 24 * 60):
+            raise InvalidSpecError(
+                f"Véhicule {self.id} : horaires {self.start_min}-{self.end_min} min invalides.",
+                hint="Donnez start < end, au format HH:MM, dans la même journée.",
+            )
+        if self.end_min - self.start_min > self.max_span_min:
+            raise InvalidSpecError(
+                f"Véhicule {self.id} : amplitude de {(self.end_min - self.start_min) / 60:.1f} h "
+                f"au-delà de {self.max_span_min / 60:.0f} h.",
+                hint="Réduisez l'amplitude de la journée (13 h au plus).",
+            )
+        if not self.working_days or any(d not in range(7) for d in self.working_days):
+            raise InvalidSpecError(
+                f"Véhicule {self.id} : jours travaillés {self.working_days} invalides.",
+                hint="Listez des jours parmi lundi..dimanche.",
+            )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A half-day slot, e.g. morning 09:00-12:00; set-up time is taken inside the slot."""
+
+    name: str
+    start_min: int
+    end_min: int
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start_min < self.end_min <= 24 * 60):
+            raise InvalidSpecError(
+                f"Créneau {self.name} : {self.start_min}-{self.end_min} min invalide.",
+                hint="Donnez start < end au format HH:MM.",
+            )
+
+
+DEFAULT_SLOTS = (Slot("matin", 9 * 60, 12 * 60), Slot("apres-midi", 14 * 60, 17 * 60))
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """Slots, set-up minutes (inside the slot) and the school-holiday zone (BFC is zone A)."""
+
+    slots: tuple[Slot, ...] = DEFAULT_SLOTS
+    setup_min: int = 30
+    school_zone: str = "A"
+
+    def __post_init__(self) -> None:
+        if self.school_zone not in ("A", "B", "C"):
+            raise InvalidSpecError(
+                f"Zone de vacances scolaires {self.school_zone!r} inconnue (attendu A, B ou C).",
+                hint="La Bourgogne-Franche-Comté est en zone A.",
+            )
+        if self.setup_min < 0:
+            raise InvalidSpecError(
+                f"Temps d'installation négatif ({self.setup_min} min).",
+                hint="Donnez un nombre de minutes >= 0.",
+            )
+        for slot in self.slots:
+            if slot.end_min - slot.start_min <= self.setup_min:
+                raise InvalidSpecError(
+                    f"Créneau {slot.name} : plus court que l'installation ({self.setup_min} min).",
+                    hint="Allongez le créneau ou réduisez setup_minutes.",
+                )
+
+
+def parse_hhmm(value: str, *, key: str) -> int:
+    """``"09:30"`` -> 570 minutes; a clear error naming ``key`` otherwise."""
+    try:
+        hours, minutes = value.strip().split(":")[:2]
+        h, m = int(hours), int(minutes)
+        if not (0 <= h <= 24 and 0 <= m < 60) or h * 60 + m > 24 * 60:
+            raise ValueError
+    except (ValueError, AttributeError):
+        raise InvalidSpecError(
+            f"{key} : heure {value!r} illisible (attendu HH:MM, par exemple 08:30).",
+            hint="Écrivez l'heure au format HH:MM.",
+        ) from None
+    return h * 60 + m

@@ -1,0 +1,1 @@
+"""Routing core: one generic prize-collecting VRP with time windows, several solvers."""

@@ -1,0 +1,49 @@
+"""Shared fixtures. Tests never touch the network: MILO_OFFLINE is forced on."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["MILO_OFFLINE"] = "1"
+os.environ.pop("MILO_DATA_DIR", None)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = (REPO / ".." / "shared").resolve()
+DATA = REPO / "tests" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test reads or writes the user's cache."""
+    monkeypatch.setenv("MILO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` (real open data and benchmark instances); tests using it are skipped without."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared absent : données réelles indisponibles")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def geo_dir(shared_dir: Path) -> Path:
+    return shared_dir / "geo_data"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """Tiny named test files of this repository."""
+    return DATA
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SHARED.is_dir():
+        return
+    skip = pytest.mark.skip(reason="../shared absent : données réelles indisponibles")
+    for item in items:
+        if "shared" in item.keywords:
+            item.add_marker(skip)
