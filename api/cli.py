@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from api.summary import print_summary, write_territory_geojson
-from geo_data.demo import DEMO_SLUGS, demo_spec_path, load_demo_territory
+from geo_data.demo import DEMO_SLUGS, load_demo_territory
 from geo_data.loader import load_territory
 from geo_data.territory import Territory
 from planner.errors import MiloError

@@ -24,7 +24,9 @@ def territory_summary(territory: Territory) -> Table:
     table.add_column("valeur")
     table.add_row("Communes", _fmt(len(c)))
     table.add_row("Population légale", _fmt(c["population"].sum()))
-    table.add_row("Jeunes 16-25 ans (estimés)", f"{_fmt(c['young'].sum())} — {territory.young_method}")
+    table.add_row(
+        "Jeunes 16-25 ans (estimés)", f"{_fmt(c['young'].sum())} — {territory.young_method}"
+    )
     frr = c["frr_class"].value_counts()
     table.add_row(
         "Classes FRR",
@@ -41,7 +43,9 @@ def territory_summary(territory: Territory) -> Table:
     )
     table.add_row(
         "Bases",
-        " ; ".join(f"{b.name} ({'siège' if b.kind == 'siege' else 'antenne'})" for b in territory.bases),
+        " ; ".join(
+            f"{b.name} ({'siège' if b.kind == 'siege' else 'antenne'})" for b in territory.bases
+        ),
     )
     table.add_row("Véhicules / équipes", ", ".join(f"{v.id} ({v.base})" for v in territory.vans))
     if not territory.activity.empty:

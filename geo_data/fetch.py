@@ -91,9 +91,12 @@ def _download(source: Source, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".part-")
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(  # noqa: S310
-            source.url, timeout=DOWNLOAD_TIMEOUT_S
-        ) as response:
+        with (
+            os.fdopen(fd, "wb") as out,
+            urllib.request.urlopen(  # noqa: S310
+                source.url, timeout=DOWNLOAD_TIMEOUT_S
+            ) as response,
+        ):
             shutil.copyfileobj(response, out)
         os.replace(tmp_name, target)
     except OSError as exc:

@@ -17,7 +17,7 @@ from shapely import make_valid
 from shapely.ops import unary_union
 
 from planner.errors import InvalidTerritoryError
-from planner.taxonomy import FRR_FROM_DGCL, FrrClass
+from planner.taxonomy import FRR_FROM_DGCL
 
 
 def _json(data: bytes | str, what: str) -> object:
@@ -83,7 +83,9 @@ def parse_epci(data: bytes | str) -> pd.DataFrame:
                     "epci_type": epci.get("type", ""),
                 }
             )
-    frame = pd.DataFrame.from_records(records, columns=["commune", "epci", "epci_name", "epci_type"])
+    frame = pd.DataFrame.from_records(
+        records, columns=["commune", "epci", "epci_name", "epci_type"]
+    )
     return frame.drop_duplicates("commune").set_index("commune")
 
 
@@ -143,7 +145,8 @@ def parse_frr(text: str) -> pd.Series:
     class_col = next((c for c in frame.columns if "classement" in c.lower()), None)
     if code_col is None or class_col is None:
         raise InvalidTerritoryError(
-            f"FRR : colonnes 'Code_insee' et 'Classement ...' attendues, reçu {list(frame.columns)}.",
+            "FRR : colonnes 'Code_insee' et 'Classement ...' attendues, "
+            f"reçu {list(frame.columns)}.",
             hint="Utilisez le fichier CSV de la DGCL sans renommer ses colonnes (séparateur ;).",
         )
     labels = frame[class_col].str.strip().str.lower().str.replace(r"\s+", " ", regex=True)

@@ -144,7 +144,8 @@ def parse_france_services(text: str) -> gpd.GeoDataFrame:
             "parking": False,
             "fixed_site": fixed.to_numpy(),
             "source": "ANCT France Services 2024-08-01",
-            "address": _column(frame, "adresse").str.cat(_column(frame, "lib_com"), sep=" ")
+            "address": _column(frame, "adresse")
+            .str.cat(_column(frame, "lib_com"), sep=" ")
             .str.strip(),
         },
         geometry=gpd.points_from_xy(lon, lat),

@@ -291,7 +291,9 @@ def _parse_calendar(table: dict[str, Any]) -> CalendarSettings:
             slots.append(
                 Slot(
                     name=_require(slot, "name", key, str),
-                    start_min=parse_hhmm(str(_require(slot, "start", key, str)), key=f"{key}.start"),
+                    start_min=parse_hhmm(
+                        str(_require(slot, "start", key, str)), key=f"{key}.start"
+                    ),
                     end_min=parse_hhmm(str(_require(slot, "end", key, str)), key=f"{key}.end"),
                 )
             )

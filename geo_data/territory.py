@@ -30,17 +30,43 @@ import pandas as pd
 from planner.fleet import Base, CalendarSettings, Van
 
 COMMUNE_COLUMNS = (
-    "name", "departement", "arrondissement", "epci", "population", "young", "frr_class",
-    "qpv", "qpv_codes", "lon", "lat", "townhall_hours", "geometry",
+    "name",
+    "departement",
+    "arrondissement",
+    "epci",
+    "population",
+    "young",
+    "frr_class",
+    "qpv",
+    "qpv_codes",
+    "lon",
+    "lat",
+    "townhall_hours",
+    "geometry",
 )
 QPV_COLUMNS = ("name", "communes", "geometry")
 PARTNER_COLUMNS = (
-    "name", "type", "commune", "hours", "can_host_van", "power", "parking", "fixed_site",
-    "source", "geometry",
+    "name",
+    "type",
+    "commune",
+    "hours",
+    "can_host_van",
+    "power",
+    "parking",
+    "fixed_site",
+    "source",
+    "geometry",
 )
 ACTIVITY_COLUMNS = (
-    "period_start", "period_end", "place_id", "commune", "approach", "sessions", "contacts",
-    "reperes", "mobilises",
+    "period_start",
+    "period_end",
+    "place_id",
+    "commune",
+    "approach",
+    "sessions",
+    "contacts",
+    "reperes",
+    "mobilises",
 )
 
 

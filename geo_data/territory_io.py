@@ -99,8 +99,9 @@ def territory_from_files(folder: Path) -> Territory:
     communes["townhall_hours"] = communes["townhall_hours"].map(_hours_from_text)
     communes["qpv_codes"] = communes["qpv_codes"].fillna("").astype(str)
     communes["epci"] = communes["epci"].astype(str)
-    qpv = _indexed(read_geojson_bytes((folder / "qpv.geojson").read_bytes(), "QPV"), "code",
-                   QPV_COLUMNS)
+    qpv = _indexed(
+        read_geojson_bytes((folder / "qpv.geojson").read_bytes(), "QPV"), "code", QPV_COLUMNS
+    )
     partners = _indexed(
         read_geojson_bytes((folder / "partners.geojson").read_bytes(), "Partenaires"),
         "id",

@@ -155,8 +155,9 @@ def parse_activity(
             f"{what} : colonnes non prévues {extra} (attendu parmi {sorted(allowed)}).",
             hint="Retirez ces colonnes : l'activité ne contient que des comptages.",
         )
-    v.require_columns(frame, ["period_start", "place_id", "approach", "reperes", "mobilises"],
-                      what=what)
+    v.require_columns(
+        frame, ["period_start", "place_id", "approach", "reperes", "mobilises"], what=what
+    )
     for column, default in ACTIVITY_OPTIONAL.items():
         if column not in frame.columns:
             frame[column] = frame["period_start"] if column == "period_end" else default

@@ -38,7 +38,8 @@ def require_no_personal_data(columns: Iterable[str], *, what: str) -> None:
     if flagged:
         raise PersonalDataError(
             f"{what} : colonnes qui ressemblent à des données personnelles refusées : "
-            f"{flagged} (attendu uniquement des comptages par lieu, période, approche et résultat).",
+            f"{flagged} (attendu uniquement des comptages par lieu, période, approche et "
+            "résultat).",
             hint="Supprimez ces colonnes : milo-nomade ne stocke aucune donnée personnelle.",
         )
 

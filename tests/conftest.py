@@ -23,7 +23,7 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """``../shared`` (real open data and benchmark instances); tests using it are skipped without."""
+    """``../shared`` (real open data, benchmark instances); tests needing it skip without it."""
     if not SHARED.is_dir():
         pytest.skip("../shared absent : données réelles indisponibles")
     return SHARED

@@ -23,7 +23,8 @@ def test_territory_on_demo_slug(tmp_path):
 
 def test_territory_bad_spec_is_a_french_error(tmp_path, data_dir):
     result = runner.invoke(
-        app, ["territory", str(data_dir / "geo_data/specs/unknown_key.toml"), "--out", str(tmp_path)]
+        app,
+        ["territory", str(data_dir / "geo_data/specs/unknown_key.toml"), "--out", str(tmp_path)],
     )
     assert result.exit_code == 2
     assert "Erreur" in result.output and "colour" in result.output and "Conseil" in result.output

@@ -10,9 +10,13 @@ from geo_data.territory_io import territory_from_files, territory_to_files
 from planner.errors import NotFoundError
 
 
-@pytest.mark.parametrize(("slug", "n_communes", "n_qpv"), [
-    ("marches-de-bourgogne", 252, 0), ("creusot-montceau", 34, 5),
-])
+@pytest.mark.parametrize(
+    ("slug", "n_communes", "n_qpv"),
+    [
+        ("marches-de-bourgogne", 252, 0),
+        ("creusot-montceau", 34, 5),
+    ],
+)
 def test_demo_loads_offline(slug, n_communes, n_qpv):
     t = load_demo_territory(slug)
     assert len(t.communes) == n_communes and len(t.qpv) == n_qpv

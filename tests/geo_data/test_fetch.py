@@ -46,8 +46,9 @@ def test_download_goes_to_cache_once(tmp_path, monkeypatch):
     origin = tmp_path / "origin.json"
     origin.write_text("[]")
     monkeypatch.setitem(
-        SOURCES, "demo-src", Source("demo-src", "x/demo.json", "Démo", "P", "LO", "page",
-                                    origin.as_uri())
+        SOURCES,
+        "demo-src",
+        Source("demo-src", "x/demo.json", "Démo", "P", "LO", "page", origin.as_uri()),
     )
     monkeypatch.setenv("MILO_OFFLINE", "0")
     monkeypatch.setenv("MILO_CACHE_DIR", str(tmp_path / "cache"))
@@ -59,8 +60,17 @@ def test_download_goes_to_cache_once(tmp_path, monkeypatch):
 
 def test_failed_download_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setitem(
-        SOURCES, "bad-src", Source("bad-src", "x/bad.json", "Mauvais", "P", "LO", "page",
-                                   (tmp_path / "absent.json").as_uri())
+        SOURCES,
+        "bad-src",
+        Source(
+            "bad-src",
+            "x/bad.json",
+            "Mauvais",
+            "P",
+            "LO",
+            "page",
+            (tmp_path / "absent.json").as_uri(),
+        ),
     )
     monkeypatch.setenv("MILO_OFFLINE", "0")
     monkeypatch.setenv("MILO_CACHE_DIR", str(tmp_path / "cache"))

@@ -14,12 +14,30 @@ from planner.errors import InvalidTerritoryError
 
 COMMUNES = json.dumps(
     [
-        {"code": "21001", "nom": "A", "type": "commune-actuelle", "region": "27",
-         "departement": "21", "population": 100, "anciensCodes": ["21002"]},
-        {"code": "21003", "nom": "B", "type": "commune-actuelle", "region": "27",
-         "departement": "21", "population": 50},
-        {"code": "21004", "nom": "B-déléguée", "type": "commune-deleguee", "region": "27",
-         "chefLieu": "21003"},
+        {
+            "code": "21001",
+            "nom": "A",
+            "type": "commune-actuelle",
+            "region": "27",
+            "departement": "21",
+            "population": 100,
+            "anciensCodes": ["21002"],
+        },
+        {
+            "code": "21003",
+            "nom": "B",
+            "type": "commune-actuelle",
+            "region": "27",
+            "departement": "21",
+            "population": 50,
+        },
+        {
+            "code": "21004",
+            "nom": "B-déléguée",
+            "type": "commune-deleguee",
+            "region": "27",
+            "chefLieu": "21003",
+        },
         {"code": "75056", "nom": "Paris", "type": "commune-actuelle", "region": "11"},
     ]
 )
@@ -52,8 +70,16 @@ def test_contours_2018_codes_mapped_and_failures_counted():
 
 
 def test_epci_members():
-    data = json.dumps([{"code": "200000001", "nom": "CC X", "type": "CC",
-                        "membres": [{"code": "21001"}, {"code": "21003"}]}])
+    data = json.dumps(
+        [
+            {
+                "code": "200000001",
+                "nom": "CC X",
+                "type": "CC",
+                "membres": [{"code": "21001"}, {"code": "21003"}],
+            }
+        ]
+    )
     frame = parse_epci(data)
     assert frame.loc["21003", "epci"] == "200000001"
 
@@ -80,10 +106,23 @@ def test_frr_broken():
 
 def test_qpv_several_communes():
     data = json.dumps(
-        {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
-            "code_qp": "QN02101M", "lib_qp": "Le Mail", "insee_com": "21166, 21231"},
-            "geometry": {"type": "Polygon", "coordinates": [[[5, 47], [5.01, 47], [5.01, 47.01],
-                                                             [5, 47]]]}}]}
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "code_qp": "QN02101M",
+                        "lib_qp": "Le Mail",
+                        "insee_com": "21166, 21231",
+                    },
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": [[[5, 47], [5.01, 47], [5.01, 47.01], [5, 47]]],
+                    },
+                }
+            ],
+        }
     ).encode()
     frame = parse_qpv(data)
     assert frame.loc["QN02101M", "communes"] == "21166,21231"
