@@ -6,17 +6,50 @@ from pathlib import Path
 
 from rich.console import Console
 
+from api.coverage_files import write_coverage
 from api.summary import print_summary, write_territory_geojson
-from geo_data.demo import DEMO_SLUGS, load_demo_territory
+from geo_data.demo import DEMO_DIR, DEMO_SLUGS, load_demo_territory
+from geo_data.fetch import locate
+from planner.coverage.runner import territory_coverage
+from planner.errors import DataSourceError
+
+DEMO_STOPS = 8
 
 
 def run(out: Path, *, console: Console, data_dir: Path | None = None) -> list[Path]:
-    """Summarise (and later plan, cover, map) each demo territory into ``out/<slug>/``."""
+    """Summary, coverage (and the later steps) of each demo territory into ``out/<slug>/``,
+    then the regional comparison into ``out/region/`` when the official files are available."""
     written: list[Path] = []
     for slug in DEMO_SLUGS:
         territory = load_demo_territory(slug)
         print_summary(territory, console)
         target = out / slug
         written.append(write_territory_geojson(territory, target / "territory.geojson"))
-        console.print(f"Écrit : {written[-1]}")
+        with console.status(f"{territory.name} : besoins et couverture…"):
+            result = territory_coverage(territory, k=DEMO_STOPS)
+        written += write_coverage(territory, result, target)
+        for path in written[-4:]:
+            console.print(f"Écrit : {path}")
+    written += _region(out / "region", console=console, data_dir=data_dir)
     return written
+
+
+def _region(out: Path, *, console: Console, data_dir: Path | None) -> list[Path]:
+    """The ARML comparison, only when the region's official files can be found or downloaded."""
+    from api.cli_coverage import run_compare
+
+    try:
+        locate("communes", folder=data_dir)
+    except DataSourceError as exc:
+        console.print(
+            "Comparaison régionale non lancée : fichiers officiels de la région indisponibles "
+            f"({exc.message}) Définissez MILO_DATA_DIR pour la lancer.",
+            markup=False,
+        )
+        return []
+    paths = run_compare(
+        DEMO_DIR / "specs" / "region-bfc.toml", out, data_dir=data_dir, synthetic=True
+    )
+    for path in paths:
+        console.print(f"Écrit : {path}")
+    return paths

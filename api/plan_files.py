@@ -25,8 +25,9 @@ def territory_problem(
     territory: Any, *, start: dt.date, weeks: int, today: dt.date | None = None, **options: Any
 ) -> ItineraryProblem:
     """The itinerary problem of ``territory`` (travel times: declared estimate)."""
-    return ItineraryProblem.from_territory(territory, start=start, weeks=weeks, today=today,
-                                           **options)
+    return ItineraryProblem.from_territory(
+        territory, start=start, weeks=weeks, today=today, **options
+    )
 
 
 def plan_territory(

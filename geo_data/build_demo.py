@@ -8,6 +8,7 @@ ordinary loader, simplifies polygons (20 m) and writes ``geo_data/demo/<slug>/``
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 from geo_data.demo import DEMO_DIR, DEMO_SLUGS, demo_spec_path
@@ -17,6 +18,8 @@ from geo_data.spec import read_spec
 from geo_data.territory_io import territory_to_files
 
 SIMPLIFY_M = 20.0
+#: The synthetic demo history covers the school year that ends the day before this date.
+DEMO_ACTIVITY_UNTIL = date(2026, 7, 1)
 
 
 def build(out_dir: Path = DEMO_DIR, *, folder: Path | None = None) -> list[Path]:
@@ -25,20 +28,18 @@ def build(out_dir: Path = DEMO_DIR, *, folder: Path | None = None) -> list[Path]
     written = []
     for slug in DEMO_SLUGS:
         territory = build_territory(read_spec(demo_spec_path(slug)), official)
-        territory = _with_demo_activity(territory)
+        territory = _with_demo_activity(territory, seed=DEMO_SLUGS.index(slug))
         target = out_dir / slug
         territory_to_files(territory, target, simplify_m=SIMPLIFY_M)
         written.append(target)
     return written
 
 
-def _with_demo_activity(territory):
-    """Attach the seeded synthetic activity ("données fictives") when the generator exists."""
-    try:
-        from planner.coverage.synthetic import synthetic_activity_for_territory
-    except ImportError:
-        return territory
-    return synthetic_activity_for_territory(territory)
+def _with_demo_activity(territory, seed: int):
+    """Attach the seeded synthetic activity history ("données fictives"), one school year."""
+    from planner.coverage.runner import with_demo_activity
+
+    return with_demo_activity(territory, seed=seed, today=DEMO_ACTIVITY_UNTIL)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ class Base:
         if self.kind not in ("siege", "antenne"):
             raise InvalidSpecError(
                 f"Base {self.id} : type {self.kind!r} inconnu (attendu 'siege' ou 'antenne').",
-                hint="Écrivez kind = \"siege\" ou kind = \"antenne\".",
+                hint='Écrivez kind = "siege" ou kind = "antenne".',
             )
 
 

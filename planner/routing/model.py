@@ -103,7 +103,8 @@ class RoutingProblem:
         for c in self.clients:
             if not 0 <= c.location < n:
                 raise InvalidProblemError(
-                    f"Client {c.name or c.location} : lieu {c.location} hors des matrices (0..{n - 1}).",
+                    f"Client {c.name or c.location} : lieu {c.location} hors des matrices "
+                    f"(0..{n - 1}).",
                     hint="Vérifiez les indices des lieux.",
                 )
             if c.tw_early > c.tw_late:
@@ -114,7 +115,9 @@ class RoutingProblem:
                 )
         for d in self.depots:
             if not 0 <= d < n:
-                raise InvalidProblemError(f"Dépôt {d} hors des matrices.", hint="Vérifiez les indices.")
+                raise InvalidProblemError(
+                    f"Dépôt {d} hors des matrices.", hint="Vérifiez les indices."
+                )
         validate_problem(self)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -36,3 +37,47 @@ def test_demo_writes_both_territories(tmp_path):
     for slug in ("marches-de-bourgogne", "creusot-montceau"):
         assert (tmp_path / slug / "territory.geojson").is_file()
     assert "Marches de Bourgogne" in result.output
+
+
+def test_coverage_writes_need_with_components(tmp_path):
+    result = runner.invoke(app, ["coverage", "creusot-montceau", "--out", str(tmp_path), "-k", "3"])
+    assert result.exit_code == 0, result.output
+    header = (tmp_path / "need.csv").read_text().splitlines()[0].split(",")
+    for component in ("young", "frr", "qpv", "remoteness", "activity", "partners"):
+        assert {f"{component}_value", f"{component}_weight", f"{component}_points"} <= set(header)
+    cover = json.loads((tmp_path / "coverage.json").read_text())
+    assert len(cover["stops"]) == 3 and cover["travel_time_method"] == "estimate"
+    assert cover["activity"] == "données fictives"
+    geo = json.loads((tmp_path / "need.geojson").read_text())
+    assert len(geo["features"]) == 34
+
+
+def test_coverage_bad_k_is_a_french_error(tmp_path):
+    result = runner.invoke(app, ["coverage", "creusot-montceau", "--out", str(tmp_path), "-k", "0"])
+    assert result.exit_code == 2 and "Erreur" in result.output
+
+
+@pytest.mark.shared
+def test_compare_suppresses_small_counts(tmp_path, geo_dir):
+    region = tmp_path / "region.toml"
+    region.write_text(
+        '[region]\nid = "r"\nname = "R"\n'
+        '[[territories]]\nid = "montbard"\nname = "Montbard"\nepci = ["242101491"]\n'
+        '[[territories]]\nid = "creusot"\nname = "Creusot"\nepci = ["247100290"]\n'
+    )
+    args = ["compare", str(region), "--out", str(tmp_path / "out"), "--data-dir", str(geo_dir)]
+    result = runner.invoke(app, [*args, "--activite-fictive"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "comparison.json").read_text())
+    rows = {r["territory_id"]: r for r in data["territories"]}
+    assert set(rows) == {"montbard", "creusot", "region"}
+    assert rows["montbard"]["qpv_total"] == "< 11"  # 0 QPV: any count under 11 is hidden
+    assert rows["creusot"]["activity_label"] == "données fictives"
+    assert "< 11" in (tmp_path / "out" / "comparison.csv").read_text()
+
+
+def test_demo_skips_region_without_official_files(tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Comparaison régionale non lancée" in result.output
+    assert (tmp_path / "creusot-montceau" / "need.csv").is_file()

@@ -1,0 +1,136 @@
+"""Weekly itinerary benchmark: the engine against the day-by-day greedy baseline, same run.
+
+Cases (start Monday 2 March 2026, a school-term month in zone A):
+
+* ``demo-marches-de-bourgogne``, ``demo-creusot-montceau``: the embedded demo, 4 weeks, 2 vans;
+* with ``../shared`` present, three larger Marches de Bourgogne cases: ``marches-8-weeks``
+  (8 weeks), ``marches-4-vans`` (4 vans, two per base) and ``marches-500-communes`` (the nearest
+  EPCIs of the region added, by centroid distance to the head office, until 500 communes).
+
+Prints one JSON line per case and method: ``{"case", "method", "need_served", "drive_h",
+"objective", "bound", "gap_pct", "time_s"}`` (``method`` is ``greedy`` for the baseline), plus
+``drive_ratio`` (engine drive / greedy drive) on the engine's line. The bound is the valid
+bound of :mod:`planner.itinerary.bound`.
+
+Usage: ``python benchmarks/weekly.py [--time-limit 60] [--seed 0] [--only CASE ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from geo_data.demo import demo_spec_path, load_demo_territory  # noqa: E402
+from planner.itinerary.problem import ItineraryProblem  # noqa: E402
+from planner.itinerary.solver import DEFAULT_SOLVER, solve  # noqa: E402
+
+SHARED = (REPO / ".." / "shared").resolve()
+START = dt.date(2026, 3, 2)
+TARGET_COMMUNES = 500
+
+
+def _four_vans(territory):
+    vans = []
+    for van in territory.vans:
+        vans.append(van)
+        vans.append(dataclasses.replace(van, id=f"{van.id}-bis"))
+    return dataclasses.replace(territory, vans=tuple(vans))
+
+
+def _five_hundred(territory):
+    """The Marches territory grown with the nearest EPCIs of the region to ~500 communes."""
+    import geopandas as gpd
+    import numpy as np
+
+    from geo_data.loader import build_territory
+    from geo_data.official import load_official
+    from geo_data.spec import read_spec
+
+    spec = read_spec(demo_spec_path("marches-de-bourgogne"))
+    official = load_official(folder=SHARED / "geo_data")
+    head = next(b for b in territory.bases if b.kind == "siege")
+    members = official.epci  # one row per commune: epci, epci_name, epci_type
+    chosen = list(spec.epci)
+    count = int(members["epci"].isin(chosen).sum())
+    centres = official.contours.to_crs("EPSG:2154").geometry.centroid
+    centres = centres[centres.index.isin(members.index)]
+    head_xy = (
+        gpd.GeoSeries.from_xy([head.lon], [head.lat], crs="EPSG:4326").to_crs("EPSG:2154").iloc[0]
+    )
+    rows = []
+    for code, group in members[members["epci_type"] == "CC"].groupby("epci"):
+        if code in chosen:
+            continue
+        pts = centres[centres.index.isin(group.index)]
+        if pts.empty:
+            continue
+        km = float(np.hypot(pts.x.mean() - head_xy.x, pts.y.mean() - head_xy.y)) / 1000
+        rows.append((km, str(code), len(group)))
+    for _, code, n in sorted(rows):
+        if count >= TARGET_COMMUNES:
+            break
+        chosen.append(code)
+        count += n
+    grown = dataclasses.replace(spec, id="marches-500-communes", epci=tuple(chosen))
+    return build_territory(grown, official)
+
+
+def cases(only: set[str] | None) -> list[tuple[str, object, int]]:
+    out: list[tuple[str, object, int]] = []
+    want = lambda name: only is None or name in only  # noqa: E731
+    marches = load_demo_territory("marches-de-bourgogne")
+    if want("demo-marches-de-bourgogne"):
+        out.append(("demo-marches-de-bourgogne", marches, 4))
+    if want("demo-creusot-montceau"):
+        out.append(("demo-creusot-montceau", load_demo_territory("creusot-montceau"), 4))
+    if not SHARED.is_dir():
+        print("../shared absent : cas étendus ignorés", file=sys.stderr)
+        return out
+    if want("marches-8-weeks"):
+        out.append(("marches-8-weeks", marches, 8))
+    if want("marches-4-vans"):
+        out.append(("marches-4-vans", _four_vans(marches), 4))
+    if want("marches-500-communes"):
+        out.append(("marches-500-communes", _five_hundred(marches), 4))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", nargs="*")
+    args = parser.parse_args()
+    for name, territory, weeks in cases(set(args.only) if args.only else None):
+        problem = ItineraryProblem.from_territory(territory, start=START, weeks=weeks)
+        greedy = solve(problem, solver="greedy", time_limit=args.time_limit, seed=args.seed)
+        engine = solve(problem, solver=DEFAULT_SOLVER, time_limit=args.time_limit, seed=args.seed)
+        for method, plan in (("greedy", greedy), (DEFAULT_SOLVER, engine)):
+            line = {
+                "case": name,
+                "method": method,
+                "need_served": plan.kpis["need_served"],
+                "drive_h": plan.kpis["drive_h"],
+                "objective": plan.solver.objective,
+                "bound": plan.solver.bound,
+                "gap_pct": round(plan.solver.gap_pct, 3),
+                "time_s": round(plan.solver.time_s, 2),
+            }
+            if method != "greedy":
+                line["drive_ratio"] = round(
+                    plan.kpis["drive_h"] / max(greedy.kpis["drive_h"], 1e-9), 3
+                )
+                line["communes"] = len(problem.candidates)
+                line["visits"] = plan.kpis["visits"]
+            print(json.dumps(line), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Regional comparison (ARML): one row per territory, small cells suppressed.
+
+Pure aggregation of :class:`~planner.coverage.indicators.TerritoryIndicators`; the caller
+(``milo compare``) writes ``comparison.csv`` / ``comparison.json`` from :meth:`to_frame` and
+:meth:`to_json_dict`. Suppression follows :mod:`planner.coverage.suppression`; a regional
+total row is added, with complementary suppression so that no hidden cell can be recovered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.coverage.indicators import TerritoryIndicators
+from planner.coverage.need import SYNTHETIC_LABEL
+from planner.coverage.suppression import SMALL, THRESHOLD, suppress_frame
+from planner.errors import InvalidProblemError
+
+#: Counts of people and sessions, and every other count (communes, QPV, stops): the shared
+#: comparison suppresses any count under 11, as the ARML's rule says.
+PEOPLE_COUNTS = ("sessions_planned", "sessions_delivered", "contacts", "reperes", "mobilises")
+PLACE_COUNTS = (
+    "communes", "communes_reached", "frr_communes", "frr_communes_reached", "qpv_total",
+    "qpv_reached", "stops",
+)  # fmt: skip
+#: Ratios and the counts they are built from.
+DERIVED = {
+    "reperes_per_half_day": ("reperes", "sessions_delivered"),
+    "mobilises_per_half_day": ("mobilises", "sessions_delivered"),
+    "km_per_contact": ("contacts",),
+}
+TOTAL_ID = "region"
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonTable:
+    """The shared comparison: ``frame`` is already suppressed (object dtype where needed)."""
+
+    frame: pd.DataFrame
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    synthetic: bool = False
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Plain dicts (NaN -> None) for JSON."""
+        out = []
+        for rec in self.frame.to_dict(orient="records"):
+            out.append({k: _plain(v) for k, v in rec.items()})
+        return out
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "suppression": f"comptes inférieurs à {THRESHOLD} remplacés par « {SMALL} »",
+            "notes": list(self.notes),
+            "territories": self.to_records(),
+        }
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    return v
+
+
+def _total_row(rows: list[TerritoryIndicators], frame: pd.DataFrame) -> dict[str, Any]:
+    """Region row: sums of counts, young-weighted means of shares; p90 left empty."""
+    young = frame["young_total"].to_numpy(dtype=float)
+    total: dict[str, Any] = {"territory_id": TOTAL_ID, "name": "Total région"}
+    for col in frame.columns:
+        if col in total:
+            continue
+        values = frame[col]
+        if col.startswith(("share_", "mean_access")):
+            v = values.to_numpy(dtype=float)
+            ok = ~np.isnan(v)
+            total[col] = float((v[ok] * young[ok]).sum() / young[ok].sum()) if ok.any() else np.nan
+        elif col.startswith("p90_"):
+            total[col] = np.nan  # not additive: per territory only
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            total[col] = values.sum(min_count=1)
+        else:
+            total[col] = ""
+    sessions = total.get("sessions_delivered") or 0
+    total["reperes_per_half_day"] = total["reperes"] / sessions if sessions else np.nan
+    total["mobilises_per_half_day"] = total["mobilises"] / sessions if sessions else np.nan
+    km = frame["km_driven"].sum(min_count=1) if "km_driven" in frame else np.nan
+    total["km_per_contact"] = km / total["contacts"] if total.get("contacts") else np.nan
+    return total
+
+
+def compare_territories(
+    rows: Iterable[TerritoryIndicators], *, with_total: bool = True
+) -> ComparisonTable:
+    """Comparison table of several territories, suppressed for sharing.
+
+    Raises :class:`InvalidProblemError` for an empty list or duplicate territory ids.
+    """
+    rows = list(rows)
+    if not rows:
+        raise InvalidProblemError(
+            "Aucun territoire à comparer.",
+            hint="La spécification régionale doit lister au moins un territoire.",
+        )
+    ids = [r.territory_id for r in rows]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise InvalidProblemError(
+            f"Territoires en double dans la comparaison : {', '.join(dup)}.",
+            hint="Chaque territoire ne doit apparaître qu'une fois.",
+        )
+    frame = pd.DataFrame([r.to_record() for r in rows])
+    stop_cols = sorted(c for c in frame.columns if c.startswith("stops_"))
+    frame[stop_cols] = frame[stop_cols].fillna(0).astype(np.int64)
+    if with_total:
+        frame = pd.concat([frame, pd.DataFrame([_total_row(rows, frame)])], ignore_index=True)
+    counts = (*PEOPLE_COUNTS, *PLACE_COUNTS, *stop_cols)
+    shared = suppress_frame(frame, count_columns=counts, derived=DERIVED, complementary=with_total)
+    synthetic = any(r.activity_label == SYNTHETIC_LABEL for r in rows)
+    notes = [f"Comptes inférieurs à {THRESHOLD} masqués (« {SMALL} »)."]
+    if synthetic:
+        notes.append(f"Activité : {SYNTHETIC_LABEL} (générateur calibré, démonstration).")
+    notes += sorted({n for r in rows for n in r.notes})
+    return ComparisonTable(shared, tuple(notes), synthetic)

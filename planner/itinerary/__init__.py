@@ -1,0 +1,7 @@
+"""Itinerary engine: periodic van tours over a few weeks, with a valid bound and re-planning.
+
+Entry points: :class:`~planner.itinerary.problem.ItineraryProblem` (``from_matrix``,
+``from_territory``), :func:`~planner.itinerary.solver.solve`,
+:func:`~planner.itinerary.replan.replan`, the exports in :mod:`planner.itinerary.export`, and
+the independent validator :func:`planner.validate.validate_plan`.
+"""

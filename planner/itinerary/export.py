@@ -1,0 +1,123 @@
+"""Plan exports as text or bytes (pure functions; files are written by ``api.plan_files``).
+
+* CSV: one row per visit (``;``-separated, UTF-8, French column order of ``plan.json``).
+* iCalendar: one event per visit (Europe/Paris times), via the ``icalendar`` library.
+* GPX: one waypoint per planned stop and one track per van day (base -> stops -> base, straight
+  segments between points: no road geometry is implied), via ``gpxpy``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import gpxpy.gpx
+import icalendar
+
+from planner.itinerary.plan import Plan, hhmm
+
+PARIS = ZoneInfo("Europe/Paris")
+CSV_COLUMNS = (
+    "date",
+    "van",
+    "slot",
+    "stop_id",
+    "stop_name",
+    "commune",
+    "lon",
+    "lat",
+    "arrival",
+    "start",
+    "end",
+    "host",
+    "need",
+    "frr_class",
+    "qpv",
+)
+
+
+def plan_to_csv(plan: Plan) -> str:
+    """CSV text of the visits, in date, van and slot order."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, delimiter=";", lineterminator="\n")
+    writer.writeheader()
+    for visit in plan.visits:
+        row = visit.to_json()
+        writer.writerow({k: ("" if row[k] is None else row[k]) for k in CSV_COLUMNS})
+    return buf.getvalue()
+
+
+def _at(date: dt.date, seconds: int) -> dt.datetime:
+    return dt.datetime.combine(date, dt.time(0, 0), tzinfo=PARIS) + dt.timedelta(seconds=seconds)
+
+
+def plan_to_ics(plan: Plan) -> bytes:
+    """iCalendar bytes: one VEVENT per visit, with the stop, host and arrival time."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//milo-nomade//itinéraire//FR")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"Tournées {plan.territory}")
+    stamp = dt.datetime.combine(plan.start, dt.time(0, 0), tzinfo=dt.UTC)
+    for visit in plan.visits:
+        event = icalendar.Event()
+        event.add(
+            "uid",
+            f"{plan.territory}-{visit.date.isoformat()}-{visit.van}-{visit.slot}"
+            f"-{visit.stop_id}@milo-nomade",
+        )
+        event.add("dtstamp", stamp)
+        event.add("dtstart", _at(visit.date, visit.start_s))
+        event.add("dtend", _at(visit.date, visit.end_s))
+        event.add("summary", f"Milo Mobile ({visit.van}) : {visit.stop_name}")
+        where = visit.host or f"Place publique, {visit.stop_name}"
+        event.add("location", where)
+        event.add("geo", (visit.lat, visit.lon))
+        event.add(
+            "description",
+            f"Arrivée {hhmm(visit.arrival_s)}, installation comprise dans le créneau "
+            f"{visit.slot}. Commune INSEE {visit.commune}.",
+        )
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def plan_to_gpx(plan: Plan) -> str:
+    """GPX text (each van's base position comes from ``plan.van_bases``)."""
+    gpx = gpxpy.gpx.GPX()
+    gpx.creator = "milo-nomade"
+    seen: set[str] = set()
+    for visit in plan.visits:
+        if visit.stop_id in seen:
+            continue
+        seen.add(visit.stop_id)
+        gpx.waypoints.append(
+            gpxpy.gpx.GPXWaypoint(
+                latitude=visit.lat,
+                longitude=visit.lon,
+                name=visit.stop_name,
+                description=visit.host or None,
+            )
+        )
+    by_day: dict[tuple[str, dt.date], list] = {}
+    for visit in plan.visits:
+        by_day.setdefault((visit.van, visit.date), []).append(visit)
+    for day in plan.days:
+        track = gpxpy.gpx.GPXTrack(name=f"{day.van} {day.date.isoformat()}")
+        segment = gpxpy.gpx.GPXTrackSegment()
+        lon, lat = plan.van_bases[day.van]
+        segment.points.append(
+            gpxpy.gpx.GPXTrackPoint(lat, lon, time=_at(day.date, day.leave_base_s))
+        )
+        for visit in by_day.get((day.van, day.date), []):
+            segment.points.append(
+                gpxpy.gpx.GPXTrackPoint(visit.lat, visit.lon, time=_at(visit.date, visit.start_s))
+            )
+        segment.points.append(
+            gpxpy.gpx.GPXTrackPoint(lat, lon, time=_at(day.date, day.return_base_s))
+        )
+        track.segments.append(segment)
+        gpx.tracks.append(track)
+    return gpx.to_xml()

@@ -1,0 +1,373 @@
+"""The itinerary problem: candidate stops, vans, slots and a calendar, in integer seconds.
+
+A visit fills one half-day *slot* (for example 09:00-12:00) of one van on one date: the van
+arrives by the slot start (set-up time is inside the slot), the session runs from the slot start
+for the stop's service time (the whole slot by default). A van day leaves its base, visits at
+most one stop per slot and comes back.
+
+Objective (maximised), in integer points::
+
+    objective = NEED_POINTS * need_served - DRIVE_POINTS * drive_seconds
+
+with ``NEED_POINTS = 3600`` and ``DRIVE_POINTS = 1``: one unit of need (one weighted young person
+per visit) is worth one hour of driving. Stops carry needs of ten to several hundred, so dropping
+a stop to save driving never pays and need dominates (lexicographic in effect); between stops of
+almost equal need, driving decides. ``need_served`` sums the need of every planned visit (a
+weekly stop visited four times serves its need four times).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from planner.errors import InvalidProblemError
+from planner.fleet import DEFAULT_SLOTS
+from planner.hours import WeeklyHours
+from planner.itinerary.calendar import PlanningCalendar, build_calendar
+
+NEED_POINTS = 3600
+DRIVE_POINTS = 1
+PERIODS = ("always", "school_term", "school_holidays")
+
+
+class Frequency(StrEnum):
+    """How often a stop is visited; periodic stops keep the same weekday, slot and van."""
+
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+    ONCE = "once"
+
+    @property
+    def period_weeks(self) -> int | None:
+        """Weeks between two visits (monthly = every 4 weeks); None for a single visit."""
+        return {"weekly": 1, "fortnightly": 2, "monthly": 4}.get(self.value)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate stop.
+
+    Parameters
+    ----------
+    id, name
+        Stable identifier and French display name.
+    location
+        Row/column of the travel matrices.
+    need
+        Value of one visit (>= 0), see the module docstring.
+    hours
+        Host opening hours; the session ``[slot start, slot start + service]`` must fit.
+    service_s
+        Session length in seconds; None means the whole slot.
+    market_day
+        Weekday (0 = Monday) of the market when the stop is tied to it.
+    frequency
+        None: at most one visit, optional (prize-collecting). ONCE: one visit. Periodic ones
+        repeat every 1, 2 or 4 weeks on the same weekday, slot and van.
+    required
+        The stop must be planned (or appear in ``dropped`` with the reason it cannot be).
+    needs, amenities
+        What the session needs (``power``, ``parking``...) and what the place offers.
+    period
+        ``always``, ``school_term`` (outside school holidays only) or ``school_holidays``.
+    """
+
+    id: str
+    name: str
+    location: int
+    need: float
+    commune: str = ""
+    lon: float = 0.0
+    lat: float = 0.0
+    host: str = ""
+    hours: WeeklyHours = field(default_factory=WeeklyHours.open_always)
+    service_s: int | None = None
+    market_day: int | None = None
+    frequency: Frequency | None = None
+    required: bool = False
+    needs: frozenset[str] = frozenset()
+    amenities: frozenset[str] = frozenset()
+    period: str = "always"
+    frr_class: str = "inconnue"
+    qpv: bool = False
+
+    def __post_init__(self) -> None:
+        if not np.isfinite(self.need) or self.need < 0:
+            raise InvalidProblemError(
+                f"Arrêt {self.id} : besoin {self.need!r} invalide (attendu un nombre >= 0).",
+                hint="Donnez un besoin positif ou nul.",
+            )
+        if self.service_s is not None and self.service_s <= 0:
+            raise InvalidProblemError(
+                f"Arrêt {self.id} : durée de session {self.service_s} s invalide.",
+                hint="Donnez une durée positive, ou rien pour occuper tout le créneau.",
+            )
+        if self.market_day is not None and self.market_day not in range(7):
+            raise InvalidProblemError(
+                f"Arrêt {self.id} : jour de marché {self.market_day!r} invalide (0 à 6).",
+                hint="0 = lundi ... 6 = dimanche.",
+            )
+        if self.period not in PERIODS:
+            raise InvalidProblemError(
+                f"Arrêt {self.id} : période {self.period!r} inconnue (attendu {PERIODS}).",
+                hint="Choisissez always, school_term ou school_holidays.",
+            )
+
+    @property
+    def visits_wanted(self) -> int | None:
+        """Period in weeks for periodic stops, None for single visits."""
+        return None if self.frequency is None else self.frequency.period_weeks
+
+
+Stop = Candidate
+
+
+@dataclass(frozen=True)
+class BaseSpec:
+    """A base (head office or antenna) at a matrix location."""
+
+    id: str
+    name: str
+    location: int
+    lon: float = 0.0
+    lat: float = 0.0
+
+
+@dataclass(frozen=True)
+class VanSpec:
+    """A van (or a team on foot): base, working weekdays, shift and limits in seconds."""
+
+    id: str
+    base: str
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    shift_start_s: int = 8 * 3600
+    shift_end_s: int = 18 * 3600
+    max_work_s: int = 10 * 3600
+    max_span_s: int = 13 * 3600
+    needs: frozenset[str] = frozenset()
+    unavailable: frozenset[dt.date] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.shift_start_s < self.shift_end_s <= 86400:
+            raise InvalidProblemError(
+                f"Véhicule {self.id} : service {self.shift_start_s}-{self.shift_end_s} s invalide.",
+                hint="Donnez un début avant la fin, dans la même journée.",
+            )
+        if any(d not in range(7) for d in self.working_days):
+            raise InvalidProblemError(
+                f"Véhicule {self.id} : jours travaillés {self.working_days} invalides.",
+                hint="0 = lundi ... 6 = dimanche.",
+            )
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    """A half-day slot in seconds after midnight."""
+
+    name: str
+    start_s: int
+    end_s: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start_s < self.end_s <= 86400:
+            raise InvalidProblemError(
+                f"Créneau {self.name} : {self.start_s}-{self.end_s} s invalide.",
+                hint="Donnez un début avant la fin.",
+            )
+
+
+DEFAULT_SLOT_SPECS = tuple(
+    SlotSpec(s.name, s.start_min * 60, s.end_min * 60) for s in DEFAULT_SLOTS
+)
+
+
+@dataclass(frozen=True, eq=False)
+class ItineraryProblem:
+    """Everything the itinerary engine needs, checked on construction.
+
+    ``durations`` (s) and ``distances`` (m) are square int64 matrices over matrix locations;
+    ``reachable[i, j]`` is False when no road links ``i`` to ``j``.
+    """
+
+    durations: np.ndarray
+    distances: np.ndarray
+    reachable: np.ndarray
+    bases: tuple[BaseSpec, ...]
+    vans: tuple[VanSpec, ...]
+    candidates: tuple[Candidate, ...]
+    calendar: PlanningCalendar
+    slots: tuple[SlotSpec, ...] = DEFAULT_SLOT_SPECS
+    setup_s: int = 1800
+    territory: str = ""
+    travel_time_method: str = "matrix"
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        n = self.durations.shape[0] if self.durations.ndim == 2 else -1
+        for name, arr in (("durées", self.durations), ("distances", self.distances)):
+            if arr.shape != (n, n) or n <= 0:
+                raise InvalidProblemError(
+                    f"Matrice des {name} : carrée non vide attendue, reçu {arr.shape}.",
+                    hint="Construisez les matrices sur la même liste de lieux.",
+                )
+        if self.reachable.shape != (n, n):
+            raise InvalidProblemError(
+                f"Masque d'accessibilité : {(n, n)} attendu, reçu {self.reachable.shape}.",
+                hint="Donnez un masque booléen de même forme que les matrices.",
+            )
+        if not self.vans:
+            raise InvalidProblemError(
+                "Aucun véhicule : au moins un véhicule (ou une équipe à pied) est attendu.",
+                hint="Ajoutez un véhicule rattaché à une base.",
+            )
+        base_ids = {b.id for b in self.bases}
+        for base in self.bases:
+            _check_location(base.location, n, f"Base {base.id}")
+        for van in self.vans:
+            if van.base not in base_ids:
+                raise InvalidProblemError(
+                    f"Véhicule {van.id} : base {van.base!r} inconnue.",
+                    hint=f"Bases connues : {', '.join(sorted(base_ids)) or 'aucune'}.",
+                )
+        _check_unique([v.id for v in self.vans], "véhicule")
+        _check_unique([c.id for c in self.candidates], "arrêt")
+        for c in self.candidates:
+            _check_location(c.location, n, f"Arrêt {c.id}")
+        if not self.slots:
+            raise InvalidProblemError("Aucun créneau.", hint="Donnez au moins un créneau.")
+        ordered = sorted(self.slots, key=lambda s: s.start_s)
+        if list(self.slots) != ordered or any(
+            a.end_s > b.start_s for a, b in zip(ordered, ordered[1:], strict=False)
+        ):
+            raise InvalidProblemError(
+                "Créneaux : attendus dans l'ordre de la journée et sans chevauchement.",
+                hint="Triez les créneaux (matin puis après-midi).",
+            )
+
+    # -- helpers -------------------------------------------------------------------------
+    def base_of(self, van: VanSpec) -> BaseSpec:
+        return next(b for b in self.bases if b.id == van.base)
+
+    def service_of(self, c: Candidate, slot: SlotSpec) -> int:
+        """Session length of ``c`` in ``slot`` (the whole slot unless set)."""
+        return slot.end_s - slot.start_s if c.service_s is None else c.service_s
+
+    def candidate(self, stop_id: str) -> Candidate:
+        for c in self.candidates:
+            if c.id == stop_id:
+                return c
+        from planner.errors import NotFoundError
+
+        raise NotFoundError(
+            f"Arrêt {stop_id!r} inconnu dans ce problème.",
+            hint="Vérifiez l'identifiant de l'arrêt (voir plan.json, champ stop_id).",
+        )
+
+    def van(self, van_id: str) -> VanSpec:
+        for v in self.vans:
+            if v.id == van_id:
+                return v
+        from planner.errors import NotFoundError
+
+        raise NotFoundError(
+            f"Véhicule {van_id!r} inconnu.",
+            hint=f"Véhicules connus : {', '.join(v.id for v in self.vans)}.",
+        )
+
+    def replace(self, **changes: object) -> ItineraryProblem:
+        """A copy with some fields changed (used by re-planning)."""
+        from dataclasses import replace as dc_replace
+
+        return dc_replace(self, **changes)  # type: ignore[arg-type]
+
+    # -- constructors --------------------------------------------------------------------
+    @classmethod
+    def from_matrix(
+        cls,
+        durations: np.ndarray,
+        distances: np.ndarray,
+        *,
+        candidates: tuple[Candidate, ...] | list[Candidate],
+        bases: tuple[BaseSpec, ...] | list[BaseSpec],
+        vans: tuple[VanSpec, ...] | list[VanSpec],
+        start: dt.date,
+        weeks: int,
+        reachable: np.ndarray | None = None,
+        slots: tuple[SlotSpec, ...] = DEFAULT_SLOT_SPECS,
+        setup_s: int = 1800,
+        school_zone: str = "A",
+        closed: frozenset[dt.date] = frozenset(),
+        today: dt.date | None = None,
+        territory: str = "",
+        travel_time_method: str = "matrix",
+    ) -> ItineraryProblem:
+        """Build a problem from plain arrays (what tests and benchmarks use).
+
+        ``today``, when given, lets the problem say that a start date lies in the past
+        (allowed, noted in ``notes``).
+        """
+        dur = np.asarray(durations)
+        dist = np.asarray(distances)
+        finite = np.isfinite(dur) & np.isfinite(dist)
+        reach = finite if reachable is None else np.asarray(reachable, dtype=bool) & finite
+        dur_i = np.where(reach, dur, 0).astype(np.int64)
+        dist_i = np.where(reach, dist, 0).astype(np.int64)
+        if (dur_i < 0).any() or (dist_i < 0).any():
+            raise InvalidProblemError(
+                "Matrices : durées ou distances négatives.",
+                hint="Vérifiez le calcul des temps de trajet.",
+            )
+        calendar = build_calendar(start, weeks, zone=school_zone, closed=frozenset(closed))
+        notes = list(calendar.notes)
+        if today is not None and start < today:
+            notes.append(
+                f"La date de début {start.isoformat()} est passée (aujourd'hui "
+                f"{today.isoformat()}) : plan calculé quand même."
+            )
+        return cls(
+            durations=dur_i,
+            distances=dist_i,
+            reachable=reach,
+            bases=tuple(bases),
+            vans=tuple(vans),
+            candidates=tuple(candidates),
+            calendar=calendar,
+            slots=tuple(slots),
+            setup_s=setup_s,
+            territory=territory,
+            travel_time_method=travel_time_method,
+            notes=tuple(notes),
+        )
+
+    @classmethod
+    def from_territory(
+        cls, territory: object, *, start: dt.date, weeks: int, **options: object
+    ) -> ItineraryProblem:
+        """Candidates from a Territory's communes and partners; see :mod:`.territory_input`."""
+        from planner.itinerary.territory_input import problem_from_territory
+
+        return problem_from_territory(territory, start=start, weeks=weeks, **options)  # type: ignore[arg-type]
+
+
+def _check_location(loc: int, n: int, what: str) -> None:
+    if not 0 <= loc < n:
+        raise InvalidProblemError(
+            f"{what} : lieu {loc} hors des matrices (0..{n - 1}).",
+            hint="Vérifiez les indices des lieux.",
+        )
+
+
+def _check_unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise InvalidProblemError(
+                f"Identifiant de {what} en double : {i!r}.",
+                hint="Donnez un identifiant unique à chacun.",
+            )
+        seen.add(i)

@@ -1,0 +1,182 @@
+"""Build an :class:`ItineraryProblem` from a Territory (attributes read, converted to arrays).
+
+One candidate stop per commune:
+
+* **Host**: among the commune's partners that can host the van, the one whose opening hours
+  cover the most (weekday, slot) pairs (France Services first on ties, then the town hall); when
+  none covers any slot, the van stands on the public square by the town hall without a host
+  (no opening-hours constraint, parking only), unless ``require_host=True`` (then the stop keeps
+  the town hall's hours and is dropped with the hours reason).
+* **Need** (until the coverage score is wired): estimated 16-25 population x FRR weight x QPV
+  weight (:data:`FRR_WEIGHTS`, :data:`QPV_WEIGHT`).
+* **Frequency** (default rule, documented and overridable): communes with a QPV weekly, communes
+  of at least :data:`FORTNIGHTLY_YOUNG` young people fortnightly, the others one optional visit.
+
+Travel times: :func:`planner.matrix.travel_matrix` (the declared estimate unless a road
+network is given); the method is carried into every plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from planner.errors import InvalidProblemError
+from planner.hours import WeeklyHours
+from planner.itinerary.problem import (
+    BaseSpec,
+    Candidate,
+    Frequency,
+    ItineraryProblem,
+    SlotSpec,
+    VanSpec,
+)
+from planner.taxonomy import FrrClass
+
+FRR_WEIGHTS: dict[str, float] = {
+    FrrClass.PLUS.value: 1.5,
+    FrrClass.SOCLE.value: 1.25,
+    FrrClass.BENEFICIAIRE.value: 1.25,
+    FrrClass.BENEFICIAIRE_PARTIELLEMENT.value: 1.15,
+    FrrClass.PARTIELLEMENT.value: 1.15,
+    FrrClass.NON_CLASSEE.value: 1.0,
+    FrrClass.INCONNUE.value: 1.0,
+}
+QPV_WEIGHT = 1.5
+FORTNIGHTLY_YOUNG = 400.0
+HOST_PREFERENCE = ("france_services", "mairie")
+
+
+def default_frequency(row: Any) -> Frequency | None:
+    """QPV communes weekly, large communes fortnightly, others one optional visit."""
+    if bool(row["qpv"]):
+        return Frequency.WEEKLY
+    if float(row["young"]) >= FORTNIGHTLY_YOUNG:
+        return Frequency.FORTNIGHTLY
+    return None
+
+
+def need_of(row: Any) -> float:
+    """Young population x FRR weight x QPV weight."""
+    weight = FRR_WEIGHTS.get(str(row["frr_class"]), 1.0)
+    return float(row["young"]) * weight * (QPV_WEIGHT if bool(row["qpv"]) else 1.0)
+
+
+def _open_pairs(hours: WeeklyHours, slots: tuple[SlotSpec, ...], days: tuple[int, ...]) -> int:
+    return sum(hours.is_open(d, s.start_s // 60, s.end_s // 60) for d in days for s in slots)
+
+
+def _choose_host(
+    code: str, partners: Any, slots: tuple[SlotSpec, ...], days: tuple[int, ...]
+) -> tuple[Any | None, int]:
+    here = partners[(partners["commune"] == code) & partners["can_host_van"].astype(bool)]
+    best: tuple[tuple[int, int, str], Any] | None = None
+    for pid, row in here.iterrows():
+        hours = row["hours"] if isinstance(row["hours"], WeeklyHours) else WeeklyHours()
+        kind = str(row["type"])
+        pref = len(HOST_PREFERENCE) - HOST_PREFERENCE.index(kind) if kind in HOST_PREFERENCE else 0
+        key = (_open_pairs(hours, slots, days), pref, str(pid))
+        if best is None or key > best[0]:
+            best = (key, (pid, row))
+    if best is None:
+        return None, 0
+    return best[1], best[0][0]
+
+
+def problem_from_territory(
+    territory: Any,
+    *,
+    start: dt.date,
+    weeks: int,
+    network: Any = None,
+    require_host: bool = False,
+    frequency_rule: Callable[[Any], Frequency | None] = default_frequency,
+    van_needs: frozenset[str] = frozenset({"parking"}),
+    closed: frozenset[dt.date] = frozenset(),
+    unavailable: dict[str, frozenset[dt.date]] | None = None,
+    today: dt.date | None = None,
+) -> ItineraryProblem:
+    """Candidates, vans, bases and calendar of ``territory`` (see the module docstring)."""
+    from planner.matrix import travel_matrix
+
+    cal = territory.calendar
+    slots = tuple(SlotSpec(s.name, s.start_min * 60, s.end_min * 60) for s in cal.slots)
+    unavailable = unavailable or {}
+    vans = tuple(
+        VanSpec(
+            id=v.id,
+            base=v.base,
+            working_days=tuple(v.working_days),
+            shift_start_s=v.start_min * 60,
+            shift_end_s=v.end_min * 60,
+            max_work_s=v.max_work_min * 60,
+            max_span_s=v.max_span_min * 60,
+            needs=van_needs,
+            unavailable=frozenset(unavailable.get(v.id, frozenset())),
+        )
+        for v in territory.vans
+    )
+    if not vans:
+        raise InvalidProblemError(
+            f"Territoire {territory.id} : aucun véhicule (ni équipe à pied).",
+            hint="Déclarez au moins un véhicule [[vans]] dans la spécification.",
+        )
+    workdays = tuple(sorted({d for v in vans for d in v.working_days}))
+    points: list[tuple[float, float]] = [(b.lon, b.lat) for b in territory.bases]
+    bases = tuple(BaseSpec(b.id, b.name, i, b.lon, b.lat) for i, b in enumerate(territory.bases))
+    candidates: list[Candidate] = []
+    partners = territory.partners
+    for code, row in territory.communes.iterrows():
+        chosen, open_pairs = _choose_host(str(code), partners, slots, workdays)
+        hosted = chosen is not None and (open_pairs > 0 or require_host)
+        if hosted:
+            pid, prow = chosen
+            lon, lat = float(prow.geometry.x), float(prow.geometry.y)
+            hours = prow["hours"] if isinstance(prow["hours"], WeeklyHours) else WeeklyHours()
+            host = str(prow["name"])
+            amenities = frozenset(k for k in ("power", "parking") if bool(prow.get(k, False)))
+        else:
+            lon, lat = float(row["lon"]), float(row["lat"])
+            hours = WeeklyHours.open_always()
+            host = ""
+            amenities = frozenset({"parking"})
+        location = len(points)
+        points.append((lon, lat))
+        candidates.append(
+            Candidate(
+                id=str(code),
+                name=str(row["name"]),
+                location=location,
+                need=need_of(row),
+                commune=str(code),
+                lon=lon,
+                lat=lat,
+                host=host,
+                hours=hours,
+                frequency=frequency_rule(row),
+                amenities=amenities,
+                frr_class=str(row["frr_class"]),
+                qpv=bool(row["qpv"]),
+            )
+        )
+    matrix = travel_matrix(np.array(points, dtype=float), network=network)
+    return ItineraryProblem.from_matrix(
+        matrix.durations,
+        matrix.distances,
+        reachable=matrix.reachable,
+        candidates=candidates,
+        bases=bases,
+        vans=vans,
+        start=start,
+        weeks=weeks,
+        slots=slots,
+        setup_s=cal.setup_min * 60,
+        school_zone=cal.school_zone,
+        closed=closed,
+        today=today,
+        territory=territory.id,
+        travel_time_method=matrix.method,
+    )

@@ -1,0 +1,248 @@
+"""Independent validator: re-check every rule of an itinerary plan from the problem alone.
+
+It shares no code with the engine's search or timing (only the problem and result types), so
+an engine bug cannot hide itself. One rule per check; each violation names the rule and says
+in French what was expected and what came.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from planner.itinerary.plan import Plan, Visit
+from planner.itinerary.problem import Candidate, ItineraryProblem, VanSpec
+
+#: tolerance on need sums (they are rounded in JSON)
+NEED_TOL = 1e-2
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    violations: tuple[Violation, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def rules(self) -> set[str]:
+        return {v.rule for v in self.violations}
+
+    def describe_fr(self) -> str:
+        if self.ok:
+            return "Plan valide : toutes les règles sont respectées."
+        lines = [f"{len(self.violations)} règle(s) enfreinte(s) :"]
+        lines += [f"- [{v.rule}] {v.message}" for v in self.violations]
+        return "\n".join(lines)
+
+
+class _Checker:
+    def __init__(self, problem: ItineraryProblem, plan: Plan) -> None:
+        self.pb = problem
+        self.plan = plan
+        self.out: list[Violation] = []
+        self.stops = {c.id: c for c in problem.candidates}
+        self.vans = {v.id: v for v in problem.vans}
+        self.slots = {s.name: s for s in problem.slots}
+        self.bases = {b.id: b for b in problem.bases}
+
+    def add(self, rule: str, message: str) -> None:
+        self.out.append(Violation(rule, message))
+
+    # -- calendar ----------------------------------------------------------------------------
+    def day_exists(self, van: VanSpec, date: dt.date) -> str | None:
+        """None when the van works that date, else the French reason."""
+        cal = self.pb.calendar
+        d = cal.index_of(date)
+        if d is None:
+            return "hors de l'horizon"
+        info = cal.days[d]
+        if info.public_holiday is not None:
+            return f"jour férié ({info.public_holiday})"
+        if date in cal.closed:
+            return "date fermée"
+        if date in van.unavailable:
+            return "véhicule indisponible"
+        if date.weekday() not in van.working_days:
+            return "jour non travaillé"
+        return None
+
+    def in_period(self, stop: Candidate, date: dt.date) -> bool:
+        d = self.pb.calendar.index_of(date)
+        if d is None or stop.period == "always":
+            return True
+        holiday = self.pb.calendar.days[d].school_holiday is not None
+        return holiday if stop.period == "school_holidays" else not holiday
+
+    # -- visits ------------------------------------------------------------------------------
+    def check_visit(self, v: Visit) -> bool:
+        stop, van, slot = self.stops.get(v.stop_id), self.vans.get(v.van), self.slots.get(v.slot)
+        if stop is None or van is None or slot is None:
+            self.add(
+                "unknown", f"Visite {v.stop_id} {v.date} : arrêt, véhicule ou créneau inconnu."
+            )
+            return False
+        why = self.day_exists(van, v.date)
+        if why is not None:
+            self.add("day-closed", f"{v.stop_id} le {v.date} ({van.id}) : {why}.")
+        service = slot.end_s - slot.start_s if stop.service_s is None else stop.service_s
+        if v.start_s != slot.start_s or v.end_s != v.start_s + service or v.end_s > slot.end_s:
+            self.add(
+                "times",
+                f"{v.stop_id} le {v.date} : séance {v.start_s}-{v.end_s} s au lieu de "
+                f"{slot.start_s}-{slot.start_s + service} s (créneau {slot.name}).",
+            )
+        wd = v.date.weekday()
+        if not stop.hours.is_open(wd, v.start_s // 60, -(-v.end_s // 60)):
+            self.add("hours", f"{v.stop_id} le {v.date} : hôte fermé pendant la séance.")
+        if stop.market_day is not None and wd != stop.market_day:
+            self.add("market-day", f"{v.stop_id} le {v.date} : hors du jour de marché.")
+        if not self.in_period(stop, v.date):
+            self.add("period", f"{v.stop_id} le {v.date} : hors de sa période ({stop.period}).")
+        if not (stop.needs | van.needs) <= stop.amenities:
+            self.add(
+                "needs", f"{v.stop_id} : besoins {sorted(stop.needs | van.needs)} non satisfaits."
+            )
+        base = self.bases[van.base].location
+        if not (self.pb.reachable[base, stop.location] and self.pb.reachable[stop.location, base]):
+            self.add("unreachable", f"{v.stop_id} : inaccessible depuis la base {van.base}.")
+        return True
+
+    def check_days(self, visits: list[Visit]) -> None:
+        by_day: dict[tuple[str, dt.date], list[Visit]] = defaultdict(list)
+        for v in visits:
+            by_day[(v.van, v.date)].append(v)
+        declared = {(d.van, d.date): d for d in self.plan.days}
+        for key in declared.keys() - by_day.keys():
+            self.add("day-mismatch", f"Journée {key[0]} {key[1]} déclarée sans visite.")
+        dur, dist = self.pb.durations, self.pb.distances
+        for (van_id, date), day_visits in sorted(by_day.items()):
+            van = self.vans[van_id]
+            day_visits.sort(key=lambda x: self.slots[x.slot].start_s)
+            slot_names = [x.slot for x in day_visits]
+            if len(set(slot_names)) != len(slot_names):
+                self.add("slot-double", f"{van_id} le {date} : deux visites dans un même créneau.")
+            ids = [x.stop_id for x in day_visits]
+            if len(set(ids)) != len(ids):
+                self.add("stop-twice-day", f"{van_id} le {date} : un arrêt visité deux fois.")
+            base = self.bases[van.base].location
+            locs = [self.stops[x.stop_id].location for x in day_visits]
+            path = [base, *locs, base]
+            drive = sum(int(dur[a, b]) for a, b in zip(path, path[1:], strict=False))
+            metres = sum(int(dist[a, b]) for a, b in zip(path, path[1:], strict=False))
+            leave = day_visits[0].start_s - int(dur[base, locs[0]])
+            for prev, cur, a, b in zip(day_visits, day_visits[1:], locs, locs[1:], strict=False):
+                arrive = prev.end_s + int(dur[a, b])
+                if arrive > cur.start_s:
+                    self.add(
+                        "arrival", f"{van_id} le {date} : {cur.stop_id} atteint après le début."
+                    )
+                if cur.arrival_s != arrive:
+                    self.add("day-mismatch", f"{van_id} le {date} : arrivée {cur.stop_id} fausse.")
+            if day_visits[0].arrival_s > day_visits[0].start_s:
+                self.add("arrival", f"{van_id} le {date} : arrivée après le début.")
+            ret = day_visits[-1].end_s + int(dur[locs[-1], base])
+            work = drive + sum(x.end_s - x.start_s for x in day_visits)
+            if leave < van.shift_start_s or ret > van.shift_end_s:
+                self.add("shift", f"{van_id} le {date} : journée {leave}-{ret} s hors du service.")
+            if ret - leave > van.max_span_s:
+                self.add("span", f"{van_id} le {date} : amplitude {ret - leave} s trop longue.")
+            if work > van.max_work_s:
+                self.add("work", f"{van_id} le {date} : travail {work} s au-delà du maximum.")
+            decl = declared.get((van_id, date))
+            if decl is None or (
+                decl.drive_s,
+                decl.drive_m,
+                decl.leave_base_s,
+                decl.return_base_s,
+                tuple(decl.stops),
+            ) != (drive, metres, leave, ret, tuple(ids)):
+                self.add("day-mismatch", f"{van_id} le {date} : journée déclarée différente.")
+
+    # -- frequencies, dropped, KPIs --------------------------------------------------------
+    def check_frequencies(self, visits: list[Visit]) -> None:
+        by_stop: dict[str, list[Visit]] = defaultdict(list)
+        for v in visits:
+            if v.stop_id in self.stops:
+                by_stop[v.stop_id].append(v)
+        cal = self.pb.calendar
+        for sid, vs in by_stop.items():
+            stop = self.stops[sid]
+            period = stop.frequency.period_weeks if stop.frequency is not None else None
+            if period is None:
+                if len(vs) > 1:
+                    self.add(
+                        "frequency-single", f"{sid} : {len(vs)} visites pour une visite unique."
+                    )
+                continue
+            if len({(v.van, v.slot, v.date.weekday()) for v in vs}) > 1:
+                self.add("periodic-slot", f"{sid} : jour, créneau ou véhicule change.")
+                continue
+            step = 7 * period
+            idx = sorted(cal.index_of(v.date) or 0 for v in vs)
+            if any((b - a) % step for a, b in zip(idx, idx[1:], strict=False)) or len(
+                set(idx)
+            ) < len(idx):
+                self.add(
+                    "periodic-spacing", f"{sid} : visites non espacées de {period} semaine(s)."
+                )
+                continue
+            van = self.vans[vs[0].van]
+            for d in range(idx[0] % step, cal.n_days, step):
+                date = cal.days[d].date
+                if (
+                    d not in idx
+                    and self.day_exists(van, date) is None
+                    and self.in_period(stop, date)
+                ):
+                    self.add("periodic-missing", f"{sid} : passage du {date} manquant sans raison.")
+
+    def check_dropped(self, visits: list[Visit]) -> None:
+        visited = {v.stop_id for v in visits}
+        dropped = {d.stop_id: d for d in self.plan.dropped}
+        for sid in visited & dropped.keys():
+            self.add("dropped-and-visited", f"{sid} : à la fois planifié et écarté.")
+        for sid, stop in self.stops.items():
+            if sid not in visited and sid not in dropped:
+                rule = "required-missing" if stop.required else "dropped-missing"
+                self.add(rule, f"{sid} : ni planifié ni écarté avec une raison.")
+        for d in self.plan.dropped:
+            if not d.reason.strip():
+                self.add("dropped-missing", f"{d.stop_id} : écarté sans raison.")
+
+    def check_kpis(self, visits: list[Visit]) -> None:
+        kpis: dict[str, Any] = self.plan.kpis
+        need = sum(self.stops[v.stop_id].need for v in visits if v.stop_id in self.stops)
+        if abs(float(kpis.get("need_served", -1)) - need) > NEED_TOL * max(1, len(visits)):
+            self.add(
+                "kpi", f"Besoin servi déclaré {kpis.get('need_served')} au lieu de {need:.3f}."
+            )
+        drive = sum(d.drive_s for d in self.plan.days)
+        if int(kpis.get("drive_s", -1)) != drive:
+            self.add("kpi", f"Temps de conduite déclaré {kpis.get('drive_s')} au lieu de {drive}.")
+
+    def run(self) -> ValidationReport:
+        pb, plan = self.pb, self.plan
+        if plan.start != pb.calendar.start or plan.weeks != pb.calendar.weeks:
+            self.add("horizon", f"Horizon {plan.start} x {plan.weeks} sem. différent du problème.")
+        good = [v for v in plan.visits if self.check_visit(v)]
+        self.check_days(good)
+        self.check_frequencies(good)
+        self.check_dropped(good)
+        self.check_kpis(good)
+        return ValidationReport(tuple(self.out))
+
+
+def validate_plan(problem: ItineraryProblem, plan: Plan | dict[str, Any]) -> ValidationReport:
+    """Check ``plan`` (a Plan or its ``plan.json`` dict) against ``problem``."""
+    if isinstance(plan, dict):
+        plan = Plan.from_json(plan)
+    return _Checker(problem, plan).run()
