@@ -66,13 +66,14 @@ def territory(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Dossier de sortie.")] = Path("out/demo"),
+    time_limit: Annotated[float, typer.Option(help="Temps de calcul par plan (s).")] = 20.0,
     data_dir: DataDir = None,
 ) -> None:
     """Lance la démonstration sur les territoires embarqués (hors ligne)."""
     from api import demo_run
 
     try:
-        demo_run.run(out, console=console, data_dir=data_dir)
+        demo_run.run(out, console=console, data_dir=data_dir, time_limit=time_limit)
     except MiloError as exc:
         fail(exc)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from rich.console import Console
 
+from api.cli_plan import next_monday, print_plan
 from api.coverage_files import write_coverage
+from api.plan_files import plan_territory, write_plan_files
 from api.summary import print_summary, write_territory_geojson
 from geo_data.demo import DEMO_DIR, DEMO_SLUGS, load_demo_territory
 from geo_data.fetch import locate
@@ -14,9 +17,17 @@ from planner.coverage.runner import territory_coverage
 from planner.errors import DataSourceError
 
 DEMO_STOPS = 8
+DEMO_WEEKS = 4
 
 
-def run(out: Path, *, console: Console, data_dir: Path | None = None) -> list[Path]:
+def run(
+    out: Path,
+    *,
+    console: Console,
+    data_dir: Path | None = None,
+    time_limit: float = 20.0,
+    start: dt.date | None = None,
+) -> list[Path]:
     """Summary, coverage (and the later steps) of each demo territory into ``out/<slug>/``,
     then the regional comparison into ``out/region/`` when the official files are available."""
     written: list[Path] = []
@@ -28,7 +39,14 @@ def run(out: Path, *, console: Console, data_dir: Path | None = None) -> list[Pa
         with console.status(f"{territory.name} : besoins et couverture…"):
             result = territory_coverage(territory, k=DEMO_STOPS)
         written += write_coverage(territory, result, target)
-        for path in written[-4:]:
+        first = start or next_monday()
+        with console.status(f"{territory.name} : planification de {DEMO_WEEKS} semaines…"):
+            plan = plan_territory(
+                territory, start=first, weeks=DEMO_WEEKS, time_limit=time_limit, seed=0, spec=slug
+            )
+        print_plan(plan)
+        written += write_plan_files(plan, target)
+        for path in written[-8:]:
             console.print(f"Écrit : {path}")
     written += _region(out / "region", console=console, data_dir=data_dir)
     return written

@@ -126,6 +126,7 @@ def assemble(
     return Plan(
         territory=pb.territory,
         travel_time_method=pb.travel_time_method,
+        travel_time=pb.travel_time,
         start=cal.start,
         weeks=cal.weeks,
         visits=tuple(visits),

@@ -217,12 +217,14 @@ class Plan:
     notes: tuple[str, ...] = ()
     source: dict[str, Any] = field(default_factory=dict)
     van_bases: dict[str, tuple[float, float]] = field(default_factory=dict)
+    travel_time: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The ``plan.json`` document (plain JSON types only)."""
         return {
             "territory": self.territory,
             "travel_time_method": self.travel_time_method,
+            "travel_time": self.travel_time,
             "start": self.start.isoformat(),
             "weeks": self.weeks,
             "visits": [v.to_json() for v in self.visits],
@@ -252,4 +254,5 @@ class Plan:
             notes=tuple(d.get("notes", ())),
             source=dict(d.get("source", {})),
             van_bases={k: (float(v[0]), float(v[1])) for k, v in d.get("van_bases", {}).items()},
+            travel_time=str(d.get("travel_time", "")),
         )

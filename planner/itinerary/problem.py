@@ -206,6 +206,7 @@ class ItineraryProblem:
     territory: str = ""
     travel_time_method: str = "matrix"
     notes: tuple[str, ...] = ()
+    travel_time: str = ""  # French sentence: how travel times were obtained, with parameters
 
     def __post_init__(self) -> None:
         n = self.durations.shape[0] if self.durations.ndim == 2 else -1
@@ -305,6 +306,7 @@ class ItineraryProblem:
         today: dt.date | None = None,
         territory: str = "",
         travel_time_method: str = "matrix",
+        travel_time: str = "",
     ) -> ItineraryProblem:
         """Build a problem from plain arrays (what tests and benchmarks use).
 
@@ -342,6 +344,7 @@ class ItineraryProblem:
             territory=territory,
             travel_time_method=travel_time_method,
             notes=tuple(notes),
+            travel_time=travel_time,
         )
 
     @classmethod

@@ -179,4 +179,5 @@ def problem_from_territory(
         today=today,
         territory=territory.id,
         travel_time_method=matrix.method,
+        travel_time=matrix.describe_fr(),
     )

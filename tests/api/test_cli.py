@@ -32,7 +32,7 @@ def test_territory_bad_spec_is_a_french_error(tmp_path, data_dir):
 
 
 def test_demo_writes_both_territories(tmp_path):
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--time-limit", "1"])
     assert result.exit_code == 0, result.output
     for slug in ("marches-de-bourgogne", "creusot-montceau"):
         assert (tmp_path / slug / "territory.geojson").is_file()
@@ -77,7 +77,35 @@ def test_compare_suppresses_small_counts(tmp_path, geo_dir):
 
 
 def test_demo_skips_region_without_official_files(tmp_path):
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--time-limit", "1"])
     assert result.exit_code == 0, result.output
     assert "Comparaison régionale non lancée" in result.output
     assert (tmp_path / "creusot-montceau" / "need.csv").is_file()
+
+
+def test_plan_then_validate(tmp_path):
+    out = tmp_path / "plan"
+    args = ["plan", "creusot-montceau", "--start", "2026-12-14", "--weeks", "2"]
+    result = runner.invoke(app, [*args, "--time-limit", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} == {"plan.json", "plan.csv", "plan.ics", "plan.gpx"}
+    doc = json.loads((out / "plan.json").read_text())
+    assert doc["travel_time_method"] == "estimate" and "vol d'oiseau" in doc["travel_time"]
+    dates = {v["date"] for v in doc["visits"]}
+    assert "2026-12-25" not in dates and "2026-12-24" in dates  # Christmas Day is a holiday
+    checked = runner.invoke(app, ["validate", str(out / "plan.json")])
+    assert checked.exit_code == 0 and "Plan valide" in checked.output
+    doc["visits"][0]["start"] = "03:00"
+    doc["visits"][0]["start_s"] = 3 * 3600
+    (out / "plan.json").write_text(json.dumps(doc))
+    broken = runner.invoke(app, ["validate", str(out / "plan.json")])
+    assert broken.exit_code == 1 and "règle(s) enfreinte(s)" in broken.output
+
+
+def test_plan_bad_inputs_are_french_errors(tmp_path):
+    result = runner.invoke(
+        app, ["plan", "creusot-montceau", "--weeks", "9", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 2 and "Erreur" in result.output
+    result = runner.invoke(app, ["plan", "creusot-montceau", "--start", "30/11/2026"])
+    assert result.exit_code == 2 and "AAAA-MM-JJ" in result.output
