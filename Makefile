@@ -24,11 +24,16 @@ install: $(RUN_STAMP)
 install-dev: $(DEV_STAMP)
 
 ## Run the main job on the embedded demo territories (offline) into out/demo/.
-demo: $(RUN_STAMP)
+## The regional comparison also runs when the official files are found (MILO_DATA_DIR, or
+## ../shared/geo_data beside the clone).
+demo: $(RUN_STAMP) assets
+	MILO_DATA_DIR=$${MILO_DATA_DIR:-$$(test -d ../shared/geo_data && echo ../shared/geo_data)} \
 	$(BIN)/milo demo --out out/demo
 
-## Install what the tests need (idempotent) and run the suite.
+## Install what the tests need (idempotent: python packages, Debian chromium, npm map assets)
+## and run the suite.
 test: $(DEV_STAMP)
+	bash .ci/install-browser.sh
 	MILO_OFFLINE=1 $(BIN)/python -m pytest
 
 lint: $(DEV_STAMP)
@@ -42,3 +47,8 @@ demo-data: $(RUN_STAMP)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: assets
+## Pinned Leaflet, jQuery and plugins from npm (package-lock.json) into the git-ignored maps/vendor/.
+assets:
+	bash .ci/install-browser.sh --assets-only

@@ -88,6 +88,23 @@ def run_compare(
     )
     if spec.approximation:
         console.print(spec.approximation, style="dim", markup=False)
-    return write_comparison(
+    paths = write_comparison(
         table, out, region={"id": spec.id, "name": spec.name, "approximation": spec.approximation}
     )
+    return [*paths, write_comparison_map(territories, table, out / "comparison.html")]
+
+
+def write_comparison_map(territories: list, table, path: Path) -> Path:
+    """``comparison.html``: territories shaded by the share of young people within 20 min."""
+    import pandas as pd
+
+    from maps.comparison import territories_from_communes
+    from maps.writers import write_comparison as write_map
+    from planner.coverage.compare import TOTAL_ID
+
+    communes = pd.concat([t.communes.assign(territory_id=t.id) for t in territories])
+    shapes = territories_from_communes(
+        communes, key="territory_id", names={t.id: t.name for t in territories}
+    )
+    frame = table.to_frame().set_index("territory_id").drop(index=TOTAL_ID, errors="ignore")
+    return write_map(shapes, frame, path, indicator="share_20min_fixed")

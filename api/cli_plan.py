@@ -84,7 +84,7 @@ def plan(
                 territory, start=first, weeks=weeks, time_limit=time_limit, seed=seed,
                 solver=solver, spec=spec, **options,
             )  # fmt: skip
-        paths = write_plan_files(result, out)
+        paths = write_plan_files(result, out, network=options.get("network"))
     except MiloError as exc:
         fail(exc)
         return

@@ -13,6 +13,8 @@ from api.plan_files import plan_territory, write_plan_files
 from api.summary import print_summary, write_territory_geojson
 from geo_data.demo import DEMO_DIR, DEMO_SLUGS, load_demo_territory
 from geo_data.fetch import locate
+from maps.writers import write_coverage as write_coverage_map
+from maps.writers import write_itinerary
 from planner.coverage.runner import territory_coverage
 from planner.errors import DataSourceError
 
@@ -46,10 +48,24 @@ def run(
             )
         print_plan(plan)
         written += write_plan_files(plan, target)
-        for path in written[-8:]:
+        with console.status(f"{territory.name} : cartes…"):
+            written.append(write_itinerary(target / "plan.json", territory=territory))
+            stops = [(s, str(territory.partners.loc[s, "name"]), *_lonlat(territory, s))
+                     for s in result.choice.selected_ids]  # fmt: skip
+            written.append(
+                write_coverage_map(
+                    territory, target / "coverage.html", plan=plan.to_json(), stops=stops
+                )
+            )
+        for path in written[-10:]:
             console.print(f"Écrit : {path}")
     written += _region(out / "region", console=console, data_dir=data_dir)
     return written
+
+
+def _lonlat(territory, partner_id: str) -> tuple[float, float]:
+    point = territory.partners.loc[partner_id].geometry
+    return float(point.x), float(point.y)
 
 
 def _region(out: Path, *, console: Console, data_dir: Path | None) -> list[Path]:

@@ -16,6 +16,7 @@ from planner.itinerary.export import plan_to_csv, plan_to_gpx, plan_to_ics
 from planner.itinerary.plan import Plan
 from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.solver import DEFAULT_SOLVER, solve
+from planner.matrix import path_geometry
 from planner.validate import ValidationReport, validate_plan
 
 PLAN_FILES = ("plan.json", "plan.csv", "plan.ics", "plan.gpx")
@@ -55,11 +56,34 @@ def plan_territory(
     return solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
 
 
-def write_plan_files(plan: Plan, out_dir: Path) -> list[Path]:
-    """Write plan.json, plan.csv, plan.ics and plan.gpx into ``out_dir``; return their paths."""
+def route_geometries(plan: Plan, network: Any) -> list[list[list[float]]]:
+    """For each van day of ``plan``: the lon/lat line base -> stops -> base along the roads."""
+    where = {v.stop_id: (v.lon, v.lat) for v in plan.visits}
+    lines = []
+    for day in plan.to_json()["days"]:
+        base = plan.van_bases[day["van"]]
+        points = [base, *(where[s] for s in day["stops"]), base]
+        line: list[list[float]] = []
+        for a, b in zip(points, points[1:], strict=False):
+            part = path_geometry(a, b, network=network).lonlat.tolist()
+            line += part if not line else part[1:]
+        lines.append(line)
+    return lines
+
+
+def write_plan_files(plan: Plan, out_dir: Path, *, network: Any = None) -> list[Path]:
+    """Write plan.json, plan.csv, plan.ics and plan.gpx into ``out_dir``; return their paths.
+
+    With a road ``network``, each day of plan.json carries its route ``geometry`` (lon/lat
+    list) for the maps; without one, maps draw dashed straight lines marked "trajet estimé".
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / name for name in PLAN_FILES]
-    paths[0].write_text(json.dumps(plan.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    doc = plan.to_json()
+    if network is not None:
+        for day, line in zip(doc["days"], route_geometries(plan, network), strict=True):
+            day["geometry"] = line
+    paths[0].write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     paths[1].write_text(plan_to_csv(plan), encoding="utf-8")
     paths[2].write_bytes(plan_to_ics(plan))
     paths[3].write_text(plan_to_gpx(plan), encoding="utf-8")

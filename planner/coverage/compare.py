@@ -35,6 +35,40 @@ DERIVED = {
 }
 TOTAL_ID = "region"
 
+#: French labels of the comparison columns (tables, popups, legends).
+COLUMN_LABELS = {
+    "name": "Territoire",
+    "young_total": "Jeunes 16-25 ans (estimés)",
+    "communes": "Communes",
+    "communes_reached": "Communes touchées par le camion",
+    "frr_communes": "Communes FRR",
+    "frr_communes_reached": "Communes FRR touchées",
+    "qpv_total": "QPV",
+    "qpv_reached": "QPV touchés",
+    "sessions_planned": "Séances prévues",
+    "sessions_delivered": "Séances réalisées",
+    "contacts": "Contacts",
+    "reperes": "Jeunes repérés",
+    "mobilises": "Jeunes mobilisés",
+    "km_driven": "Km parcourus",
+    "activity_label": "Activité",
+    "share_20min_fixed": "Part des jeunes à moins de 20 min d'un site fixe",
+    "share_30min_fixed": "Part des jeunes à moins de 30 min d'un site fixe",
+    "mean_access_min_fixed": "Temps d'accès moyen, sites fixes (min)",
+    "p90_access_min_fixed": "Temps d'accès, 90e centile, sites fixes (min)",
+    "share_unreachable_fixed": "Part des jeunes sans accès, sites fixes",
+    "share_20min_with_van": "Part des jeunes à moins de 20 min, avec le camion",
+    "share_30min_with_van": "Part des jeunes à moins de 30 min, avec le camion",
+    "mean_access_min_with_van": "Temps d'accès moyen avec le camion (min)",
+    "p90_access_min_with_van": "Temps d'accès, 90e centile, avec le camion (min)",
+    "share_unreachable_with_van": "Part des jeunes sans accès, avec le camion",
+    "stops": "Arrêts du camion",
+    "reperes_per_half_day": "Repérés par demi-journée",
+    "mobilises_per_half_day": "Mobilisés par demi-journée",
+    "km_per_contact": "Km par contact",
+    "notes": "Notes",
+}
+
 
 @dataclass(frozen=True, eq=False)
 class ComparisonTable:

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Test prerequisites for the maps: Debian's chromium (headless browser tests) and the pinned
+# Leaflet/jQuery/plugin files copied from npm into the git-ignored maps/vendor/.
+# Idempotent; run from anywhere. Usage: bash .ci/install-browser.sh [--assets-only]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" != "--assets-only" ] && [ ! -x /usr/bin/chromium ]; then
+    echo "Installation de chromium (paquet Debian)…"
+    SUDO=""
+    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+
+VENDOR=maps/vendor
+STAMP="$VENDOR/.stamp-$(sha1sum package-lock.json | cut -c1-12)"
+if [ -f "$STAMP" ]; then
+    exit 0
+fi
+echo "Copie des bibliothèques JavaScript (npm ci) dans $VENDOR/…"
+npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+rm -rf "$VENDOR"
+mkdir -p "$VENDOR/images"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$VENDOR/"
+cp node_modules/leaflet/dist/images/*.png "$VENDOR/images/"
+cp node_modules/leaflet/LICENSE "$VENDOR/LICENSE.leaflet"
+cp node_modules/jquery/dist/jquery.min.js "$VENDOR/"
+cp node_modules/jquery/LICENSE.txt "$VENDOR/LICENSE.jquery"
+cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+   node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css "$VENDOR/"
+cp node_modules/leaflet.markercluster/MIT-LICENCE.txt "$VENDOR/LICENSE.markercluster"
+cp node_modules/leaflet.heat/dist/leaflet-heat.js "$VENDOR/"
+cp node_modules/leaflet.heat/LICENSE "$VENDOR/LICENSE.heat"
+node -e 'const l=require("./package-lock.json").packages; const o={}; for (const [k,v] of Object.entries(l)) if (k) o[k.replace("node_modules/","")]=v.version; console.log(JSON.stringify(o,null,1))' > "$VENDOR/versions.json"
+touch "$STAMP"

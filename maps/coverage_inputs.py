@@ -1,0 +1,86 @@
+"""Plain inputs of :func:`maps.coverage.coverage_map` computed from a Territory (and a plan).
+
+A thin glue over the planner (travel times, need scores, catchments) so that ``milo demo`` and
+the notebook can draw a coverage map in one call; the planner does the computing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo_data.territory import Territory
+from maps.coverage import CoverageStop
+from planner.catchment import catchments_from_territory
+from planner.coverage.need import nearest_times, need_scores_from_territory
+from planner.coverage.runner import fixed_points
+from planner.matrix import travel_matrix
+
+
+@dataclass(frozen=True)
+class CoverageInputs:
+    """Need table, access minutes (with the van's stops) and stops with 20-min catchments."""
+
+    need: pd.DataFrame
+    access_min: pd.Series
+    stops: tuple[CoverageStop, ...]
+    method: str
+
+
+def plan_stops(plan: dict[str, Any] | None) -> list[tuple[str, str, float, float]]:
+    """Distinct (id, name, lon, lat) of a plan's visits, in first-visit order."""
+    seen: dict[str, tuple[str, str, float, float]] = {}
+    for v in (plan or {}).get("visits", []):
+        seen.setdefault(
+            str(v["stop_id"]),
+            (str(v["stop_id"]), str(v["stop_name"]), float(v["lon"]), float(v["lat"])),
+        )
+    return list(seen.values())
+
+
+def coverage_inputs(
+    territory: Territory,
+    plan: dict[str, Any] | None = None,
+    *,
+    stops: Sequence[tuple[str, str, float, float]] = (),
+    network: Any = None,
+    threshold_min: int = 20,
+) -> CoverageInputs:
+    """Need scores, access times (fixed points and van stops) and the stops' catchments.
+
+    The van stops are the plan's visited places, or ``stops`` given as (id, name, lon, lat),
+    e.g. the sites chosen by the coverage model (``coverage.json``).
+    """
+    communes = territory.communes
+    origins = np.column_stack([communes["lon"].to_numpy(float), communes["lat"].to_numpy(float)])
+    contacts = fixed_points(territory)
+    to_fixed = travel_matrix(origins, contacts, network=network)
+    need = need_scores_from_territory(territory, to_fixed)
+    stops = plan_stops(plan) + [s for s in stops if s[0] not in {p[0] for p in plan_stops(plan)}]
+    best = nearest_times(to_fixed)
+    out_stops: tuple[CoverageStop, ...] = ()
+    if stops:
+        lonlat = np.array([(s[2], s[3]) for s in stops], dtype=float)
+        catch = catchments_from_territory(
+            territory, lonlat, network=network, thresholds_min=(threshold_min,)
+        )
+        to_stops = travel_matrix(origins, lonlat, network=network)
+        best = np.fmin(best, nearest_times(to_stops))
+        codes = communes.index.astype(str).to_numpy()
+        out_stops = tuple(
+            CoverageStop(
+                sid,
+                name,
+                lon,
+                lat,
+                tuple(codes[catch.within[0][:, j]]),
+                label=f"zone à {threshold_min} min",
+            )
+            for j, (sid, name, lon, lat) in enumerate(stops)
+        )
+    access = pd.Series(best / 60.0, index=communes.index.astype(str))
+    return CoverageInputs(need.frame, access, out_stops, to_fixed.method)

@@ -1,0 +1,300 @@
+"""Itinerary map of a plan: numbered stops, day routes, bases, a layer per week.
+
+Colours: one per weekday when the plan has a single van, one per van otherwise (``color_by``).
+Routes follow the roads when a van-day carries a ``geometry`` (list of ``[lon, lat]``, written
+when the plan used an OSM network); otherwise they are dashed straight lines marked
+« trajet estimé ».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import folium
+
+from geo_data.territory import Territory
+from maps.base import (
+    PALETTE,
+    Legend,
+    add_communes,
+    esc,
+    finish,
+    frame_bounds,
+    frr_layer,
+    frr_legend_items,
+    line,
+    new_map,
+    popup_table,
+    qpv_layer,
+    swatch,
+)
+from maps.plan_input import (
+    SLOT_LABELS,
+    WEEKDAYS_FR,
+    Stop,
+    check_plan,
+    date_fr,
+    ordered_stops,
+    plan_start,
+    van_bases,
+    week_label,
+)
+from planner.errors import InvalidSpecError
+from planner.hours import WeeklyHours
+from planner.taxonomy import FrrClass
+
+COLOR_BY = ("auto", "day", "van")
+ESTIMATED = "trajet estimé (ligne droite, pas le tracé routier)"
+ROAD = "trajet sur le réseau routier (OSM)"
+
+
+def _color_key(color_by: str, plan: dict[str, Any]) -> str:
+    if color_by not in COLOR_BY:
+        raise InvalidSpecError(
+            f"Couleurs par {color_by!r} inconnu (attendu : {', '.join(COLOR_BY)}).",
+            hint="Choisissez « day » (un jour, une couleur) ou « van » (un véhicule, une couleur).",
+        )
+    if color_by != "auto":
+        return color_by
+    vans = {str(v["van"]) for v in plan["visits"]} | {str(d["van"]) for d in plan["days"]}
+    return "day" if len(vans) <= 1 else "van"
+
+
+class _Colors:
+    def __init__(self, key: str, plan: dict[str, Any]) -> None:
+        self.key = key
+        vans = sorted(
+            {str(v["van"]) for v in plan["visits"]} | {str(d["van"]) for d in plan["days"]}
+        )
+        self.vans = {van: PALETTE[i % len(PALETTE)] for i, van in enumerate(vans)}
+
+    def of(self, van: str, date: dt.date) -> str:
+        if self.key == "van":
+            return self.vans[van]
+        return PALETTE[date.weekday() % len(PALETTE)]
+
+    def legend(self, dates: set[dt.date]) -> list[tuple[str, str]]:
+        if self.key == "van":
+            return [(swatch(c), f"Véhicule {van}") for van, c in self.vans.items()]
+        days = sorted({d.weekday() for d in dates})
+        return [(swatch(PALETTE[d % len(PALETTE)]), WEEKDAYS_FR[d].capitalize()) for d in days]
+
+
+def host_hours(territory: Territory | None, visit: dict[str, Any]) -> str:
+    host = visit.get("host")
+    if not host or territory is None:
+        return ""
+    p = territory.partners
+    match = p[(p["name"] == host) & (p["commune"].astype(str) == str(visit["commune"]))]
+    if match.empty:
+        match = p[p["name"] == host]
+    if match.empty or not isinstance(match.iloc[0]["hours"], WeeklyHours):
+        return ""
+    return match.iloc[0]["hours"].describe_fr()
+
+
+def commune_name(territory: Territory | None, code: str) -> str:
+    if territory is not None and code in territory.communes.index:
+        return f"{territory.communes.loc[code, 'name']} ({code})"
+    return code
+
+
+def need_text(visit: dict[str, Any]) -> str:
+    parts = []
+    if visit.get("need") is not None:
+        parts.append(f"score {float(visit['need']):.1f}")
+    if visit.get("frr_class"):
+        try:
+            parts.append(FrrClass(str(visit["frr_class"])).label)
+        except ValueError:
+            parts.append(str(visit["frr_class"]))
+    if visit.get("qpv"):
+        parts.append("QPV")
+    return " · ".join(parts)
+
+
+def stop_popup(stop: Stop, territory: Territory | None) -> folium.Popup:
+    """Date, slot, times, place, host and its opening hours, need served."""
+    v = stop.visit
+    rows = [
+        ("Date", date_fr(stop.date)),
+        ("Créneau", SLOT_LABELS.get(str(v["slot"]), str(v["slot"]))),
+        ("Arrivée", v["arrival"]),
+        ("Séance", f"{v['start']} – {v['end']}"),
+        ("Lieu", v["stop_name"]),
+        ("Commune", commune_name(territory, str(v["commune"]))),
+        ("Hôte", v.get("host") or "sans hôte (stationnement sur place)"),
+        ("Horaires de l'hôte", host_hours(territory, v)),
+        ("Besoin servi", need_text(v)),
+        ("Véhicule", v["van"]),
+    ]
+    return popup_table(f"Arrêt n° {stop.number} — {v['stop_name']}", rows)
+
+
+def _stop_marker(stop: Stop, color: str, territory: Territory | None) -> folium.Marker:
+    v = stop.visit
+    icon = folium.DivIcon(
+        html=f'<div class="milo-stop" style="background:{esc(color)}">{stop.number}</div>',
+        icon_size=(22, 22),
+        icon_anchor=(11, 11),
+        class_name="milo-stop-icon",
+    )
+    return folium.Marker(
+        [float(v["lat"]), float(v["lon"])],
+        icon=icon,
+        popup=stop_popup(stop, territory),
+        tooltip=f"{stop.number}. {v['stop_name']} — {date_fr(stop.date)} {v['start']}",
+    )
+
+
+def _day_route(
+    day: dict[str, Any], stops: list[Stop], base: tuple[float, float] | None
+) -> tuple[list[list[float]], bool]:
+    """(lat/lon points, follows roads) of one van-day."""
+    geometry = day.get("geometry")
+    if geometry:
+        return [[float(lat), float(lon)] for lon, lat in geometry], True
+    points = [[float(s.visit["lat"]), float(s.visit["lon"])] for s in stops]
+    if base is not None:
+        here = [base[1], base[0]]
+        points = [here, *points, here]
+    return points, False
+
+
+def _add_bases(m: folium.Map, plan: dict[str, Any], territory: Territory | None) -> None:
+    group = folium.FeatureGroup(name="Bases (siège, antennes)", show=True)
+    seen: set[tuple[float, float]] = set()
+    named = {(b.lon, b.lat): b for b in territory.bases} if territory is not None else {}
+    vans_at: dict[tuple[float, float], list[str]] = defaultdict(list)
+    for van, lonlat in van_bases(plan, territory).items():
+        vans_at[lonlat].append(van)
+    for lonlat, vans in vans_at.items():
+        if lonlat in seen:
+            continue
+        seen.add(lonlat)
+        base = named.get(lonlat)
+        title = base.name if base is not None else "Base"
+        kind = ("siège" if base.kind == "siege" else "antenne") if base is not None else ""
+        folium.Marker(
+            [lonlat[1], lonlat[0]],
+            icon=folium.DivIcon(
+                html='<div class="milo-base">B</div>',
+                icon_size=(20, 20),
+                icon_anchor=(10, 10),
+                class_name="milo-base-icon",
+            ),
+            popup=popup_table(title, [("Type", kind), ("Véhicules", ", ".join(sorted(vans)))]),
+            tooltip=f"Base : {title}",
+        ).add_to(group)
+    group.add_to(m)
+
+
+def itinerary_map(
+    plan: dict[str, Any], territory: Territory | None = None, *, color_by: str = "auto"
+) -> folium.Map:
+    """The itinerary map of a ``plan.json`` dict.
+
+    Parameters
+    ----------
+    plan
+        The plan document (see :mod:`maps.plan_input`).
+    territory
+        For commune outlines, FRR/QPV layers, host hours and base names; optional.
+    color_by
+        ``auto`` (per weekday for one van, per van otherwise), ``day`` or ``van``.
+    """
+    check_plan(plan)
+    colors = _Colors(_color_key(color_by, plan), plan)
+    stops = ordered_stops(plan)
+    bases = van_bases(plan, territory)
+    if territory is not None:
+        bounds = frame_bounds(territory.communes)
+    else:
+        pts = [(float(s.visit["lon"]), float(s.visit["lat"])) for s in stops] + list(bases.values())
+        if not pts:
+            raise InvalidSpecError(
+                "Plan sans visite ni base : rien à cartographier.",
+                hint="Donnez le territoire (contours) ou un plan qui contient des visites.",
+            )
+        lons, lats = zip(*pts, strict=True)
+        bounds = (min(lons), min(lats), max(lons), max(lats))
+    m = new_map(bounds)
+    if territory is not None:
+        add_communes(m, territory.communes)
+        frr_layer(territory.communes, show=False).add_to(m)
+        qpv_layer(territory.qpv, show=False).add_to(m)
+
+    monday = plan_start(plan)
+    by_day: dict[tuple[str, str], list[Stop]] = defaultdict(list)
+    for s in stops:
+        by_day[(str(s.visit["van"]), s.visit["date"])].append(s)
+    weeks: dict[int, folium.FeatureGroup] = {}
+
+    def week_group(week: int) -> folium.FeatureGroup:
+        if week not in weeks:
+            weeks[week] = folium.FeatureGroup(name=week_label(monday, week), show=True)
+        return weeks[week]
+
+    kinds: set[bool] = set()
+    for day in sorted(plan["days"], key=lambda d: (d["date"], str(d["van"]))):
+        date = dt.date.fromisoformat(day["date"])
+        day_stops = sorted(
+            by_day.get((str(day["van"]), day["date"]), []), key=lambda s: s.visit["start"]
+        )
+        points, on_roads = _day_route(day, day_stops, bases.get(str(day["van"])))
+        if len(points) < 2:
+            continue
+        kinds.add(on_roads)
+        color = colors.of(str(day["van"]), date)
+        km = float(day["drive_m"]) / 1000
+        tip = (
+            f"{day['van']} — {date_fr(date)} : départ {day['leave_base']}, retour "
+            f"{day['return_base']}, {km:.0f} km — {ROAD if on_roads else ESTIMATED}"
+        )
+        folium.PolyLine(
+            points,
+            color=color,
+            weight=4 if on_roads else 3,
+            opacity=0.85,
+            dash_array=None if on_roads else "8 6",
+            tooltip=tip,
+            class_name="milo-route" if on_roads else "milo-route milo-route-estimated",
+        ).add_to(week_group((date - monday).days // 7))
+    for s in stops:
+        color = colors.of(str(s.visit["van"]), s.date)
+        _stop_marker(s, color, territory).add_to(week_group(s.week))
+    for week in sorted(weeks):
+        weeks[week].add_to(m)
+    _add_bases(m, plan, territory)
+
+    legend = Legend(f"Tournées — {plan.get('territory', '')}")
+    legend.add(
+        "Couleurs : " + ("véhicules" if colors.key == "van" else "jours"),
+        colors.legend({s.date for s in stops}),
+    )
+    trips = [(line("#333"), ROAD)] if True in kinds else []
+    if False in kinds or not kinds:
+        trips.append((line("#333", dashed=True), ESTIMATED))
+    legend.add("Trajets", trips)
+    legend.add(
+        "Repères",
+        [
+            (
+                '<span class="sw" style="background:#1f77b4;border-radius:50%"></span>',
+                f"Arrêt numéroté ({len(stops)} visites)",
+            ),
+            ('<span class="sw" style="background:#222"></span>', "Base (siège ou antenne)"),
+        ],
+    )
+    if territory is not None:
+        legend.add("Classes FRR (couche optionnelle)", frr_legend_items(territory.communes))
+        legend.add("Zonages", [(swatch("#c51b8a"), "QPV 2024 (couche optionnelle)")])
+    method = plan["travel_time_method"]
+    legend.note = (
+        "Temps de trajet : réseau routier OpenStreetMap."
+        if method == "osm"
+        else "Temps de trajet : estimation (ligne droite × facteur de détour)."
+    )
+    return finish(m, legend)

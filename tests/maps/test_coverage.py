@@ -1,0 +1,88 @@
+"""Coverage map from plain inputs, and the glue that computes them from a Territory."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from maps.assets import external_urls, render_offline
+from maps.coverage import CoverageStop, access_band, coverage_map
+from maps.coverage_inputs import coverage_inputs, plan_stops
+from planner.errors import InvalidSpecError
+from tests.maps.test_itinerary import contains
+
+
+@pytest.fixture(scope="module")
+def inputs(marches):
+    from tests.maps.conftest import make_plan
+
+    return coverage_inputs(marches, make_plan(marches, weeks=1))
+
+
+def test_inputs_cover_every_commune(inputs, marches):
+    assert len(inputs.need) == len(marches.communes)
+    assert inputs.access_min.index.equals(marches.communes.index.astype(str))
+    assert (inputs.access_min >= 0).all()
+    assert inputs.stops and all(s.catchment for s in inputs.stops)
+    assert inputs.method == "estimate"
+
+
+def test_access_bands():
+    assert access_band(12)[0] == "moins de 20 min"
+    assert access_band(20)[0] == "moins de 20 min"
+    assert access_band(25)[0] == "20 à 30 min"
+    assert access_band(45)[0] == "plus de 30 min"
+    assert access_band(math.nan)[0] == "inaccessible / inconnu"
+
+
+def test_coverage_page_layers(inputs, marches):
+    m = coverage_map(
+        marches, need=inputs.need, access_min=inputs.access_min, stops=inputs.stops[:3]
+    )
+    html = render_offline(m)
+    assert external_urls(html) == []
+    for text in (
+        "Besoin (score par commune)",
+        "Temps d'accès (bandes 20 / 30 min)",
+        "Zones de chalandise des arrêts",
+        "Points de contact fixes",
+        "Partenaires par type (260)",
+        "Classes FRR",
+        "Quartiers prioritaires",
+    ):
+        assert contains(html, text), text
+    assert "markerClusterGroup" in html  # 260 partners are clustered
+
+
+def test_need_as_series_and_no_optional_inputs(marches):
+    scores = pd.Series(1.0, index=marches.communes.index[:5])
+    html = render_offline(coverage_map(marches, need=scores))
+    assert contains(html, "Besoin (score 0-100)")
+    assert not contains(html, "Temps d'accès (bandes 20 / 30 min)")
+
+
+def test_need_frame_without_score(marches):
+    with pytest.raises(InvalidSpecError, match="sans colonne « score »"):
+        coverage_map(marches, need=pd.DataFrame({"x": [1.0]}, index=["21425"]))
+
+
+def test_codes_outside_the_territory(marches):
+    with pytest.raises(InvalidSpecError, match="Temps d'accès : 1 code\\(s\\) INSEE hors"):
+        coverage_map(marches, access_min=pd.Series([5.0], index=["75056"]))
+
+
+def test_plan_stops_are_distinct(small_plan):
+    stops = plan_stops(small_plan)
+    assert len(stops) == len({v["stop_id"] for v in small_plan["visits"]})
+    assert plan_stops(None) == []
+    assert CoverageStop("a", "A", 4.0, 47.0).catchment == ()
+
+
+def test_given_stops_join_the_plan_stops(marches):
+    site = marches.partners.iloc[3]
+    extra = [("site-a", str(site["name"]), site.geometry.x, site.geometry.y)]
+    got = coverage_inputs(marches, None, stops=extra)
+    assert [s.id for s in got.stops] == ["site-a"]
+    assert got.stops[0].catchment

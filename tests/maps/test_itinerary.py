@@ -1,0 +1,112 @@
+"""Itinerary map content (HTML level; the browser tests check the rendered page)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from html import escape as html_escape
+
+import pytest
+from jinja2.utils import htmlsafe_json_dumps
+
+from maps.assets import external_urls, render_offline
+from maps.itinerary import ESTIMATED, ROAD, itinerary_map
+from planner.errors import InvalidSpecError
+from tests.maps.conftest import make_plan
+
+
+def contains(html: str, text: str) -> bool:
+    """``text`` in the page, as HTML or as JSON-escaped script text (Jinja ``tojson``)."""
+    forms = (text, html_escape(text), json.dumps(text)[1:-1], str(htmlsafe_json_dumps(text))[1:-1])
+    return any(form in html for form in forms)
+
+
+@pytest.fixture(scope="module")
+def plan_html(marches):
+    plan = make_plan(marches, weeks=2)
+    return plan, render_offline(itinerary_map(plan, marches))
+
+
+def test_one_numbered_marker_per_visit(plan_html):
+    plan, html = plan_html
+    assert html.count('class=\\"milo-stop\\"') + html.count('class="milo-stop"') == len(
+        plan["visits"]
+    )
+    assert external_urls(html) == []
+
+
+def test_layers_per_week_zones_and_sources(plan_html):
+    _, html = plan_html
+    for text in (
+        "Semaine 1 (du 01/09/2025)",
+        "Semaine 2 (du 08/09/2025)",
+        "Classes FRR (France Ruralités Revitalisation)",
+        "Quartiers prioritaires (QPV 2024)",
+        "Communes (contours)",
+        "© contributeurs OpenStreetMap",
+        "IGN ADMIN EXPRESS",
+        "DGCL",
+        "ANCT",
+        "Etalab",
+    ):
+        assert contains(html, text), text
+
+
+def test_estimate_routes_are_dashed_and_labelled(plan_html):
+    _, html = plan_html
+    assert contains(html, ESTIMATED)
+    assert '"dashArray": "8 6"' in html
+    assert not contains(html, ROAD)
+
+
+def test_road_geometry_is_drawn_solid(marches):
+    plan = make_plan(marches, weeks=1, method="osm", geometry=True)
+    html = render_offline(itinerary_map(plan, marches))
+    assert contains(html, ROAD)
+    assert '"dashArray": "8 6"' not in html
+    first = plan["days"][0]["geometry"][1]
+    assert f"{first[1]}, {first[0]}" in html  # lat, lon of an interior road vertex
+
+
+def test_popup_holds_the_visit_essentials(plan_html, marches):
+    plan, html = plan_html
+    v = plan["visits"][0]
+    for text in (
+        "lundi 01/09/2025",
+        "Matin",
+        v["start"],
+        v["host"],
+        "Horaires de l&#x27;hôte",
+        "FRR+",
+        "Besoin servi",
+    ):
+        assert contains(html, text), text
+
+
+def test_without_territory_still_draws_stops(marches):
+    plan = make_plan(marches, weeks=1)
+    plan["territory"] = "inconnu"
+    html = render_offline(itinerary_map(plan, None))
+    assert "Communes (contours)" not in html
+    assert html.count("milo-stop-icon") == len(plan["visits"])
+
+
+def test_colours_by_day_for_one_van(marches):
+    plan = make_plan(marches, weeks=1)
+    van = plan["visits"][0]["van"]
+    plan["visits"] = [v for v in plan["visits"] if v["van"] == van]
+    plan["days"] = [d for d in plan["days"] if d["van"] == van]
+    html = render_offline(itinerary_map(plan, marches))
+    assert contains(html, "Couleurs : jours") and contains(html, "Vendredi")
+
+
+def test_bad_colour_choice(small_plan):
+    with pytest.raises(InvalidSpecError, match="Couleurs par 'rouge' inconnu"):
+        itinerary_map(small_plan, None, color_by="rouge")
+
+
+def test_empty_plan_without_territory_is_refused(small_plan):
+    plan = copy.deepcopy(small_plan)
+    plan.update(visits=[], days=[], van_bases={})
+    with pytest.raises(InvalidSpecError, match="Plan sans visite ni base"):
+        itinerary_map(plan, None)
