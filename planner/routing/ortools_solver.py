@@ -75,7 +75,7 @@ def solve_ortools(
         params.solution_limit = max_iterations
     if initial:
         routing.CloseModelWithParameters(params)
-        routes = [[] for _ in vehicles]
+        routes: list[list[int]] = [[] for _ in vehicles]
         for k, visits in initial:
             routes[k] = [manager.NodeToIndex(prep.client_node(c)) for c in visits]
         start = routing.ReadAssignmentFromRoutes(routes, True)

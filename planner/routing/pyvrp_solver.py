@@ -18,18 +18,23 @@ Mapping of the generic model:
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pyvrp
 from pyvrp import PenaltyManager, PenaltyParams, SolveParams
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.IteratedLocalSearch import IteratedLocalSearch
 from pyvrp.search import LocalSearch, PerturbationManager, compute_neighbours
-from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria, StoppingCriterion
 
 from planner.routing.model import RoutingProblem
 from planner.routing.prepare import PreparedProblem
+
+NO_LIMIT = int(np.iinfo(np.int64).max)  # PyVRP's own default for open limits
 
 
 @dataclass(frozen=True)
@@ -89,9 +94,6 @@ def build_model(problem: RoutingProblem, prep: PreparedProblem) -> PyVRPModel:
     blocked_sets = sorted(set(profiles), key=sorted)
     vehicle_types = []
     for (start, end, early, late, max_dur, cap, fixed, blocked), members in keys.items():
-        extra = {} if not blocked else {"max_distance": big - 1}
-        if max_dur is not None:
-            extra["shift_duration"] = max_dur
         vehicle_types.append(
             pyvrp.VehicleType(
                 num_available=len(members),
@@ -101,18 +103,20 @@ def build_model(problem: RoutingProblem, prep: PreparedProblem) -> PyVRPModel:
                 fixed_cost=fixed,
                 tw_early=early,
                 tw_late=late,
+                shift_duration=max_dur if max_dur is not None else NO_LIMIT,
+                max_distance=big - 1 if blocked else NO_LIMIT,
                 profile=blocked_sets.index(blocked),
-                **extra,
             )
         )
-    distance_matrices = [_blocked_matrix(prep, blocked, big) for blocked in blocked_sets]
+    distance_matrices: list[Any] = [_blocked_matrix(prep, b, big) for b in blocked_sets]
+    duration_matrices: list[Any] = [prep.durations] * len(blocked_sets)
     data = pyvrp.ProblemData(
         locations=[pyvrp.Location(0.0, 0.0) for _ in range(n_nodes)],
         clients=clients,
         depots=depots,
         vehicle_types=vehicle_types,
         distance_matrices=distance_matrices,
-        duration_matrices=[prep.durations] * len(blocked_sets),
+        duration_matrices=duration_matrices,
         groups=groups,
     )
     return PyVRPModel(data, tuple(tuple(m) for m in keys.values()))
@@ -135,7 +139,7 @@ def solve_pyvrp(
     converged well before the time limit.
     """
     model = build_model(problem, prep)
-    criteria = [MaxRuntime(time_limit)]
+    criteria: list[StoppingCriterion] = [MaxRuntime(time_limit)]
     if max_iterations is not None:
         criteria.append(MaxIterations(max_iterations))
     init = None
@@ -144,9 +148,12 @@ def solve_pyvrp(
             model.data,
             [pyvrp.Route(model.data, list(v), model.vehicle_type(k)) for k, v in initial if v],
         )
-    result = _iterated_local_search(
-        model.data, MultipleCriteria(criteria), seed, solve_params(problem, prep), init
-    )
+    with warnings.catch_warnings():
+        # Raised when no feasible solution is in sight; the independent check reports it.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = _iterated_local_search(
+            model.data, MultipleCriteria(criteria), seed, solve_params(problem, prep), init
+        )
     remaining = [list(vs) for vs in model.type_vehicles]
     routes = []
     for route in result.best.routes():

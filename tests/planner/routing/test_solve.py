@@ -186,3 +186,12 @@ def test_warm_start_is_kept_or_improved(solver):
     assert start.feasible
     warm = run(problem, solver, initial=start, max_iterations=50)
     assert warm.feasible and warm.objective <= start.objective
+
+
+def test_infeasible_search_reports_instead_of_warning(line_problem):
+    # Far more demand than capacity: PyVRP's penalties hit their cap (PenaltyBoundWarning, an
+    # error under this test suite); solve must still answer, flagged infeasible.
+    clients = tuple(Client(k, demand=5) for k in (1, 2, 3, 4, 5))
+    problem = line_problem(clients, (Vehicle(0, 0, capacity=10),))
+    solution = solve(problem, time_limit=3.0, max_iterations=3000)
+    assert not solution.feasible
