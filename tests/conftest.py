@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ["MILO_OFFLINE"] = "1"
 os.environ.pop("MILO_DATA_DIR", None)
@@ -47,3 +48,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "shared" in item.keywords:
             item.add_marker(skip)
+
+
+# Property tests: reproducible examples in CI, no wall-clock deadline on a shared 2-core machine.
+settings.register_profile("milo", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile("milo")
