@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engine/session, repository functions, Alembic upgrade."""

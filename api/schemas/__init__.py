@@ -1,0 +1,1 @@
+"""Pydantic schemas of the API (requests ``*Create`` and answers ``*Public``); French texts."""
