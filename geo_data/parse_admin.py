@@ -72,8 +72,13 @@ def parse_epci(data: bytes | str) -> pd.DataFrame:
     """Etalab ``epci.json`` -> one row per member commune: ``commune`` (index), ``epci``,
     ``epci_name``, ``epci_type``."""
     rows = _json(data, "EPCI")
+    if not isinstance(rows, list):
+        raise InvalidTerritoryError(
+            "EPCI : liste d'objets attendue (format Etalab epci.json).",
+            hint="Utilisez data/epci.json du paquet @etalab/decoupage-administratif.",
+        )
     records = []
-    for epci in rows:  # type: ignore[union-attr]
+    for epci in rows:
         for member in epci.get("membres", []):
             records.append(
                 {

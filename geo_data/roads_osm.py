@@ -60,6 +60,8 @@ class ParseReport:
 def _read_ways(data: bytes, fmt: str) -> tuple[list[dict[str, Any]], int]:
     ways, total = [], 0
     for obj in osmium.FileProcessor(osmium.io.FileBuffer(data, fmt), osmium.osm.WAY):
+        if not isinstance(obj, osmium.osm.Way):
+            continue
         total += 1
         tags = dict(obj.tags)
         if is_drivable(tags):
@@ -71,6 +73,8 @@ def _read_ways(data: bytes, fmt: str) -> tuple[list[dict[str, Any]], int]:
 def _read_nodes(data: bytes, fmt: str, wanted: set[int]) -> dict[int, dict[str, Any]]:
     nodes = {}
     for obj in osmium.FileProcessor(osmium.io.FileBuffer(data, fmt), osmium.osm.NODE):
+        if not isinstance(obj, osmium.osm.Node):
+            continue
         if obj.id in wanted and obj.location.valid():
             nodes[obj.id] = {
                 "type": "node",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from planner.errors import InvalidTerritoryError
 
@@ -94,9 +95,9 @@ class WeeklyHours:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> WeeklyHours:
-        days = data.get("days") or [[] for _ in range(7)]
+        days = cast(list[list[list[int]]], data.get("days") or [[] for _ in range(7)])
         return cls(
-            days=tuple(tuple((int(s), int(e)) for s, e in d) for d in days),  # type: ignore[union-attr]
+            days=tuple(tuple((int(s), int(e)) for s, e in d) for d in days),
             always_open=bool(data.get("always_open", False)),
         )
 

@@ -147,11 +147,18 @@ class TravelMatrix:
         if method == "estimate":
             return (
                 "temps de trajet estimés (distance à vol d'oiseau x "
-                f"{_fr_number(float(params['circuity']))} à "
-                f"{_fr_number(float(params['speed_min_kph']))}-"
-                f"{_fr_number(float(params['speed_max_kph']))} km/h)"
+                f"{_fr_number(_num(params['circuity']))} à "
+                f"{_fr_number(_num(params['speed_min_kph']))}-"
+                f"{_fr_number(_num(params['speed_max_kph']))} km/h)"
             )
         source = params.get("source", "OpenStreetMap")
         if source == "OpenStreetMap":
             return "temps de trajet sur le réseau routier OpenStreetMap"
         return f"temps de trajet sur le réseau routier ({source})"
+
+
+def _num(value: object) -> float:
+    """A numeric parameter stored in a ``Mapping[str, object]``."""
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    raise TypeError(f"paramètre numérique attendu, reçu {value!r}")

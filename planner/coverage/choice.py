@@ -294,7 +294,7 @@ def set_covering(
     solver.Minimize(solver.Sum(y))
     status = _solve(solver, options)
     selected = _chosen(y)
-    covered = cover[:, list(selected)].any(axis=1)
+    covered = np.asarray(cover[:, list(selected)].any(axis=1))
     params = {"within": limit, "unit": problem.unit, "targets": int(tgt.sum())}
     return _result(problem, "lscp", status, selected, len(selected), covered, started, params)
 
@@ -342,6 +342,6 @@ def p_median(
     objective_value = int(
         (problem.weights[served] * problem.costs[served, assignment[served]]).sum()
     )
-    covered = problem.reachable[:, list(selected)].any(axis=1)
+    covered = np.asarray(problem.reachable[:, list(selected)].any(axis=1))
     params = {"p": p, "unit": problem.unit}
     return _result(problem, "p_median", status, selected, objective_value, covered, started, params)

@@ -34,7 +34,7 @@ SECRET = "secret"
 def _is_small(value: object) -> bool:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return False
-    return isinstance(value, (int, float, np.integer, np.floating)) and value < THRESHOLD
+    return isinstance(value, (int, float, np.integer, np.floating)) and bool(value < THRESHOLD)
 
 
 def suppress_frame(

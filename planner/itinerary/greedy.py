@@ -5,13 +5,15 @@ Both place periodic patterns first (see :mod:`.periodic`), then single visits.
 
 from __future__ import annotations
 
+import numpy as np
+
 from planner.itinerary.schedule import Schedule
 
 
 def single_candidates(schedule: Schedule) -> list[int]:
     """Candidates visited at most once (frequency None or ONCE) that fit somewhere."""
     pb = schedule.grid.problem
-    fit_any = schedule.grid.fit.any(axis=1)
+    fit_any = np.asarray(schedule.grid.fit.any(axis=1))
     return [
         c
         for c, cand in enumerate(pb.candidates)

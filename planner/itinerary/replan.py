@@ -122,7 +122,7 @@ def _keep(grid: Grid, schedule: Schedule, plan: Plan) -> list[Visit]:
         c = index.get(visit.stop_id)
         d = pb.calendar.index_of(visit.date)
         p = None if c is None or d is None else grid.position(vans[visit.van], d, slots[visit.slot])
-        if p is None or not grid.fit[c, p] or schedule.insertion(c, p) is None:
+        if c is None or p is None or not grid.fit[c, p] or schedule.insertion(c, p) is None:
             affected.append(visit)
             continue
         schedule.put(c, p)

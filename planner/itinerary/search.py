@@ -114,7 +114,7 @@ def _pool(
     grid = trial.grid
     pb = grid.problem
     floor = min((grid.need[c] for c in removed), default=0.0) - POOL_MARGIN_NEED
-    fit_freed = grid.fit[:, freed].any(axis=1)
+    fit_freed = np.asarray(grid.fit[:, freed].any(axis=1))
     extra = [
         c
         for c in singles

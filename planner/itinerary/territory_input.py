@@ -132,7 +132,7 @@ def problem_from_territory(
     for code, row in territory.communes.iterrows():
         chosen, open_pairs = _choose_host(str(code), partners, slots, workdays)
         hosted = chosen is not None and (open_pairs > 0 or require_host)
-        if hosted:
+        if hosted and chosen is not None:
             pid, prow = chosen
             lon, lat = float(prow.geometry.x), float(prow.geometry.y)
             hours = prow["hours"] if isinstance(prow["hours"], WeeklyHours) else WeeklyHours()
