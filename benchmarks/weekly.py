@@ -1,4 +1,4 @@
-"""Weekly itinerary benchmark: the engine against the day-by-day greedy baseline, same run.
+"""Weekly itinerary benchmark: every solver mode against the day-by-day greedy baseline.
 
 Cases (start Monday 2 March 2026, a school-term month in zone A):
 
@@ -7,12 +7,17 @@ Cases (start Monday 2 March 2026, a school-term month in zone A):
   (8 weeks), ``marches-4-vans`` (4 vans, two per base) and ``marches-500-communes`` (the nearest
   EPCIs of the region added, by centroid distance to the head office, until 500 communes).
 
-Prints one JSON line per case and method: ``{"case", "method", "need_served", "drive_h",
-"objective", "bound", "gap_pct", "time_s"}`` (``method`` is ``greedy`` for the baseline), plus
-``drive_ratio`` (engine drive / greedy drive) on the engine's line. The bound is the valid
-bound of :mod:`planner.itinerary.bound`.
+Methods (``planner.itinerary.solver.SOLVERS``): ``greedy`` (the baseline), ``local``
+(construction + ruin-and-recreate), ``pyvrp`` and ``ortools`` (construction, the generic routing
+core with that solver, then ruin-and-recreate); ``default`` in a line marks ``DEFAULT_SOLVER``.
 
-Usage: ``python benchmarks/weekly.py [--time-limit 60] [--seed 0] [--only CASE ...]``.
+Prints one JSON line per case and method: ``{"case", "method", "need_served", "drive_h",
+"objective", "bound", "gap_pct", "time_s"}``, plus ``drive_ratio`` (method drive / greedy
+drive), ``communes`` and ``visits`` on the non-greedy lines. The bound is the valid bound of
+:mod:`planner.itinerary.bound`.
+
+Usage: ``python benchmarks/weekly.py [--time-limit 60] [--seed 0] [--only CASE ...]
+[--methods greedy local pyvrp ortools]``.
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ sys.path.insert(0, str(REPO))
 
 from geo_data.demo import demo_spec_path, load_demo_territory  # noqa: E402
 from planner.itinerary.problem import ItineraryProblem  # noqa: E402
-from planner.itinerary.solver import DEFAULT_SOLVER, solve  # noqa: E402
+from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS, solve  # noqa: E402
 
 SHARED = (REPO / ".." / "shared").resolve()
 START = dt.date(2026, 3, 2)
 TARGET_COMMUNES = 500
+#: methods in print order (the baseline first)
+METHODS = ("greedy", "local", "pyvrp", "ortools")
 
 
 def _four_vans(territory):
@@ -107,12 +114,18 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", nargs="*")
+    parser.add_argument("--methods", nargs="*", choices=SOLVERS, default=list(METHODS))
     args = parser.parse_args()
+    methods = [m for m in METHODS if m in args.methods]
     for name, territory, weeks in cases(set(args.only) if args.only else None):
         problem = ItineraryProblem.from_territory(territory, start=START, weeks=weeks)
         greedy = solve(problem, solver="greedy", time_limit=args.time_limit, seed=args.seed)
-        engine = solve(problem, solver=DEFAULT_SOLVER, time_limit=args.time_limit, seed=args.seed)
-        for method, plan in (("greedy", greedy), (DEFAULT_SOLVER, engine)):
+        for method in methods:
+            plan = (
+                greedy
+                if method == "greedy"
+                else solve(problem, solver=method, time_limit=args.time_limit, seed=args.seed)
+            )
             line = {
                 "case": name,
                 "method": method,
@@ -129,6 +142,8 @@ def main() -> None:
                 )
                 line["communes"] = len(problem.candidates)
                 line["visits"] = plan.kpis["visits"]
+            if method == DEFAULT_SOLVER:
+                line["default"] = True
             print(json.dumps(line), flush=True)
 
 
