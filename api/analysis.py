@@ -25,6 +25,7 @@ from planner.coverage.need import (
 from planner.coverage.runner import fixed_points
 from planner.hours import WeeklyHours
 from planner.matrix import travel_matrix
+from planner.plain import plain
 from planner.taxonomy import FrrClass
 
 NO_HOST = "sans_hote"
@@ -167,16 +168,8 @@ def indicator_record(ind: TerritoryIndicators) -> dict[str, Any]:
     """The territory's own (unsuppressed) view, JSON-ready."""
     rec = ind.to_record()
     rec["notes"] = list(ind.notes)
-    return {k: _plain(v) for k, v in rec.items()}
+    return {k: plain(v) for k, v in rec.items()}
 
 
 def comparison(rows: list[TerritoryIndicators]) -> ComparisonTable:
     return compare_territories(rows, with_total=True)
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    return v

@@ -34,6 +34,7 @@ import pandas as pd
 from planner.coverage.activity import ActivitySettings, smoothed_rates, validate_activity
 from planner.coverage.problem import young_weights
 from planner.errors import InvalidProblemError
+from planner.plain import plain
 from planner.taxonomy import FrrClass
 
 COMPONENTS = ("young", "frr", "qpv", "remoteness", "activity", "partners")
@@ -131,7 +132,7 @@ class NeedTable:
         out = []
         for code, row in self.frame.iterrows():
             rec: dict[str, Any] = {"code": str(code)}
-            rec.update({k: _plain(v) for k, v in row.items()})
+            rec.update({k: plain(v) for k, v in row.items()})
             rec["young_method"] = self.young_method
             rec["activity_data"] = self.activity_label
             out.append(rec)
@@ -159,12 +160,6 @@ class NeedTable:
                  "score": float(sub.loc[best, "score"])}
             )  # fmt: skip
         return pd.DataFrame(rows, columns=["qpv", "communes", "commune_max", "score"])
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
 
 
 def _frr_scores(frr_class: Sequence[Any]) -> np.ndarray:
