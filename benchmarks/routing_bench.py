@@ -28,14 +28,17 @@ class Benchmark:
     best_known: Callable[[Path, Instance], float | None]
     gap: Callable[[float, float], float]
     restarts: int = 1
+    solver: str = "pyvrp"  # default of --solver
 
 
-def parse_args(description: str, argv: list[str] | None) -> argparse.Namespace:
+def parse_args(
+    description: str, argv: list[str] | None, *, solver: str = "pyvrp"
+) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("files", nargs="*", type=Path, help="instance files (default: all)")
     parser.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--solver", choices=SOLVERS, default="pyvrp")
+    parser.add_argument("--solver", choices=SOLVERS, default=solver)
     parser.add_argument("--solutions", type=Path, help="write DIR/<instance>.sol")
     parser.add_argument(
         "--restarts", type=int, help="independent runs (seeds seed, seed+1...) sharing the time"
@@ -62,7 +65,7 @@ def solution_routes(instance: Instance, solution: RoutingSolution) -> list[list[
 
 def main(bench: Benchmark, description: str, argv: list[str] | None = None) -> list[dict]:
     """Solve every file, print one JSON line each and a summary line; return the records."""
-    args = parse_args(description, argv)
+    args = parse_args(description, argv, solver=bench.solver)
     files = args.files or sorted(bench.default_dir.glob(bench.pattern))
     records = []
     for path in files:

@@ -10,7 +10,7 @@ from planner.routing.check import build_route, is_feasible, solution_totals
 from planner.routing.model import RoutingProblem, RoutingSolution
 from planner.routing.prepare import prepare
 
-SOLVERS = ("pyvrp", "ortools")
+SOLVERS = ("pyvrp", "ortools", "pyvrp+lns")
 
 
 def solve(
@@ -29,8 +29,11 @@ def solve(
     problem
         The routing problem (integer units).
     solver
-        ``"pyvrp"`` (iterated local search, default) or ``"ortools"`` (OR-Tools routing with
-        guided local search).
+        ``"pyvrp"`` (iterated local search, default), ``"ortools"`` (OR-Tools routing with
+        guided local search) or ``"pyvrp+lns"`` (PyVRP, ruin-and-recreate rounds, then an exact
+        CP-SAT polish, see :mod:`planner.routing.hybrid`: the strongest on prize-collecting
+        problems such as orienteering; the same as ``"pyvrp"`` when every client is
+        required).
     time_limit
         Search time in seconds (> 0).
     seed
@@ -103,9 +106,13 @@ def _runner(solver: str) -> Callable[..., list[tuple[int, list[int]]]]:
         from planner.routing.ortools_solver import solve_ortools
 
         return solve_ortools
+    if solver == "pyvrp+lns":
+        from planner.routing.hybrid import solve_hybrid
+
+        return solve_hybrid
     raise InvalidProblemError(
         f"Solveur inconnu « {solver} » ; attendu l'un de {', '.join(SOLVERS)}.",
-        hint="Choisissez solver='pyvrp' ou solver='ortools'.",
+        hint="Choisissez solver='pyvrp', solver='ortools' ou solver='pyvrp+lns'.",
     )
 
 
