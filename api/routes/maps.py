@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from api import analysis, views
 from api.auth import require_territory
+from api.db import repo
 from api.deps import PrincipalDep, SessionDep, StateDep
 from api.routes.plan_outputs import check_instant, done_plan
 from api.routes.plans import PlanId, readable_plan
@@ -18,6 +19,7 @@ from api.routes.territories import TerritoryId
 from api.schemas.common import ERRORS
 from maps.assets import render_offline
 from maps.coverage import coverage_map
+from maps.coverage_inputs import coverage_inputs
 from maps.itinerary import itinerary_map
 from maps.next_stop import next_stop_page
 
@@ -71,6 +73,14 @@ def coverage_page(
     require_territory(who, territory_id, action="voir la carte de couverture")
     cache = state.territories
     territory, _ = cache.get(territory_id, s)
+    latest = repo.latest_done_plan(s, territory_id)
+    if latest is not None and latest.document is not None:
+        # the van's stops of the latest plan, with their 20-min catchments
+        inputs = coverage_inputs(territory, latest.document)
+        page = coverage_map(
+            territory, need=inputs.need, access_min=inputs.access_min, stops=inputs.stops
+        )
+        return HTMLResponse(render_offline(page))
     need = cache.derived(territory_id, "need", analysis.need_table, s)
     fixed = cache.derived(territory_id, "fixed_times", analysis.fixed_times, s)
     access = pd.Series(fixed / 60.0, index=territory.communes.index)

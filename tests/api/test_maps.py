@@ -28,5 +28,12 @@ def test_plan_map_and_next_stop_page(client, tokens, plan):
 def test_coverage_map(client, tokens):
     r = client.get(f"/territories/{CM}/coverage/map", headers=tokens["manager"])
     assert r.status_code == 200 and "Couverture" in r.text
+    assert "zone à 20 min" not in r.text  # no plan yet: no van stops
     r = client.get(f"/territories/{CM}/coverage/map", headers=tokens["manager_mb"])
     assert r.status_code == 403
+
+
+def test_coverage_map_shows_the_latest_plan_stops(client, tokens, plan):
+    r = client.get(f"/territories/{CM}/coverage/map", headers=tokens["manager"])
+    assert r.status_code == 200
+    assert "zone à 20 min" in r.text  # the plan's stops come with their 20-min catchments
