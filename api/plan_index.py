@@ -11,51 +11,27 @@ import bisect
 import datetime as dt
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from api import views
 from api.db import repo
 from api.db.session import Database
+from planner.itinerary.plan import Visit
 
 FINAL = ("done", "failed")
 
 
 @dataclass(frozen=True)
-class IndexedVisit:
-    """The fields of a stored visit that the next-stop answer reads."""
+class IndexedVisit(Visit):
+    """A planned visit with its stored row id (what the next-stop answer reads)."""
 
-    id: int
-    date: dt.date
-    van: str
-    slot: str
-    stop_id: str
-    stop_name: str
-    commune: str
-    lon: float
-    lat: float
-    arrival_s: int
-    start_s: int
-    end_s: int
-    host: str
+    id: int = 0
 
     @classmethod
     def from_json(cls, v: dict[str, Any]) -> IndexedVisit:
-        return cls(
-            id=int(v["id"]),
-            date=dt.date.fromisoformat(v["date"]),
-            van=str(v["van"]),
-            slot=str(v["slot"]),
-            stop_id=str(v["stop_id"]),
-            stop_name=str(v["stop_name"]),
-            commune=str(v["commune"]),
-            lon=float(v["lon"]),
-            lat=float(v["lat"]),
-            arrival_s=int(v["arrival_s"]),
-            start_s=int(v["start_s"]),
-            end_s=int(v["end_s"]),
-            host=v.get("host") or "",
-        )
+        base = Visit.from_json(v)
+        return cls(**{f.name: getattr(base, f.name) for f in fields(Visit)}, id=int(v["id"]))
 
 
 @dataclass(frozen=True)
