@@ -54,7 +54,11 @@ def run(
                      for s in result.choice.selected_ids]  # fmt: skip
             written.append(
                 write_coverage_map(
-                    territory, target / "coverage.html", plan=plan.to_json(), stops=stops
+                    territory,
+                    target / "coverage.html",
+                    plan=plan.to_json(),
+                    stops=stops,
+                    precomputed=result,
                 )
             )
         for path in written[-10:]:

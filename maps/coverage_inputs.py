@@ -15,10 +15,10 @@ import pandas as pd
 
 from geo_data.territory import Territory
 from maps.coverage import CoverageStop
-from planner.catchment import catchments_from_territory
-from planner.coverage.need import nearest_times, need_scores_from_territory
+from planner.catchment import catchments
+from planner.coverage.need import NeedTable, nearest_times, need_scores_from_territory
 from planner.coverage.runner import fixed_points
-from planner.matrix import travel_matrix
+from planner.matrix import TravelMatrix, travel_matrix
 
 
 @dataclass(frozen=True)
@@ -49,26 +49,31 @@ def coverage_inputs(
     stops: Sequence[tuple[str, str, float, float]] = (),
     network: Any = None,
     threshold_min: int = 20,
+    to_fixed: TravelMatrix | None = None,
+    need: NeedTable | None = None,
 ) -> CoverageInputs:
     """Need scores, access times (fixed points and van stops) and the stops' catchments.
 
     The van stops are the plan's visited places, or ``stops`` given as (id, name, lon, lat),
-    e.g. the sites chosen by the coverage model (``coverage.json``).
+    e.g. the sites chosen by the coverage model (``coverage.json``). ``to_fixed`` (communes ->
+    fixed contact points) and ``need``, when a caller already has them (``territory_coverage``),
+    are reused instead of computed again.
     """
     communes = territory.communes
     origins = np.column_stack([communes["lon"].to_numpy(float), communes["lat"].to_numpy(float)])
-    contacts = fixed_points(territory)
-    to_fixed = travel_matrix(origins, contacts, network=network)
-    need = need_scores_from_territory(territory, to_fixed)
+    if to_fixed is None:
+        to_fixed = travel_matrix(origins, fixed_points(territory), network=network)
+    if need is None:
+        need = need_scores_from_territory(territory, to_fixed)
     stops = plan_stops(plan) + [s for s in stops if s[0] not in {p[0] for p in plan_stops(plan)}]
     best = nearest_times(to_fixed)
     out_stops: tuple[CoverageStop, ...] = ()
     if stops:
         lonlat = np.array([(s[2], s[3]) for s in stops], dtype=float)
-        catch = catchments_from_territory(
-            territory, lonlat, network=network, thresholds_min=(threshold_min,)
-        )
         to_stops = travel_matrix(origins, lonlat, network=network)
+        catch = catchments(
+            to_stops, communes["young"].to_numpy(float), thresholds_min=(threshold_min,)
+        )
         best = np.fmin(best, nearest_times(to_stops))
         codes = communes.index.astype(str).to_numpy()
         out_stops = tuple(

@@ -41,9 +41,15 @@ def write_coverage(
     plan: dict[str, Any] | None = None,
     stops: Sequence[tuple[str, str, float, float]] = (),
     network: Any = None,
+    precomputed: Any = None,
 ) -> Path:
-    """``coverage.html``: need, access bands, zones, contact points, van stops, partners."""
-    inputs = coverage_inputs(territory, plan, stops=stops, network=network)
+    """``coverage.html``: need, access bands, zones, contact points, van stops, partners.
+
+    ``precomputed``: a :class:`planner.coverage.runner.TerritoryCoverage` whose fixed-site
+    matrix and need table are reused.
+    """
+    reuse = {"to_fixed": precomputed.fixed_matrix, "need": precomputed.need} if precomputed else {}
+    inputs = coverage_inputs(territory, plan, stops=stops, network=network, **reuse)
     m = coverage_map(territory, need=inputs.need, access_min=inputs.access_min, stops=inputs.stops)
     return write_html(m, out)
 

@@ -35,6 +35,7 @@ class TerritoryCoverage:
     indicators: TerritoryIndicators
     method: str
     travel_description: str = ""
+    fixed_matrix: Any = None  # communes -> fixed contact points (TravelMatrix), for reuse
 
 
 def fixed_points(territory: Any) -> np.ndarray:
@@ -91,7 +92,9 @@ def territory_coverage(
     indicators = indicators_from_territory(
         territory, fixed_m, stop_matrix=stop_m, stop_ids=list(choice.selected_ids), today=today
     )
-    return TerritoryCoverage(need, choice, indicators, fixed_m.method, fixed_m.describe_fr())
+    return TerritoryCoverage(
+        need, choice, indicators, fixed_m.method, fixed_m.describe_fr(), fixed_matrix=fixed_m
+    )
 
 
 def with_demo_activity(territory: Any, *, seed: int, today: date) -> Any:
