@@ -176,23 +176,15 @@ def set_status(
         row.finished_at = utcnow()
 
 
+#: The Visit fields the visits table stores (the need, FRR class and QPV stay in the document).
+VISIT_COLUMNS = (
+    "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival_s",
+    "start_s", "end_s", "host",
+)  # fmt: skip
+
+
 def visit_row(plan_id: str, seq: int, visit: Visit) -> VisitRow:
-    return VisitRow(
-        plan_id=plan_id,
-        seq=seq,
-        date=visit.date,
-        van=visit.van,
-        slot=visit.slot,
-        stop_id=visit.stop_id,
-        stop_name=visit.stop_name,
-        commune=visit.commune,
-        lon=visit.lon,
-        lat=visit.lat,
-        arrival_s=visit.arrival_s,
-        start_s=visit.start_s,
-        end_s=visit.end_s,
-        host=visit.host,
-    )
+    return VisitRow(plan_id=plan_id, seq=seq, **{c: getattr(visit, c) for c in VISIT_COLUMNS})
 
 
 def save_plan_result(s: Session, plan_id: str, plan: Plan) -> PlanRow:
