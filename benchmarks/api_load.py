@@ -1,6 +1,6 @@
 """API load benchmark: next-stop and plan reads under 50 concurrent clients.
 
-Starts ``uvicorn api.main:app`` on 127.0.0.1 only (a free port, a fresh SQLite store in a
+Starts ``uvicorn api.service.main:app`` on 127.0.0.1 only (a free port, a fresh SQLite store in a
 temporary folder, the demo territories), creates a conseiller token and one plan of
 Creusot-Montceau through the API, then runs ``--clients`` asyncio clients (one
 ``httpx.AsyncClient`` each) back to back for ``--duration`` seconds: half the requests ask the
@@ -42,9 +42,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from api.auth import create_token  # noqa: E402
-from api.cli_serve import open_store  # noqa: E402
-from api.settings import load_settings  # noqa: E402
+from api.cli.serve import open_store  # noqa: E402
+from api.service.auth import create_token  # noqa: E402
+from api.service.settings import load_settings  # noqa: E402
 
 HOST = "127.0.0.1"
 TERRITORY = "creusot-montceau"
@@ -77,7 +77,7 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         sys.executable,
         "-m",
         "uvicorn",
-        "api.main:app",
+        "api.service.main:app",
         "--host",
         HOST,
         "--port",

@@ -15,12 +15,12 @@ from shapely.ops import unary_union
 from geo_data import validation as v
 from geo_data.official import OfficialData, load_official
 from geo_data.spec import BaseSpec, TerritorySpec, read_spec
-from geo_data.territory import COMMUNE_COLUMNS, PARTNER_COLUMNS, Territory
 from geo_data.user_files import parse_activity, parse_partners, parse_young, read_table
 from geo_data.young import estimate_young
 from planner.errors import InvalidSpecError
 from planner.fleet import Base
 from planner.taxonomy import FrrClass, PartnerType
+from planner.territory import COMMUNE_COLUMNS, PARTNER_COLUMNS, Territory
 
 TOWNHALL_MAX_OFFSET_M = 2000.0
 
@@ -68,7 +68,7 @@ def select_communes(spec: TerritorySpec, official: OfficialData) -> list[str]:
 
 
 def build_communes(codes: list[str], official: OfficialData, young_real: pd.Series | None):
-    """The communes GeoDataFrame of the territory (see :mod:`geo_data.territory`)."""
+    """The communes GeoDataFrame of the territory (see :mod:`planner.territory`)."""
     rows = official.current.loc[codes]
     geometry = official.contours.reindex(codes)
     missing = [c for c in codes if geometry.get(c) is None]

@@ -28,9 +28,9 @@ from typing import Any
 from geo_data.loader import build_territory
 from geo_data.official import OfficialData, load_official
 from geo_data.spec import BaseSpec, TerritorySpec, _codes, _require
-from geo_data.territory import Territory
 from planner.errors import InvalidSpecError
 from planner.fleet import Van
+from planner.territory import Territory
 
 REGION_KEYS = {
     "": {"region", "territories"},

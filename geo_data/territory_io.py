@@ -3,7 +3,7 @@
 Used for the embedded demo and as a cache. Layout::
 
     meta.json           id, name, approximation, young_method, sources, bases, vans, calendar
-    communes.geojson    one feature per commune (columns of geo_data.territory), hours as JSON
+    communes.geojson    one feature per commune (columns of planner.territory), hours as JSON
     qpv.geojson
     partners.geojson
     activity.csv        counts only (optional)
@@ -21,10 +21,10 @@ import pandas as pd
 import shapely
 
 from geo_data.parse_admin import read_geojson_bytes
-from geo_data.territory import ACTIVITY_COLUMNS, PARTNER_COLUMNS, QPV_COLUMNS, Territory
 from geo_data.user_files import parse_activity
 from planner.fleet import Base, CalendarSettings, Slot, Van
 from planner.hours import WeeklyHours
+from planner.territory import ACTIVITY_COLUMNS, PARTNER_COLUMNS, QPV_COLUMNS, Territory
 
 SCHEMA_VERSION = 1
 

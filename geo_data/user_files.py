@@ -15,10 +15,10 @@ import pyogrio
 
 from geo_data import validation as v
 from geo_data.parse_places import parse_weekly_text
-from geo_data.territory import ACTIVITY_COLUMNS
 from planner.errors import DataSourceError, InvalidTerritoryError
 from planner.hours import DAY_NAMES_FR, WeeklyHours
 from planner.taxonomy import Approach, PartnerType
+from planner.territory import ACTIVITY_COLUMNS
 
 SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
 TRUE_WORDS = {"1", "true", "vrai", "oui", "yes", "x", "o"}

@@ -1,7 +1,7 @@
 """Activity density: a heat map of logged activity counts by place, never of individuals.
 
 Activity is stored as counts by place x period x approach x outcome (see
-:mod:`geo_data.territory`). The map sums one count column by place (partner site, else the
+:mod:`planner.territory`). The map sums one count column by place (partner site, else the
 commune's point), draws a heat map weighted by it and a circle per place whose popup gives the
 totals; with ``shared=True`` (a view leaving the Mission Locale) counts under 11 read « < 11 ».
 """
@@ -12,10 +12,10 @@ import folium
 import pandas as pd
 from folium.plugins import HeatMap
 
-from geo_data.territory import Territory
 from maps.base import Legend, add_communes, finish, frame_bounds, new_map, popup_table
 from planner.coverage.suppression import SMALL, suppress_frame
 from planner.errors import InvalidSpecError
+from planner.territory import Territory
 
 COUNTS = ("sessions", "contacts", "reperes", "mobilises")
 COUNT_LABELS = {

@@ -17,7 +17,6 @@ import folium
 import pandas as pd
 from folium.plugins import MarkerCluster
 
-from geo_data.territory import Territory
 from maps.base import (
     Legend,
     add_communes,
@@ -33,6 +32,7 @@ from maps.base import (
 )
 from planner.errors import InvalidSpecError
 from planner.taxonomy import PartnerType
+from planner.territory import Territory
 
 #: Access-time bands (minutes, upper bound included) and their colours.
 ACCESS_BANDS = (

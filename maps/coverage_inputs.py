@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo_data.territory import Territory
 from maps.coverage import CoverageStop
 from planner.catchment import catchments
 from planner.coverage.need import NeedTable, nearest_times, need_scores_from_territory
 from planner.coverage.runner import fixed_points
 from planner.matrix import TravelMatrix, travel_matrix
+from planner.territory import Territory
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from typing import Any
 
 import folium
 
-from geo_data.territory import Territory
 from maps.base import (
     PALETTE,
     Legend,
@@ -44,6 +43,7 @@ from maps.plan_input import (
 from planner.errors import InvalidSpecError
 from planner.hours import WeeklyHours
 from planner.taxonomy import FrrClass
+from planner.territory import Territory
 
 COLOR_BY = ("auto", "day", "van")
 ESTIMATED = "trajet estimé (ligne droite, pas le tracé routier)"

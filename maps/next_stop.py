@@ -11,12 +11,12 @@ from typing import Any
 
 import folium
 
-from geo_data.territory import Territory
 from maps.assets import RawHtml, figure_of, render_offline
 from maps.base import SOURCES, add_communes, esc, new_map
 from maps.itinerary import commune_name, host_hours, need_text
 from maps.plan_input import SLOT_LABELS, check_plan, date_fr, van_bases
 from planner.errors import NotFoundError
+from planner.territory import Territory
 
 _CSS = """<style>
 html,body{margin:0;} body{font:15px/1.4 sans-serif;}

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo_data.territory import Territory
 from planner.errors import DataSourceError, InvalidSpecError
+from planner.territory import Territory
 
 VISIT_KEYS = (
     "date",

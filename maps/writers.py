@@ -10,7 +10,6 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo_data.territory import Territory
 from maps.assets import write_html
 from maps.comparison import comparison_map
 from maps.coverage import coverage_map
@@ -18,6 +17,7 @@ from maps.coverage_inputs import coverage_inputs
 from maps.itinerary import itinerary_map
 from maps.next_stop import next_stop_map
 from maps.plan_input import read_plan, territory_of
+from planner.territory import Territory
 
 
 def write_itinerary(

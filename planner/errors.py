@@ -2,7 +2,8 @@
 
 Every error carries a French ``message`` (what was expected, what came) and a ``hint`` (how to
 fix it). Specific errors also inherit a built-in exception so that callers can catch them the
-usual way; the API maps the whole family to 4xx answers in one handler.
+usual way. Errors know nothing of HTTP: the service maps error types to status codes in one
+table (``api.service.errors.STATUS_BY_ERROR``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ class MiloError(Exception):
     hint
         French sentence: how to fix it.
     """
-
-    status_code: int = 400
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         # Built-in bases (ValueError, OSError...) come first in the MRO and their __init__
@@ -49,8 +48,6 @@ class PersonalDataError(ValueError, MiloError):
 class DataSourceError(OSError, MiloError):
     """An official source or user file cannot be found, read or downloaded."""
 
-    status_code = 422
-
 
 class InvalidNetworkError(ValueError, MiloError):
     """A road network is empty, has no drivable way, or lacks required attributes."""
@@ -67,13 +64,9 @@ class InvalidProblemError(ValueError, MiloError):
 class InfeasibleError(ValueError, MiloError):
     """The problem has no feasible answer (for example more required visits than slots)."""
 
-    status_code = 422
-
 
 class NotFoundError(KeyError, MiloError):
     """A named object (stop, van, plan, territory) does not exist."""
-
-    status_code = 404
 
     def __str__(self) -> str:  # KeyError quotes its argument; keep the sentence readable
         return MiloError.__str__(self)

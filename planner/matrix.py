@@ -206,7 +206,6 @@ def travel_matrix(
     estimate: EstimateParams = EstimateParams(),  # noqa: B008 - frozen dataclass
     snap: SnapParams = SnapParams(),  # noqa: B008 - frozen dataclass
     cache: MatrixCacheLike | None = None,
-    cache_dir: Any = None,
 ) -> TravelMatrix:
     """Travel times (s) and distances (m) from every source to every destination.
 
@@ -224,9 +223,7 @@ def travel_matrix(
         Snapping thresholds (used only with a network).
     cache
         Object with ``get(key)``/``put(key, matrix)`` (``geo_data.roads.MatrixCache``) to reuse
-        OSM matrices across runs.
-    cache_dir
-        Shortcut: a folder for a ``geo_data.roads.MatrixCache`` (ignored if ``cache`` is given).
+        OSM matrices across runs (the cache does the file I/O, the engine none).
 
     Returns
     -------
@@ -238,10 +235,6 @@ def travel_matrix(
     if network is None:
         return estimate_matrix(src, dst, estimate)
     net = _as_network(network)
-    if cache is None and cache_dir is not None:
-        from geo_data.roads import MatrixCache  # the only I/O: reading/writing the cache files
-
-        cache = MatrixCache(cache_dir)
     key = matrix_cache_key(net, src, dst, snap) if cache is not None else ""
     if cache is not None:
         hit = cache.get(key)

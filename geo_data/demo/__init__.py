@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo_data.territory import Territory
 from planner.errors import NotFoundError
+from planner.territory import Territory
 
 DEMO_DIR = Path(__file__).resolve().parent
 DEMO_SLUGS = ("marches-de-bourgogne", "creusot-montceau")

@@ -1,7 +1,7 @@
 """Past activity: validation and smoothing of repérés per session (empirical Bayes).
 
 Activity is stored as counts by place x period x approach (``ACTIVITY_COLUMNS`` of
-:mod:`geo_data.territory`), never individuals.
+:mod:`planner.territory`), never individuals.
 
 Smoothing: gamma-Poisson empirical Bayes
 ----------------------------------------
@@ -37,8 +37,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo_data.territory import ACTIVITY_COLUMNS
 from planner.errors import InvalidProblemError, InvalidTerritoryError
+from planner.territory import ACTIVITY_COLUMNS
 
 COUNT_COLUMNS = ("sessions", "contacts", "reperes", "mobilises")
 

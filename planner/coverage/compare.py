@@ -19,7 +19,7 @@ from planner.coverage.indicators import TerritoryIndicators
 from planner.coverage.need import SYNTHETIC_LABEL
 from planner.coverage.suppression import SMALL, THRESHOLD, suppress_frame
 from planner.errors import InvalidProblemError
-from planner.plain import plain
+from planner.json_values import json_value
 
 #: Counts of people and sessions, and every other count (communes, QPV, stops): the shared
 #: comparison suppresses any count under 11, as the ARML's rule says.
@@ -86,7 +86,7 @@ class ComparisonTable:
         """Plain dicts (NaN -> None) for JSON."""
         out = []
         for rec in self.frame.to_dict(orient="records"):
-            out.append({k: plain(v) for k, v in rec.items()})
+            out.append({k: json_value(v) for k, v in rec.items()})
         return out
 
     def to_json_dict(self) -> dict[str, Any]:

@@ -34,7 +34,7 @@ import pandas as pd
 from planner.coverage.activity import ActivitySettings, smoothed_rates, validate_activity
 from planner.coverage.problem import young_weights
 from planner.errors import InvalidProblemError
-from planner.plain import plain
+from planner.json_values import json_value
 from planner.taxonomy import FrrClass
 
 COMPONENTS = ("young", "frr", "qpv", "remoteness", "activity", "partners")
@@ -132,7 +132,7 @@ class NeedTable:
         out = []
         for code, row in self.frame.iterrows():
             rec: dict[str, Any] = {"code": str(code)}
-            rec.update({k: plain(v) for k, v in row.items()})
+            rec.update({k: json_value(v) for k, v in row.items()})
             rec["young_method"] = self.young_method
             rec["activity_data"] = self.activity_label
             out.append(rec)
@@ -284,7 +284,7 @@ def need_scores_from_territory(
     Parameters
     ----------
     territory
-        A :class:`geo_data.territory.Territory`.
+        A :class:`planner.territory.Territory`.
     matrix_to_contacts
         ``TravelMatrix`` from the communes (rows, ``territory.communes`` order) to the fixed
         contact points (columns, any order); only ``durations`` and ``reachable`` are read.

@@ -186,7 +186,7 @@ class CoverageProblem:
         Parameters
         ----------
         territory
-            A :class:`geo_data.territory.Territory`; rows follow ``territory.communes`` order.
+            A :class:`planner.territory.Territory`; rows follow ``territory.communes`` order.
         matrix
             Travel matrix from the communes (rows, same order) to the candidate sites (columns,
             ``site_ids`` order), with ``durations`` (s), ``distances`` (m), ``reachable`` and

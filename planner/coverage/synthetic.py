@@ -35,10 +35,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo_data.territory import ACTIVITY_COLUMNS
 from planner.coverage.need import FRR_SCORES
 from planner.errors import InvalidProblemError
 from planner.taxonomy import Approach, FrrClass
+from planner.territory import ACTIVITY_COLUMNS
 
 MILOLAB_REPERES = 5_133
 MILOLAB_MOBILISES = 1_840

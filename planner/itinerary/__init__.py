@@ -3,5 +3,5 @@
 Entry points: :class:`~planner.itinerary.problem.ItineraryProblem` (``from_matrix``,
 ``from_territory``), :func:`~planner.itinerary.solver.solve`,
 :func:`~planner.itinerary.replan.replan`, the exports in :mod:`planner.itinerary.export`, and
-the independent validator :func:`planner.validate.validate_plan`.
+the independent validator :func:`planner.itinerary.check.validate_plan`.
 """

@@ -1,4 +1,4 @@
-"""Plan exports as text or bytes (pure functions; files are written by ``api.plan_files``).
+"""Plan exports as text or bytes (pure functions; files are written by ``geo_data.plan_files``).
 
 * CSV: one row per visit (``;``-separated, UTF-8, French column order of ``plan.json``).
 * iCalendar: one event per visit (Europe/Paris times), via the ``icalendar`` library.

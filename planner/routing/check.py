@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.routing.model import Route, RoutingProblem, RoutingSolution
-from planner.routing.validate import client_groups
+from planner.routing.model import Route, RoutingProblem, RoutingSolution, client_groups
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from planner.routing.model import RoutingProblem
-from planner.routing.validate import client_groups
+from planner.routing.model import RoutingProblem, client_groups
 
 
 @dataclass(frozen=True)

@@ -305,7 +305,7 @@ def test_matrix_cache_round_trip_and_hit(tiny_path, tmp_path):
     assert cache.puts == 1
     np.testing.assert_array_equal(fresh.durations, again.durations)
     assert dict(fresh.params) == dict(again.params) and again.method == "osm"
-    other = travel_matrix(pts[::-1], network=net, cache_dir=tmp_path / "m")
+    other = travel_matrix(pts[::-1], network=net, cache=MatrixCache(tmp_path / "m"))
     assert other.durations[0, 1] == fresh.durations[1, 0]
     assert len(list((tmp_path / "m").glob("*.npz"))) == 2
     with pytest.raises(DataSourceError, match="Clé de cache"):
@@ -315,7 +315,7 @@ def test_matrix_cache_round_trip_and_hit(tiny_path, tmp_path):
 def test_cache_folder_can_be_removed_between_runs(tiny_path, tmp_path):
     P, _ = prepare_network(load_network(tiny_path))
     pts = np.array([[4.310, 46.900], [4.310, 46.905]])
-    first = travel_matrix(pts, network=P, cache_dir=tmp_path / "m")
+    first = travel_matrix(pts, network=P, cache=MatrixCache(tmp_path / "m"))
     shutil.rmtree(tmp_path / "m")
-    second = travel_matrix(pts, network=P, cache_dir=tmp_path / "m")
+    second = travel_matrix(pts, network=P, cache=MatrixCache(tmp_path / "m"))
     assert math.isclose(first.durations[0, 1], second.durations[0, 1])

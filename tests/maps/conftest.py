@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from geo_data.demo import load_demo_territory
-from geo_data.territory import Territory
+from planner.territory import Territory
 
 CHROMIUM = Path(os.environ.get("MILO_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"

@@ -1,6 +1,6 @@
 """Tiny territory for the coverage tests: 4 communes on a line, one host partner each.
 
-A plain namespace stands in for :class:`geo_data.territory.Territory`: the coverage
+A plain namespace stands in for :class:`planner.territory.Territory`: the coverage
 ``from_territory`` functions only read its attributes.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_data.territory import ACTIVITY_COLUMNS
+from planner.territory import ACTIVITY_COLUMNS
 from planner.travel import TravelMatrix
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "coverage"

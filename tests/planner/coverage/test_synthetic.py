@@ -5,7 +5,6 @@ from datetime import date
 import numpy as np
 import pytest
 
-from geo_data.territory import ACTIVITY_COLUMNS
 from planner.coverage import (
     SyntheticSettings,
     synthetic_activity,
@@ -13,6 +12,7 @@ from planner.coverage import (
     validate_activity,
 )
 from planner.errors import InvalidProblemError
+from planner.territory import ACTIVITY_COLUMNS
 
 END = date(2025, 6, 30)
 

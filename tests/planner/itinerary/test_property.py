@@ -7,8 +7,8 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.itinerary.check import validate_plan
 from planner.itinerary.solver import solve
-from planner.validate import validate_plan
 
 from .conftest import load_factory
 

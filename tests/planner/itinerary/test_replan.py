@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from planner.errors import InvalidProblemError, NotFoundError
+from planner.itinerary.check import validate_plan
 from planner.itinerary.replan import Change, replan
 from planner.itinerary.solver import solve
-from planner.validate import validate_plan
 
 from .conftest import load_factory
 

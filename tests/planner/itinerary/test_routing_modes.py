@@ -9,6 +9,7 @@ import pytest
 
 from planner.errors import InvalidProblemError
 from planner.itinerary.assemble import REASON_REQUIRED_NO_ROOM
+from planner.itinerary.check import validate_plan
 from planner.itinerary.grid import Grid
 from planner.itinerary.problem import Candidate, VanSpec
 from planner.itinerary.routing_bridge import (
@@ -22,7 +23,6 @@ from planner.itinerary.routing_bridge import (
 from planner.itinerary.solver import SOLVERS, build_schedule, solve
 from planner.routing.check import build_route
 from planner.routing.model import RoutingSolution
-from planner.validate import validate_plan
 
 from .conftest import load_factory
 

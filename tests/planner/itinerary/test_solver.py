@@ -11,10 +11,10 @@ import pytest
 from planner.errors import InfeasibleError, InvalidProblemError
 from planner.hours import WeeklyHours
 from planner.itinerary.assemble import REASON_REQUIRED_NO_ROOM
+from planner.itinerary.check import validate_plan
 from planner.itinerary.grid import REASON_HOURS, REASON_TOO_FAR, REASON_UNREACHABLE
 from planner.itinerary.problem import Candidate, Frequency, VanSpec
 from planner.itinerary.solver import solve
-from planner.validate import validate_plan
 
 from .conftest import load_factory
 

@@ -1,0 +1,21 @@
+"""The ``milo`` command line (typer), one module per command group.
+
+``app`` is the entry point (``milo = "api.cli:app"``). The command modules hold plain functions;
+they are registered here, in the order ``milo --help`` lists them, so that no command module
+imports this package (no import cycle).
+"""
+
+from api.cli import coverage, demo, map, plan, serve, territory
+from api.cli.app import app
+
+app.command()(territory.territory)
+app.command()(demo.demo)
+app.command()(plan.plan)
+app.command()(plan.validate)
+app.command()(coverage.coverage)
+app.command()(coverage.compare)
+app.command()(serve.serve)
+app.add_typer(serve.token_app, name="token")
+app.command("map")(map.map_command)
+
+__all__ = ["app"]

@@ -1,0 +1,108 @@
+"""``milo demo``: what it does, step by step, for each embedded demo territory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from api.cli.app import DataDir, console, fail
+from api.cli.coverage import run_compare
+from api.cli.plan import next_monday, print_plan
+from api.cli.territory import print_summary
+from geo_data.demo import DEMO_DIR, DEMO_SLUGS, load_demo_territory
+from geo_data.fetch import locate
+from geo_data.outputs import write_coverage, write_territory_geojson
+from geo_data.plan_files import write_plan_files
+from maps.writers import write_coverage as write_coverage_map
+from maps.writers import write_itinerary
+from planner.coverage.runner import territory_coverage
+from planner.errors import DataSourceError, MiloError
+from planner.workflows.planning import plan_territory
+
+DEMO_STOPS = 8
+DEMO_WEEKS = 4
+
+
+def run(
+    out: Path,
+    *,
+    console: Console,
+    data_dir: Path | None = None,
+    time_limit: float = 20.0,
+    start: dt.date | None = None,
+) -> list[Path]:
+    """Summary, coverage (and the later steps) of each demo territory into ``out/<slug>/``,
+    then the regional comparison into ``out/region/`` when the official files are available."""
+    written: list[Path] = []
+    for slug in DEMO_SLUGS:
+        territory = load_demo_territory(slug)
+        print_summary(territory, console)
+        target = out / slug
+        written.append(write_territory_geojson(territory, target / "territory.geojson"))
+        with console.status(f"{territory.name} : besoins et couverture…"):
+            result = territory_coverage(territory, k=DEMO_STOPS)
+        written += write_coverage(territory, result, target)
+        first = start or next_monday()
+        with console.status(f"{territory.name} : planification de {DEMO_WEEKS} semaines…"):
+            plan = plan_territory(
+                territory, start=first, weeks=DEMO_WEEKS, time_limit=time_limit, seed=0, spec=slug
+            )
+        print_plan(plan)
+        written += write_plan_files(plan, target)
+        with console.status(f"{territory.name} : cartes…"):
+            written.append(write_itinerary(target / "plan.json", territory=territory))
+            stops = [(s, str(territory.partners.loc[s, "name"]), *_lonlat(territory, s))
+                     for s in result.choice.selected_ids]  # fmt: skip
+            written.append(
+                write_coverage_map(
+                    territory,
+                    target / "coverage.html",
+                    plan=plan.to_json(),
+                    stops=stops,
+                    precomputed=result,
+                )
+            )
+        for path in written[-10:]:
+            console.print(f"Écrit : {path}")
+    written += _region(out / "region", console=console, data_dir=data_dir)
+    return written
+
+
+def _lonlat(territory, partner_id: str) -> tuple[float, float]:
+    point = territory.partners.loc[partner_id].geometry
+    return float(point.x), float(point.y)
+
+
+def _region(out: Path, *, console: Console, data_dir: Path | None) -> list[Path]:
+    """The ARML comparison, only when the region's official files can be found or downloaded."""
+    try:
+        locate("communes", folder=data_dir)
+    except DataSourceError as exc:
+        console.print(
+            "Comparaison régionale non lancée : fichiers officiels de la région indisponibles "
+            f"({exc.message}) Définissez MILO_DATA_DIR pour la lancer.",
+            markup=False,
+        )
+        return []
+    paths = run_compare(
+        DEMO_DIR / "specs" / "region-bfc.toml", out, data_dir=data_dir, synthetic=True
+    )
+    for path in paths:
+        console.print(f"Écrit : {path}")
+    return paths
+
+
+def demo(
+    out: Annotated[Path, typer.Option(help="Dossier de sortie.")] = Path("out/demo"),
+    time_limit: Annotated[float, typer.Option(help="Temps de calcul par plan (s).")] = 20.0,
+    data_dir: DataDir = None,
+) -> None:
+    """Lance la démonstration sur les territoires embarqués (hors ligne)."""
+    try:
+        run(out, console=console, data_dir=data_dir, time_limit=time_limit)
+    except MiloError as exc:
+        fail(exc)

@@ -1,0 +1,113 @@
+"""``milo plan`` and ``milo validate``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from api.cli.app import DataDir, console, fail, open_territory
+from geo_data.plan_files import read_plan, write_plan_files
+from planner.errors import MiloError
+from planner.itinerary.plan import Plan
+from planner.itinerary.solver import DEFAULT_SOLVER
+from planner.workflows.planning import check_plan_document, plan_territory
+
+
+def next_monday(today: dt.date | None = None) -> dt.date:
+    """The first Monday after ``today`` (the default start of a plan)."""
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=7 - today.weekday())
+
+
+def _network(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from geo_data.roads import load_road_network
+
+    with console.status(f"Chargement du réseau routier {path}…"):
+        network, report = load_road_network(path)
+    console.print(f"Réseau routier : {report}", markup=False)
+    return network
+
+
+def print_plan(plan: Plan) -> None:
+    doc = plan.to_json()
+    kpis = doc["kpis"]
+    solver = doc["solver"]
+    console.print(
+        f"{len(doc['visits'])} visites sur {doc['weeks']} semaine(s), "
+        f"{len(doc['days'])} journées de camion ; besoin servi {kpis['need_served']:.1f} ; "
+        f"conduite {kpis['drive_h']:.1f} h, {kpis['drive_km']:.0f} km.",
+        markup=False,
+    )
+    console.print(
+        f"Solveur {solver['name']} (graine {solver['seed']}, {solver['time_s']:.1f} s) ; "
+        f"écart à la borne supérieure {solver['gap_pct']:.2f} %. "
+        f"Temps de trajet : {doc['travel_time'] or doc['travel_time_method']}.",
+        markup=False,
+    )
+    if doc["dropped"]:
+        console.print(f"{len(doc['dropped'])} candidat(s) non planifié(s) (voir plan.json).")
+    for note in doc.get("notes", []):
+        console.print(f"Note : {note}", markup=False)
+
+
+def plan(
+    spec: Annotated[str, typer.Argument(help="Fichier .toml du territoire, ou nom d'une démo.")],
+    start: Annotated[
+        str | None, typer.Option(help="Premier jour (AAAA-MM-JJ) ; par défaut lundi prochain.")
+    ] = None,
+    weeks: Annotated[int, typer.Option(help="Nombre de semaines (1 à 8).")] = 4,
+    out: Annotated[Path, typer.Option(help="Dossier de sortie.")] = Path("out/plan"),
+    time_limit: Annotated[float, typer.Option(help="Temps de calcul en secondes.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Graine (même graine, même plan).")] = 0,
+    solver: Annotated[str, typer.Option(help="Solveur.")] = DEFAULT_SOLVER,
+    network: Annotated[
+        Path | None, typer.Option(help="Réseau routier OSM (.osm, .osm.pbf, .graphml).")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Planifie les tournées du camion : plan.json, plan.csv, plan.ics, plan.gpx."""
+    try:
+        first = dt.date.fromisoformat(start) if start else next_monday()
+    except ValueError:
+        console.print(f"[bold red]Erreur :[/] date {start!r} illisible (attendu AAAA-MM-JJ).")
+        raise typer.Exit(code=2) from None
+    try:
+        territory = open_territory(spec, data_dir)
+        options = {"network": _network(network)} if network else {}
+        with console.status(f"Planification ({time_limit:.0f} s au plus)…"):
+            result = plan_territory(
+                territory, start=first, weeks=weeks, time_limit=time_limit, seed=seed,
+                solver=solver, spec=spec, **options,
+            )  # fmt: skip
+        paths = write_plan_files(result, out, network=options.get("network"))
+    except MiloError as exc:
+        fail(exc)
+        return
+    print_plan(result)
+    for path in paths:
+        console.print(f"Écrit : {path}")
+
+
+def validate(
+    plan_file: Annotated[Path, typer.Argument(help="Fichier plan.json.")],
+    spec: Annotated[
+        str | None, typer.Option(help="Territoire (par défaut celui indiqué dans le plan).")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Revérifie toutes les règles d'un plan, indépendamment du solveur."""
+    try:
+        doc = read_plan(plan_file)
+        territory = open_territory(spec or doc.get("source", {}).get("spec", ""), data_dir)
+        report = check_plan_document(doc, territory)
+    except MiloError as exc:
+        fail(exc)
+        return
+    console.print(report.describe_fr(), markup=False)
+    if not report.ok:
+        raise typer.Exit(code=1)

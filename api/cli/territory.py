@@ -1,0 +1,85 @@
+"""``milo territory``: the French summary of a territory (rich table) and its GeoJSON export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.app import DataDir, console, fail, open_territory
+from geo_data.outputs import write_territory_geojson
+from planner.errors import MiloError
+from planner.taxonomy import FrrClass, PartnerType
+from planner.territory import Territory
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}".replace(",", "\u202f")
+
+
+def territory_summary(territory: Territory) -> Table:
+    """A two-column table: what the territory contains."""
+    c = territory.communes
+    table = Table(title=f"Territoire : {territory.name} ({territory.id})", show_header=False)
+    table.add_column("indicateur", style="bold")
+    table.add_column("valeur")
+    table.add_row("Communes", _fmt(len(c)))
+    table.add_row("Population légale", _fmt(c["population"].sum()))
+    table.add_row(
+        "Jeunes 16-25 ans (estimés)", f"{_fmt(c['young'].sum())} — {territory.young_method}"
+    )
+    frr = c["frr_class"].value_counts()
+    table.add_row(
+        "Classes FRR",
+        " ; ".join(f"{FrrClass(k).label} : {_fmt(n)}" for k, n in frr.items()),
+    )
+    table.add_row(
+        "QPV",
+        f"{len(territory.qpv)} ({', '.join(territory.qpv['name'].astype(str)) or 'aucun'})",
+    )
+    types = territory.partners["type"].value_counts()
+    table.add_row(
+        "Partenaires",
+        " ; ".join(f"{PartnerType(k).label} : {_fmt(n)}" for k, n in types.items()),
+    )
+    table.add_row(
+        "Bases",
+        " ; ".join(
+            f"{b.name} ({'siège' if b.kind == 'siege' else 'antenne'})" for b in territory.bases
+        ),
+    )
+    table.add_row("Véhicules / équipes", ", ".join(f"{v.id} ({v.base})" for v in territory.vans))
+    if not territory.activity.empty:
+        act = territory.activity
+        label = " — données fictives" if territory.activity_synthetic else ""
+        table.add_row(
+            "Activité enregistrée",
+            f"{_fmt(act['sessions'].sum())} séances, {_fmt(act['reperes'].sum())} repérés, "
+            f"{_fmt(act['mobilises'].sum())} mobilisés{label}",
+        )
+    if territory.approximation:
+        table.add_row("Approximation", territory.approximation)
+    return table
+
+
+def print_summary(territory: Territory, console: Console) -> None:
+    console.print(territory_summary(territory))
+
+
+def territory(
+    spec: Annotated[str, typer.Argument(help="Fichier .toml du territoire, ou nom d'une démo.")],
+    out: Annotated[Path, typer.Option(help="Dossier de sortie.")] = Path("out"),
+    data_dir: DataDir = None,
+) -> None:
+    """Résumé d'un territoire et export territory.geojson."""
+    try:
+        t = open_territory(spec, data_dir)
+    except MiloError as exc:
+        fail(exc)
+        return
+    print_summary(t, console)
+    path = write_territory_geojson(t, out / t.id / "territory.geojson")
+    console.print(f"Écrit : {path}")

@@ -1,0 +1,108 @@
+"""The FastAPI application: ``uvicorn api.service.main:app`` or ``milo serve``.
+
+On start it creates or upgrades the schema (Alembic) and, when the store has no territory yet,
+loads the embedded demo territories so that a new user sees something.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.service.auth import Authenticator
+from api.service.db.session import Database
+from api.service.deps import AppState
+from api.service.errors import install_error_handlers
+from api.service.jobs import JobRunner
+from api.service.plan_index import PlanIndex
+from api.service.routes import (
+    activity,
+    comparison,
+    health,
+    maps,
+    partners,
+    plan_outputs,
+    plans,
+    territories,
+)
+from api.service.settings import Settings, get_settings
+from api.service.territory_store import TerritoryCache, seed_demo
+
+DESCRIPTION = """
+Planification de l'aller-vers des Missions Locales : tournées du camion (Milo Mobile),
+prochain arrêt, saisie d'activité (comptes uniquement), couverture et comparaison régionale.
+
+**Accès** : un jeton par territoire (`milo token create --territory ID --role manager|conseiller`)
+ou régional (`--role arml`), dans l'en-tête `Authorization: Bearer <jeton>`.
+- *manager* : planifie et modifie son territoire ;
+- *conseiller* : lit les plans de son territoire et saisit l'activité ;
+- *arml* : lit la liste des territoires et la comparaison régionale (comptes < 11 masqués).
+
+Les erreurs sont en français : `{"detail": ..., "hint": ...}`.
+"""
+
+TAGS = [
+    {"name": "service", "description": "État du service."},
+    {"name": "territoires", "description": "Territoires, communes, couverture."},
+    {"name": "partenaires", "description": "Lieux partenaires d'un territoire."},
+    {"name": "plans", "description": "Tournées : calcul, re-planification, exports."},
+    {"name": "terrain", "description": "Prochain arrêt et saisie d'activité."},
+    {"name": "région", "description": "Comparaison régionale (ARML), avec secret statistique."},
+    {"name": "cartes", "description": "Cartes HTML autonomes (hors ligne)."},
+]
+
+
+def build_state(settings: Settings) -> AppState:
+    """Open the store, upgrade its schema, seed the demo territories, start the job pool."""
+    db = Database(settings.db_url)
+    db.upgrade()
+    if settings.load_demo:
+        seed_demo(db)
+    cache = TerritoryCache(db, data_dir=settings.data_dir)
+    jobs = JobRunner(db, cache, sync=settings.jobs_sync, workers=settings.job_workers)
+    return AppState(
+        settings=settings,
+        db=db,
+        territories=cache,
+        jobs=jobs,
+        auth=Authenticator(db, settings.secret),
+        plans=PlanIndex(db),
+    )
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Build the state from the settings; a state installed beforehand is kept as is (its owner
+    closes it), so that in-process clients that start the app per request share one store."""
+    if getattr(app.state, "milo", None) is not None:
+        yield
+        return
+    settings = app.dependency_overrides.get(get_settings, get_settings)()
+    state = build_state(settings)
+    app.state.milo = state
+    try:
+        yield
+    finally:
+        state.jobs.shutdown()
+        state.db.dispose()
+        app.state.milo = None
+
+
+def create_app() -> FastAPI:
+    """A new application (settings are read at start-up through :func:`get_settings`)."""
+    app = FastAPI(
+        title="milo-nomade",
+        version="0.1.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for module in (health, territories, partners, plan_outputs, plans, activity, comparison, maps):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

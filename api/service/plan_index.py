@@ -1,0 +1,98 @@
+"""In-memory index of finished plans for the hot read paths (plan reads, next stop).
+
+A finished plan (``done`` or ``failed``) never changes: its serialised answer and its visits
+sorted per van are kept per process, so ``GET /plans/{id}`` and ``GET /plans/{id}/next`` answer
+without a database query once the plan has been read once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from api.service import responses
+from api.service.db import repo
+from api.service.db.session import Database
+from planner.itinerary.plan import Visit
+
+FINAL = ("done", "failed")
+
+
+@dataclass(frozen=True)
+class IndexedVisit(Visit):
+    """A planned visit with its stored row id (what the next-stop answer reads)."""
+
+    id: int = 0
+
+    @classmethod
+    def from_json(cls, v: dict[str, Any]) -> IndexedVisit:
+        base = Visit.from_json(v)
+        return cls(**{f.name: getattr(base, f.name) for f in fields(Visit)}, id=int(v["id"]))
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    """One plan as the hot paths need it."""
+
+    plan_id: str
+    territory_id: str
+    status: str
+    body: bytes
+    vans: dict[str, tuple[list[tuple[dt.date, int]], list[IndexedVisit]]] = field(
+        default_factory=dict
+    )
+
+    def next_visit(self, van: str, date: dt.date, seconds: int) -> IndexedVisit | None:
+        """First visit of ``van`` ending after ``date`` + ``seconds`` (in progress or later)."""
+        keys, visits = self.vans.get(van, ([], []))
+        i = bisect.bisect_right(keys, (date, seconds))
+        return visits[i] if i < len(visits) else None
+
+
+def build_entry(db: Database, plan_id: str) -> PlanEntry:
+    """Read a plan from the store (raises ``NotFoundError`` for an unknown id)."""
+    with db.session() as s:
+        row = repo.get_plan(s, plan_id)
+        body = responses.plan_public_bytes(row)
+        vans: dict[str, tuple[list[tuple[dt.date, int]], list[IndexedVisit]]] = {}
+        if row.status == "done" and row.document is not None:
+            visits = sorted(
+                (IndexedVisit.from_json(v) for v in row.document["visits"]),
+                key=lambda v: (v.van, v.date, v.start_s),
+            )
+            for v in visits:
+                keys, items = vans.setdefault(v.van, ([], []))
+                keys.append((v.date, v.end_s))
+                items.append(v)
+        return PlanEntry(plan_id, row.territory_id, row.status, body, vans)
+
+
+class PlanIndex:
+    """Bounded per-process cache of finished plans."""
+
+    def __init__(self, db: Database, size: int = 256) -> None:
+        self.db = db
+        self.size = size
+        self._items: OrderedDict[str, PlanEntry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def cached(self, plan_id: str) -> PlanEntry | None:
+        with self._lock:
+            return self._items.get(plan_id)
+
+    def load(self, plan_id: str) -> PlanEntry:
+        """The entry (from the store on a miss; kept only when the plan is finished)."""
+        hit = self.cached(plan_id)
+        if hit is not None:
+            return hit
+        entry = build_entry(self.db, plan_id)
+        if entry.status in FINAL:
+            with self._lock:
+                self._items[plan_id] = entry
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return entry

@@ -1,0 +1,87 @@
+"""HTML maps (self-contained, offline): itinerary of a plan, next-stop page, coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+
+from api.service import analysis, responses
+from api.service.auth import require_territory
+from api.service.db import repo
+from api.service.deps import PrincipalDep, SessionDep, StateDep
+from api.service.routes.plan_outputs import check_instant, done_plan
+from api.service.routes.plans import PlanId, readable_plan
+from api.service.routes.territories import TerritoryId
+from api.service.schemas.common import ERRORS
+from maps.assets import render_offline
+from maps.coverage import coverage_map
+from maps.coverage_inputs import coverage_inputs
+from maps.itinerary import itinerary_map
+from maps.next_stop import next_stop_page
+
+router = APIRouter(tags=["cartes"], responses=ERRORS, default_response_class=HTMLResponse)
+HTML: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "Page HTML autonome (hors ligne)."}
+}
+
+
+@router.get("/plans/{plan_id}/map", responses=HTML, summary="Carte de la tournée (HTML)")
+def plan_map(plan_id: PlanId, state: StateDep, s: SessionDep, who: PrincipalDep) -> HTMLResponse:
+    row = readable_plan(s, who, plan_id, action="voir la carte d'un plan")
+    key = f"map:{plan_id}"
+    body = state.responses.get(key)
+    if body is None:
+        territory, _ = state.territories.get(row.territory_id, s)
+        body = render_offline(itinerary_map(done_plan(row), territory)).encode()
+        state.responses.put(key, body)
+    return HTMLResponse(body)
+
+
+@router.get(
+    "/plans/{plan_id}/next/page", responses=HTML, summary="Prochain arrêt sur téléphone (HTML)"
+)
+def next_page(
+    plan_id: PlanId,
+    van: Annotated[str, Query(max_length=100, description="Véhicule / équipe.")],
+    at: Annotated[
+        dt.datetime, Query(description="Instant (ISO 8601 ; sans fuseau : Europe/Paris).")
+    ],
+    state: StateDep,
+    s: SessionDep,
+    who: PrincipalDep,
+) -> HTMLResponse:
+    row = readable_plan(s, who, plan_id, action="voir le prochain arrêt")
+    document = done_plan(row)
+    check_instant(at)
+    local = responses.at_paris(at).replace(tzinfo=None)
+    territory, _ = state.territories.get(row.territory_id, s)
+    return HTMLResponse(next_stop_page(document, now=local, van=van, territory=territory))
+
+
+@router.get(
+    "/territories/{territory_id}/coverage/map",
+    responses=HTML,
+    summary="Carte de couverture : besoin et temps d'accès par commune (HTML)",
+)
+def coverage_page(
+    territory_id: TerritoryId, state: StateDep, s: SessionDep, who: PrincipalDep
+) -> HTMLResponse:
+    require_territory(who, territory_id, action="voir la carte de couverture")
+    cache = state.territories
+    territory, _ = cache.get(territory_id, s)
+    latest = repo.latest_done_plan(s, territory_id)
+    if latest is not None and latest.document is not None:
+        # the van's stops of the latest plan, with their 20-min catchments
+        inputs = coverage_inputs(territory, latest.document)
+        page = coverage_map(
+            territory, need=inputs.need, access_min=inputs.access_min, stops=inputs.stops
+        )
+        return HTMLResponse(render_offline(page))
+    need = cache.derived(territory_id, "need", analysis.need_table, s)
+    fixed = cache.derived(territory_id, "fixed_times", analysis.fixed_times, s)
+    access = pd.Series(fixed / 60.0, index=territory.communes.index)
+    return HTMLResponse(render_offline(coverage_map(territory, need=need.frame, access_min=access)))

@@ -1,0 +1,117 @@
+"""Partners of a territory: list, create, read, replace, delete (manager of the territory)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Response
+
+from api.service import responses
+from api.service.auth import require_manager, require_territory
+from api.service.db import repo
+from api.service.deps import PrincipalDep, SessionDep, StateDep
+from api.service.routes.territories import TerritoryId
+from api.service.schemas.common import ERRORS
+from api.service.schemas.territories import PartnerCreate, PartnerPublic, PartnersPublic
+from api.service.territory_store import locate_partner
+from geo_data.parse_places import parse_weekly_text
+from planner.errors import InvalidTerritoryError
+from planner.hours import DAY_NAMES_FR
+
+router = APIRouter(
+    prefix="/territories/{territory_id}/partners", tags=["partenaires"], responses=ERRORS
+)
+
+PartnerId = Annotated[
+    str, Path(description="Identifiant du partenaire.", max_length=100, examples=["mairie-71153"])
+]
+
+
+def partner_values(state: Any, s: Any, territory_id: str, body: PartnerCreate) -> dict[str, Any]:
+    """Checked store values of a partner (point inside the territory, hours readable)."""
+    territory, _ = state.territories.get(territory_id, s)
+    commune = locate_partner(territory, body.lon, body.lat, name=body.name)
+    if body.commune is not None:
+        if body.commune not in territory.communes.index:
+            raise InvalidTerritoryError(
+                f"Commune {body.commune} absente du territoire {territory_id}.",
+                hint="Omettez « commune » : elle est déduite du point.",
+            )
+        commune = body.commune
+    hours = None
+    if body.opening_hours is not None:
+        per_day = {DAY_NAMES_FR.index(day): text for day, text in body.opening_hours.items()}
+        hours = parse_weekly_text(per_day, where=f"le partenaire « {body.name} »").to_json()
+    return {
+        "name": body.name,
+        "type": body.type.value,
+        "commune": commune,
+        "lon": body.lon,
+        "lat": body.lat,
+        "hours": hours,
+        "can_host_van": body.can_host_van,
+        "power": body.power,
+        "parking": body.parking,
+        "fixed_site": body.fixed_site,
+        "source": "API",
+    }
+
+
+@router.get("", response_model=PartnersPublic, summary="Partenaires du territoire")
+def list_partners(territory_id: TerritoryId, s: SessionDep, who: PrincipalDep) -> dict:
+    require_territory(who, territory_id, action="lire les partenaires")
+    repo.get_territory(s, territory_id)
+    data = [responses.partner_public(r) for r in repo.list_partners(s, territory_id)]
+    return {"data": data, "count": len(data)}
+
+
+@router.post("", response_model=PartnerPublic, status_code=201, summary="Ajouter un partenaire")
+def create_partner(
+    territory_id: TerritoryId,
+    body: PartnerCreate,
+    state: StateDep,
+    s: SessionDep,
+    who: PrincipalDep,
+) -> dict:
+    require_manager(who, territory_id, action="ajouter un partenaire")
+    row = repo.create_partner(s, territory_id, partner_values(state, s, territory_id, body))
+    s.commit()
+    return responses.partner_public(row)
+
+
+@router.get("/{partner_id}", response_model=PartnerPublic, summary="Un partenaire")
+def get_partner(
+    territory_id: TerritoryId, partner_id: PartnerId, s: SessionDep, who: PrincipalDep
+) -> dict:
+    require_territory(who, territory_id, action="lire un partenaire")
+    return responses.partner_public(repo.get_partner(s, territory_id, partner_id))
+
+
+@router.put("/{partner_id}", response_model=PartnerPublic, summary="Remplacer un partenaire")
+def update_partner(
+    territory_id: TerritoryId,
+    partner_id: PartnerId,
+    body: PartnerCreate,
+    state: StateDep,
+    s: SessionDep,
+    who: PrincipalDep,
+) -> dict:
+    require_manager(who, territory_id, action="modifier un partenaire")
+    repo.get_partner(s, territory_id, partner_id)
+    row = repo.update_partner(
+        s, territory_id, partner_id, partner_values(state, s, territory_id, body)
+    )
+    s.commit()
+    return responses.partner_public(row)
+
+
+@router.delete(
+    "/{partner_id}", status_code=204, response_class=Response, summary="Supprimer un partenaire"
+)
+def delete_partner(
+    territory_id: TerritoryId, partner_id: PartnerId, s: SessionDep, who: PrincipalDep
+) -> Response:
+    require_manager(who, territory_id, action="supprimer un partenaire")
+    repo.delete_partner(s, territory_id, partner_id)
+    s.commit()
+    return Response(status_code=204)

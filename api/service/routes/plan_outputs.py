@@ -1,0 +1,170 @@
+"""Plan outputs: exports (.ics, .gpx, .csv, .geojson) and the next stop of a van.
+
+Declared before ``GET /plans/{plan_id}`` so that ``/plans/{id}.ics`` reaches its route.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
+
+from api.service import analysis, responses
+from api.service.db.models import PlanRow
+from api.service.deps import PrincipalDep, SessionDep, StateDep
+from api.service.routes.plans import PlanId, not_ready, plan_entry, readable_plan
+from api.service.schemas.common import ERRORS
+from api.service.schemas.plans import EARLIEST, LATEST, NextStopPublic
+from planner.errors import InvalidProblemError, NotFoundError
+from planner.itinerary.export import plan_to_csv, plan_to_gpx, plan_to_ics
+from planner.itinerary.plan import Plan
+
+router = APIRouter(tags=["plans"], responses=ERRORS)
+#: seconds a next-stop answer may show partner hours without re-checking partner edits
+HOSTS_MAX_AGE_S = 5.0
+
+
+def done_plan(row: PlanRow) -> dict:
+    if row.status != "done" or row.document is None:
+        raise not_ready(row.id, row.status)
+    return row.document
+
+
+def check_instant(at: dt.datetime) -> None:
+    """Refuse instants outside the supported years (old Paris offsets are not ISO 8601)."""
+    if not EARLIEST <= at.date() <= LATEST:
+        raise InvalidProblemError(
+            f"Instant {at.isoformat()} hors de la plage prise en charge "
+            f"({EARLIEST.year}-{LATEST.year}).",
+            hint="Donnez une date et une heure ISO 8601, par exemple 2026-01-06T13:00:00+01:00.",
+        )
+
+
+def _export(s, who, plan_id: str, render, media_type: str, suffix: str) -> Response:
+    row = readable_plan(s, who, plan_id, action="exporter un plan")
+    body = render(done_plan(row))
+    name = f"plan-{row.territory_id}-{row.start.isoformat()}.{suffix}"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _doc(media_type: str) -> dict:
+    return {
+        200: {
+            "content": {media_type: {"schema": {"type": "string"}}},
+            "description": "Le fichier exporté.",
+        }
+    }
+
+
+@router.get(
+    "/plans/{plan_id}.ics",
+    response_class=Response,
+    responses=_doc("text/calendar"),
+    summary="Export iCalendar (un événement par visite)",
+)
+def export_ics(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
+    return _export(
+        s,
+        who,
+        plan_id,
+        lambda d: plan_to_ics(Plan.from_json(d)),
+        "text/calendar; charset=utf-8",
+        "ics",
+    )
+
+
+@router.get(
+    "/plans/{plan_id}.gpx",
+    response_class=Response,
+    responses=_doc("application/gpx+xml"),
+    summary="Export GPX (arrêts et journées)",
+)
+def export_gpx(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
+    return _export(
+        s, who, plan_id, lambda d: plan_to_gpx(Plan.from_json(d)), "application/gpx+xml", "gpx"
+    )
+
+
+@router.get(
+    "/plans/{plan_id}.csv",
+    response_class=Response,
+    responses=_doc("text/csv"),
+    summary="Export CSV (une ligne par visite, séparateur ;)",
+)
+def export_csv(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
+    return _export(
+        s, who, plan_id, lambda d: plan_to_csv(Plan.from_json(d)), "text/csv; charset=utf-8", "csv"
+    )
+
+
+@router.get(
+    "/plans/{plan_id}.geojson",
+    response_class=Response,
+    responses=_doc("application/geo+json"),
+    summary="Export GeoJSON (visites et journées)",
+)
+def export_geojson(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
+    return _export(
+        s,
+        who,
+        plan_id,
+        lambda d: json.dumps(responses.plan_geojson(d), ensure_ascii=False),
+        "application/geo+json",
+        "geojson",
+    )
+
+
+@router.get(
+    "/plans/{plan_id}/next",
+    response_model=NextStopPublic,
+    tags=["terrain"],
+    summary="Prochain arrêt d'un véhicule",
+)
+async def next_stop(
+    plan_id: PlanId,
+    van: Annotated[
+        str, Query(max_length=100, description="Véhicule / équipe.", examples=["equipe-creusot"])
+    ],
+    at: Annotated[
+        dt.datetime,
+        Query(
+            description="Instant (ISO 8601 ; sans fuseau : Europe/Paris).",
+            examples=["2026-01-06T13:00:00+01:00"],
+        ),
+    ],
+    state: StateDep,
+    who: PrincipalDep,
+) -> Response:
+    entry = await plan_entry(state, who, plan_id, action="lire le prochain arrêt")
+    if entry.status != "done":
+        raise not_ready(plan_id, entry.status)
+    check_instant(at)
+    local = responses.at_paris(at)
+    seconds = local.hour * 3600 + local.minute * 60 + local.second
+    visit = entry.next_visit(van, local.date(), seconds)
+    if visit is None:
+        if van not in entry.vans:
+            raise NotFoundError(
+                f"Véhicule {van!r} absent du plan {plan_id}.",
+                hint=f"Véhicules du plan : {', '.join(sorted(entry.vans))}.",
+            )
+        raise NotFoundError(
+            f"Plus aucun arrêt prévu pour {van} après le {local:%d/%m/%Y à %H:%M}.",
+            hint="Le plan est terminé : calculez un plan pour les semaines suivantes.",
+        )
+    tid = entry.territory_id
+    hosts: Any = state.territories.recent(tid, "hosts", max_age=HOSTS_MAX_AGE_S)
+    if hosts is None:
+        hosts = await run_in_threadpool(
+            state.territories.derived, tid, "hosts", analysis.host_index
+        )
+    host = hosts.get((visit.commune, visit.host))
+    body = responses.next_stop_public(plan_id, visit, local, seconds, host)
+    return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")

@@ -1,0 +1,91 @@
+"""Territories: list, detail, communes (GeoJSON with need scores), coverage."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from api.service import analysis, responses
+from api.service.auth import require_territory
+from api.service.db import repo
+from api.service.deps import AppState, PrincipalDep, SessionDep, StateDep
+from api.service.schemas.activity import CoveragePublic
+from api.service.schemas.common import ERRORS, FeatureCollection
+from api.service.schemas.territories import TerritoriesPublic, TerritoryPublic
+from planner.coverage.indicators import TerritoryIndicators
+from planner.coverage.need import NO_ACTIVITY_LABEL, REAL_LABEL
+
+router = APIRouter(prefix="/territories", tags=["territoires"], responses=ERRORS)
+
+TerritoryId = Annotated[
+    str,
+    Path(description="Identifiant du territoire.", max_length=64, examples=["creusot-montceau"]),
+]
+
+
+@router.get("", response_model=TerritoriesPublic, summary="Liste des territoires")
+def list_territories(s: SessionDep, who: PrincipalDep) -> dict:
+    rows = repo.list_territories(s)
+    data = [responses.territory_public(r, len(repo.list_partners(s, r.id))) for r in rows]
+    return {"data": data, "count": len(data)}
+
+
+@router.get("/{territory_id}", response_model=TerritoryPublic, summary="Un territoire")
+def get_territory(territory_id: TerritoryId, s: SessionDep, who: PrincipalDep) -> dict:
+    row = repo.get_territory(s, territory_id)
+    return responses.territory_public(row, len(repo.list_partners(s, territory_id)))
+
+
+@router.get(
+    "/{territory_id}/communes",
+    response_model=FeatureCollection,
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/geo+json": {}}}},
+    summary="Communes (GeoJSON) : classe FRR, QPV, score de besoin et ses composantes",
+)
+def communes(
+    territory_id: TerritoryId, state: StateDep, s: SessionDep, who: PrincipalDep
+) -> JSONResponse:
+    require_territory(who, territory_id, action="lire les communes et scores de besoin")
+    cache = state.territories
+    territory, _ = cache.get(territory_id, s)
+    need = cache.derived(territory_id, "need", analysis.need_table, s)
+    body = analysis.communes_geojson(territory, need)
+    return JSONResponse(body, media_type="application/geo+json")
+
+
+@router.get(
+    "/{territory_id}/coverage",
+    response_model=CoveragePublic,
+    summary="Couverture et activité du territoire (vue propre, non masquée)",
+)
+def coverage(territory_id: TerritoryId, state: StateDep, s: SessionDep, who: PrincipalDep) -> dict:
+    require_territory(who, territory_id, action="lire la couverture détaillée")
+    plan_id, ind = territory_indicators(state, s, territory_id)
+    return {
+        "territory_id": territory_id,
+        "plan_id": plan_id,
+        "indicators": analysis.indicator_record(ind),
+    }
+
+
+def territory_indicators(
+    state: AppState, s: Session, territory_id: str
+) -> tuple[str | None, TerritoryIndicators]:
+    """Indicators of ``territory_id`` with its latest finished plan and recorded activity."""
+    territory, _ = state.territories.get(territory_id, s)
+    fixed = state.territories.derived(territory_id, "fixed_times", analysis.fixed_times, s)
+    plan = repo.latest_done_plan(s, territory_id)
+    totals = repo.activity_totals(s, territory_id)
+    label = REAL_LABEL if totals["sessions"] else NO_ACTIVITY_LABEL
+    ind = analysis.indicators(
+        territory,
+        plan=plan.document if plan else None,
+        activity=totals,
+        fixed_times=fixed,
+        activity_label=label,
+    )
+    return (plan.id if plan else None), ind

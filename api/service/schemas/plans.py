@@ -1,0 +1,196 @@
+"""Plans: creation, re-planning, the stored plan document, the next stop."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from api.service.schemas.common import ErrorPublic, Strict
+from planner.itinerary.calendar import MAX_WEEKS
+from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS
+
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+PlanStatus = Literal["queued", "running", "done", "failed"]
+
+
+def check_date(value: dt.date) -> dt.date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(
+            f"date {value.isoformat()} hors de la plage prise en charge "
+            f"({EARLIEST.isoformat()} - {LATEST.isoformat()})"
+        )
+    return value
+
+
+class PlanCreate(Strict):
+    """What to plan: from ``start``, ``weeks`` weeks; solver options."""
+
+    start: dt.date = Field(
+        description="Premier jour de l'horizon (de préférence un lundi).", examples=["2026-01-05"]
+    )
+    weeks: int = Field(
+        default=1, ge=1, le=MAX_WEEKS, description="Nombre de semaines.", examples=[1]
+    )
+    solver: Literal[SOLVERS] = Field(  # type: ignore[valid-type]
+        default=DEFAULT_SOLVER,
+        description="Moteur : local (défaut), pyvrp, ortools, greedy (référence simple).",
+    )
+    time_limit: float | None = Field(
+        default=None,
+        gt=0,
+        le=3600,
+        description="Limite de calcul en secondes (défaut et plafond fixés par le service).",
+        examples=[5],
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Graine : même graine, même plan.")
+    require_host: bool = Field(
+        default=False, description="N'accepter que des arrêts accueillis par un partenaire ouvert."
+    )
+
+    _start = field_validator("start")(check_date)
+
+
+class ChangeCreate(Strict):
+    """One change: cancel a stop, close dates (all vans or one), or a van out of service."""
+
+    kind: Literal["cancel_stop", "close_date", "van_down"] = Field(
+        description="cancel_stop (arrêt annulé), close_date (dates fermées), van_down (véhicule "
+        "indisponible).",
+        examples=["close_date"],
+    )
+    stop_id: str | None = Field(
+        default=None, max_length=100, description="Arrêt annulé (cancel_stop).", examples=["71153"]
+    )
+    van: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Véhicule concerné (close_date d'un seul véhicule, van_down).",
+    )
+    dates: list[dt.date] = Field(
+        default_factory=list,
+        max_length=62,
+        description="Dates concernées (van_down sans date : tout l'horizon).",
+        examples=[["2026-01-06"]],
+    )
+
+    @field_validator("dates")
+    @classmethod
+    def _dates(cls, values: list[dt.date]) -> list[dt.date]:
+        return [check_date(v) for v in values]
+
+
+class ReplanCreate(Strict):
+    changes: list[ChangeCreate] = Field(
+        min_length=1, max_length=20, description="Changements à appliquer au plan."
+    )
+
+
+class VisitPublic(BaseModel):
+    id: int = Field(description="Identifiant de la visite (saisie d'activité).")
+    date: dt.date = Field(description="Date de la séance.")
+    van: str = Field(description="Véhicule / équipe.")
+    slot: str = Field(description="Créneau (matin, apres-midi).")
+    stop_id: str = Field(description="Arrêt (code INSEE de la commune).")
+    stop_name: str = Field(description="Nom de l'arrêt.")
+    commune: str = Field(description="Code INSEE.")
+    lon: float = Field(description="Longitude du lieu de stationnement.")
+    lat: float = Field(description="Latitude du lieu de stationnement.")
+    arrival: str = Field(description="Arrivée (HH:MM).")
+    start: str = Field(description="Début de séance (HH:MM).")
+    end: str = Field(description="Fin de séance (HH:MM).")
+    arrival_s: int = Field(description="Arrivée en secondes après minuit.")
+    start_s: int = Field(description="Début en secondes après minuit.")
+    end_s: int = Field(description="Fin en secondes après minuit.")
+    host: str | None = Field(description="Partenaire qui accueille, ou null (place publique).")
+    need: float = Field(description="Besoin servi par la visite.")
+    frr_class: str = Field(description="Classe FRR de la commune.")
+    qpv: bool = Field(description="Commune avec un QPV.")
+
+
+class VanDayPublic(BaseModel):
+    van: str = Field(description="Véhicule.")
+    date: dt.date = Field(description="Jour.")
+    leave_base: str = Field(description="Départ de la base (HH:MM).")
+    return_base: str = Field(description="Retour à la base (HH:MM).")
+    leave_base_s: int = Field(description="Départ en secondes après minuit.")
+    return_base_s: int = Field(description="Retour en secondes après minuit.")
+    drive_s: int = Field(description="Temps de conduite (s).")
+    drive_m: int = Field(description="Distance (m).")
+    stops: list[str] = Field(description="Arrêts dans l'ordre.")
+
+
+class PlanDocument(BaseModel):
+    """The ``plan.json`` document (visits carry their stored ids)."""
+
+    territory: str = Field(description="Territoire.")
+    travel_time_method: str = Field(
+        description="Temps de trajet : estimate (estimation déclarée) ou osm (réseau routier)."
+    )
+    start: dt.date = Field(description="Premier jour.")
+    weeks: int = Field(description="Semaines.")
+    visits: list[VisitPublic] = Field(description="Visites planifiées.")
+    days: list[VanDayPublic] = Field(description="Journées de véhicule.")
+    dropped: list[dict[str, Any]] = Field(description="Arrêts écartés, avec la raison.")
+    skipped: list[dict[str, Any]] = Field(
+        default_factory=list, description="Répétitions sautées (fériés...), avec la raison."
+    )
+    kpis: dict[str, Any] = Field(description="Indicateurs du plan.")
+    solver: dict[str, Any] = Field(description="Moteur, graine, temps, objectif, borne, écart.")
+    notes: list[str] = Field(default_factory=list, description="Remarques.")
+
+
+class PlanSummary(BaseModel):
+    id: str = Field(description="Identifiant du plan.", examples=["9f1c2e..."])
+    territory_id: str = Field(description="Territoire.")
+    status: PlanStatus = Field(description="queued, running, done ou failed.")
+    start: dt.date = Field(description="Premier jour.")
+    weeks: int = Field(description="Semaines.")
+    options: dict[str, Any] = Field(description="Options du calcul (solveur, limite, graine).")
+    parent_id: str | None = Field(description="Plan d'origine d'un re-plan.")
+    changes: list[dict[str, Any]] | None = Field(description="Changements d'un re-plan.")
+    created_at: dt.datetime = Field(description="Création (UTC).")
+    finished_at: dt.datetime | None = Field(description="Fin du calcul (UTC).")
+    error: ErrorPublic | None = Field(description="Erreur du calcul (status failed).")
+
+
+class PlanPublic(PlanSummary):
+    plan: PlanDocument | None = Field(description="Le plan, une fois le calcul terminé.")
+
+
+class PlansPublic(BaseModel):
+    data: list[PlanSummary] = Field(
+        description="Plans du territoire, du plus récent au plus ancien."
+    )
+    count: int = Field(description="Nombre de plans.")
+
+
+class HostPublic(BaseModel):
+    name: str = Field(description="Partenaire qui accueille.")
+    partner_id: str | None = Field(description="Identifiant du partenaire (s'il est connu).")
+    type: str | None = Field(description="Type de partenaire.")
+    opening_hours: str = Field(description="Horaires en clair.")
+    open_during_visit: bool | None = Field(description="Ouvert pendant toute la séance.")
+
+
+class NextStopPublic(BaseModel):
+    plan_id: str = Field(description="Plan.")
+    van: str = Field(description="Véhicule.")
+    at: dt.datetime = Field(description="Instant de la question (Europe/Paris).")
+    status: Literal["en_cours", "a_venir"] = Field(description="Séance en cours ou à venir.")
+    visit_id: int = Field(description="Visite (pour saisir l'activité).")
+    date: dt.date = Field(description="Date de la séance.")
+    weekday: str = Field(description="Jour de la semaine.", examples=["mardi"])
+    slot: str = Field(description="Créneau.")
+    arrival: dt.datetime = Field(description="Arrivée prévue (Europe/Paris).")
+    start: dt.datetime = Field(description="Début de séance (Europe/Paris).")
+    end: dt.datetime = Field(description="Fin de séance (Europe/Paris).")
+    days_ahead: int = Field(description="Jours d'ici la séance (0 : aujourd'hui).")
+    place: dict[str, Any] = Field(description="Lieu : arrêt, nom, commune, lon, lat.")
+    host: HostPublic | None = Field(description="Partenaire qui accueille, ou null.")
+    links: dict[str, str] = Field(
+        description="Liens pour ouvrir le lieu dans une application "
+        "de cartographie (geo, osm, google, apple, waze)."
+    )

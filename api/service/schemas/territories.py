@@ -1,0 +1,100 @@
+"""Territories and partners."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from api.service.schemas.common import Strict
+from planner.taxonomy import PartnerType
+
+DayName = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+class TerritoryPublic(BaseModel):
+    id: str = Field(description="Identifiant du territoire.", examples=["creusot-montceau"])
+    name: str = Field(
+        description="Nom de la Mission Locale / du territoire.", examples=["Creusot-Montceau"]
+    )
+    source_kind: Literal["demo", "spec"] = Field(
+        description="Origine : démonstration embarquée ou fichier de spécification."
+    )
+    communes: int = Field(description="Nombre de communes.", examples=[34])
+    young: float = Field(description="Jeunes 16-25 ans estimés.", examples=[10660.8])
+    qpv: int = Field(description="Nombre de QPV 2024.", examples=[5])
+    partners: int = Field(description="Nombre de partenaires enregistrés.", examples=[39])
+    vans: list[str] = Field(description="Véhicules / équipes.", examples=[["equipe-creusot"]])
+    bases: list[dict[str, Any]] = Field(description="Sièges et antennes (id, nom, lon, lat).")
+    young_method: str = Field(description="Méthode d'estimation des jeunes.")
+    approximation: str = Field(description="Approximation déclarée du périmètre, s'il y en a.")
+
+
+class TerritoriesPublic(BaseModel):
+    data: list[TerritoryPublic] = Field(description="Territoires.")
+    count: int = Field(description="Nombre de territoires.", examples=[2])
+
+
+class PartnerCreate(Strict):
+    """A partner place: required name, type, lon, lat; optional commune, hours and flags."""
+
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        description="Nom du lieu.",
+        examples=["Centre social du Tennis"],
+    )
+    type: PartnerType = Field(
+        description="Type de partenaire (taxonomie Milo'Lab).", examples=["centre_social"]
+    )
+    lon: float = Field(
+        ge=-180, le=180, description="Longitude WGS84 (degrés décimaux).", examples=[4.4281]
+    )
+    lat: float = Field(
+        ge=-90, le=90, description="Latitude WGS84 (degrés décimaux).", examples=[46.8021]
+    )
+    commune: str | None = Field(
+        default=None,
+        pattern=r"^[0-9][0-9AB][0-9]{3}$",
+        description="Code INSEE de la commune ; déduit du point s'il est absent.",
+        examples=["71153"],
+    )
+    opening_hours: dict[DayName, str] | None = Field(
+        default=None,
+        description="Horaires par jour (« 09:00-12:00 / 14:00-17:00 », « fermé ») ; "
+        "absent : sans contrainte d'horaires.",
+        examples=[{"lundi": "09:00-12:00 / 14:00-17:00", "mercredi": "14:00-18:00"}],
+    )
+    can_host_van: bool = Field(default=True, description="Peut accueillir le camion.")
+    power: bool = Field(default=False, description="Prise électrique disponible.")
+    parking: bool = Field(default=False, description="Stationnement possible pour le véhicule.")
+    fixed_site: bool = Field(
+        default=False, description="Point de contact fixe (ex. France Services fixe)."
+    )
+
+
+class PartnerPublic(BaseModel):
+    id: str = Field(description="Identifiant du partenaire.", examples=["mairie-71153"])
+    territory_id: str = Field(description="Territoire.", examples=["creusot-montceau"])
+    name: str = Field(description="Nom du lieu.", examples=["Mairie de Le Creusot"])
+    type: str = Field(description="Type de partenaire.", examples=["mairie"])
+    type_label: str = Field(description="Libellé du type.", examples=["Mairie"])
+    commune: str = Field(description="Code INSEE de la commune.", examples=["71153"])
+    lon: float = Field(description="Longitude WGS84.")
+    lat: float = Field(description="Latitude WGS84.")
+    opening_hours: str = Field(
+        description="Horaires en clair.", examples=["lundi 08:00-12:00, 13:30-17:30"]
+    )
+    opening_hours_minutes: dict[str, Any] | None = Field(
+        description="Horaires en minutes par jour (0 = lundi), ou null."
+    )
+    can_host_van: bool = Field(description="Peut accueillir le camion.")
+    power: bool = Field(description="Prise électrique disponible.")
+    parking: bool = Field(description="Stationnement possible.")
+    fixed_site: bool = Field(description="Point de contact fixe.")
+    source: str = Field(description="Origine de la donnée.")
+
+
+class PartnersPublic(BaseModel):
+    data: list[PartnerPublic] = Field(description="Partenaires.")
+    count: int = Field(description="Nombre de partenaires.")

@@ -1,0 +1,95 @@
+"""Service settings (pydantic-settings), read from ``MILO_*`` environment variables.
+
+``MILO_ENV``            ``production`` (default) or ``development``; only ``development`` runs
+                        without ``MILO_SECRET_KEY`` (a fixed, insecure development key is used).
+``MILO_DATABASE_URL``   SQLAlchemy URL; default: a SQLite file ``milo.sqlite3`` in
+                        ``MILO_STATE_DIR`` (zero set-up). PostgreSQL:
+                        ``postgresql+psycopg://user:password@host:5432/db``.
+``MILO_STATE_DIR``      folder of the default SQLite file (default ``~/.local/share/milo-nomade``).
+``MILO_DATA_DIR``       folder of official files for spec territories (see ``geo_data.fetch``).
+``MILO_SECRET_KEY``     key of the token HMAC; changing it invalidates every token.
+``MILO_JOBS_SYNC``      run plan jobs inside the request (tests); default: a thread pool.
+``MILO_JOB_WORKERS``    threads of the plan job pool (default 1).
+``MILO_DEFAULT_TIME_LIMIT`` / ``MILO_MAX_TIME_LIMIT``  solver seconds when none is asked / cap.
+``MILO_LOAD_DEMO``      load the embedded demo territories on first start (default true).
+
+Settings are read once through :func:`get_settings` (cached); tests override the
+``get_settings`` dependency or build the app with explicit :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from api.service.errors import SettingsError
+
+DEV_SECRET = "milo-development-only-insecure-key"
+
+
+class Settings(BaseSettings):
+    """Configuration of the API service (see the module docstring)."""
+
+    model_config = SettingsConfigDict(env_prefix="MILO_", extra="ignore", frozen=True)
+
+    env: Literal["production", "development"] = "production"
+    database_url: str | None = None
+    state_dir: Path = Field(default_factory=lambda: Path.home() / ".local/share/milo-nomade")
+    data_dir: Path | None = None
+    secret_key: SecretStr | None = None
+    jobs_sync: bool = False
+    job_workers: int = Field(default=1, ge=1, le=8)
+    default_time_limit: float = Field(default=30.0, gt=0)
+    max_time_limit: float = Field(default=300.0, gt=0)
+    load_demo: bool = True
+
+    @model_validator(mode="after")
+    def _secret_outside_development(self) -> Settings:
+        if self.env != "development" and (
+            self.secret_key is None or not self.secret_key.get_secret_value()
+        ):
+            raise ValueError(
+                "MILO_SECRET_KEY est obligatoire hors développement (MILO_ENV=production)."
+            )
+        return self
+
+    @property
+    def db_url(self) -> str:
+        """The database URL (default: the SQLite file in ``state_dir``)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.state_dir / 'milo.sqlite3').as_posix()}"
+
+    @property
+    def secret(self) -> bytes:
+        """The HMAC key of tokens (the development key only when ``env == development``)."""
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value().encode()
+        return DEV_SECRET.encode()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (plus ``overrides``); a bad configuration is a French error."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'configuration'} : "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
+        raise SettingsError(
+            f"Configuration du service invalide : {problems}",
+            hint='Définissez MILO_SECRET_KEY (par exemple `python -c "import secrets; '
+            'print(secrets.token_urlsafe(48))"`), ou MILO_ENV=development pour un essai local.',
+        ) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process settings, read once (FastAPI dependency; tests override it)."""
+    return load_settings()

@@ -1,0 +1,206 @@
+"""Territories at run time: seeding the store, loading geography, merging stored partners.
+
+A territory row names its source (an embedded demo slug or a spec path); its geography is
+loaded once per process and cached; its partners come from the store (so API edits change what
+the planner sees) and the merged :class:`Territory` is cached per ``partners_rev``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+from sqlalchemy.orm import Session
+
+from api.service.db import repo
+from api.service.db.models import PartnerRow, TerritoryRow
+from api.service.db.session import Database
+from geo_data.demo import DEMO_SLUGS, load_demo_territory
+from geo_data.loader import load_territory
+from geo_data.validation import require_inside
+from planner.hours import WeeklyHours
+from planner.territory import PARTNER_COLUMNS, Territory
+
+
+@lru_cache(maxsize=8)
+def demo_territory(slug: str) -> Territory:
+    """An embedded demo territory, loaded once per process (its files never change)."""
+    return load_demo_territory(slug)
+
+
+def partner_records(territory: Territory) -> list[dict[str, Any]]:
+    """The territory's partners as store rows (``key`` = partner id)."""
+    out = []
+    for key, row in territory.partners.iterrows():
+        hours = row["hours"]
+        out.append(
+            {
+                "key": str(key),
+                "name": str(row["name"]),
+                "type": str(row["type"]),
+                "commune": str(row["commune"]),
+                "lon": float(row.geometry.x),
+                "lat": float(row.geometry.y),
+                "hours": hours.to_json() if isinstance(hours, WeeklyHours) else None,
+                "can_host_van": bool(row["can_host_van"]),
+                "power": bool(row["power"]),
+                "parking": bool(row["parking"]),
+                "fixed_site": bool(row["fixed_site"]),
+                "source": str(row["source"]),
+            }
+        )
+    return out
+
+
+def territory_meta(territory: Territory) -> dict[str, Any]:
+    return {
+        "communes": len(territory.communes),
+        "young": round(float(territory.communes["young"].sum()), 1),
+        "qpv": len(territory.qpv),
+        "bases": [dataclasses.asdict(b) for b in territory.bases],
+        "vans": [dataclasses.asdict(v) for v in territory.vans],
+        "young_method": territory.young_method,
+        "approximation": territory.approximation,
+        "sources": list(territory.sources),
+    }
+
+
+def register_territory(
+    db: Database, territory: Territory, *, source_kind: str, source: str
+) -> bool:
+    """Store ``territory`` (and its partners) unless its id is already stored."""
+    with db.session() as s:
+        if s.get(TerritoryRow, territory.id) is not None:
+            return False
+        repo.add_territory(
+            s,
+            territory_id=territory.id,
+            name=territory.name,
+            source_kind=source_kind,
+            source=source,
+            meta=territory_meta(territory),
+            partners=partner_records(territory),
+        )
+        s.commit()
+    return True
+
+
+def seed_demo(db: Database) -> list[str]:
+    """Store the embedded demo territories that are not stored yet; return the new ids."""
+    added = []
+    for slug in DEMO_SLUGS:
+        with db.session() as s:
+            if s.get(TerritoryRow, slug) is not None:
+                continue
+        if register_territory(db, demo_territory(slug), source_kind="demo", source=slug):
+            added.append(slug)
+    return added
+
+
+def partners_frame(rows: list[PartnerRow]) -> gpd.GeoDataFrame:
+    """Stored partners -> the Territory's partner columns."""
+    data = {
+        "name": [r.name for r in rows],
+        "type": [r.type for r in rows],
+        "commune": [r.commune for r in rows],
+        "hours": [WeeklyHours.from_json(r.hours) if r.hours else None for r in rows],
+        "can_host_van": [bool(r.can_host_van) for r in rows],
+        "power": [bool(r.power) for r in rows],
+        "parking": [bool(r.parking) for r in rows],
+        "fixed_site": [bool(r.fixed_site) for r in rows],
+        "source": [r.source for r in rows],
+    }
+    frame = gpd.GeoDataFrame(data, geometry=[Point(r.lon, r.lat) for r in rows], crs="EPSG:4326")
+    frame.index = pd.Index([r.key for r in rows], name="id", dtype=object)
+    return frame[list(PARTNER_COLUMNS)]
+
+
+class TerritoryCache:
+    """Per-process cache of base territories, merged territories and derived tables."""
+
+    def __init__(self, db: Database, *, data_dir: Path | None = None) -> None:
+        self.db = db
+        self.data_dir = data_dir
+        self._base: dict[str, Territory] = {}
+        self._merged: dict[str, tuple[int, Territory]] = {}
+        self._derived: dict[tuple[str, str, int], Any] = {}
+        self._checked: dict[str, tuple[float, int]] = {}
+        self._lock = threading.RLock()
+
+    def base(self, row: TerritoryRow) -> Territory:
+        with self._lock:
+            if row.id not in self._base:
+                if row.source_kind == "demo":
+                    self._base[row.id] = demo_territory(row.source)
+                else:
+                    self._base[row.id] = load_territory(Path(row.source), data_dir=self.data_dir)
+            return self._base[row.id]
+
+    def get(self, territory_id: str, s: Session | None = None) -> tuple[Territory, int]:
+        """The territory with its stored partners, and the partners revision it reflects.
+
+        Pass the request's session ``s``: a request never holds two pool connections at once
+        (nested check-outs deadlock the pool under load).
+        """
+        if s is None:
+            with self.db.session() as own:
+                return self._get(territory_id, own)
+        return self._get(territory_id, s)
+
+    def _get(self, territory_id: str, s: Session) -> tuple[Territory, int]:
+        row = repo.get_territory(s, territory_id)
+        rev = row.partners_rev
+        with self._lock:
+            self._checked[territory_id] = (time.monotonic(), rev)
+            hit = self._merged.get(territory_id)
+            if hit is not None and hit[0] == rev:
+                return hit[1], rev
+        partners = list(repo.list_partners(s, territory_id))
+        base = self.base(row)
+        merged = dataclasses.replace(base, partners=partners_frame(partners))
+        with self._lock:
+            self._merged[territory_id] = (rev, merged)
+        return merged, rev
+
+    def derived(self, territory_id: str, name: str, build: Any, s: Session | None = None) -> Any:
+        """``build(territory)`` cached per territory, name and partners revision."""
+        territory, rev = self.get(territory_id, s)
+        key = (territory_id, name, rev)
+        with self._lock:
+            if key in self._derived:
+                return self._derived[key]
+        value = build(territory)
+        with self._lock:
+            self._derived[key] = value
+        return value
+
+    def recent(self, territory_id: str, name: str, *, max_age: float) -> Any | None:
+        """A derived value whose partners revision was checked less than ``max_age`` s ago
+        (no I/O: the hot paths call this first; partner edits show within ``max_age``)."""
+        with self._lock:
+            checked = self._checked.get(territory_id)
+            if checked is None or time.monotonic() - checked[0] >= max_age:
+                return None
+            return self._derived.get((territory_id, name, checked[1]))
+
+
+def locate_partner(territory: Territory, lon: float, lat: float, *, name: str) -> str:
+    """Commune code of a new partner point; refuses points outside the territory (2 km)."""
+    point = gpd.GeoDataFrame({"name": [name]}, geometry=[Point(lon, lat)], crs="EPSG:4326")
+    point.index = pd.Index([name])
+    area = territory.communes.geometry.union_all()
+    require_inside(point, area, what="Partenaire", tolerance_m=2000.0)
+    communes = territory.communes
+    inside = communes.index[communes.geometry.contains(Point(lon, lat))]
+    if len(inside):
+        return str(inside[0])
+    metric = communes.to_crs("EPSG:2154")
+    here = point.to_crs("EPSG:2154").geometry.iloc[0]
+    return str(metric.geometry.distance(here).idxmin())

@@ -1,0 +1,109 @@
+"""The validated :class:`Territory`: what every engine reads.
+
+All GeoDataFrames are in EPSG:4326 (lon/lat); engines project to EPSG:2154 themselves.
+
+``communes`` (index ``code``, INSEE code as text)
+    ``name``, ``departement``, ``arrondissement``, ``epci`` (SIREN), ``population`` (int, legal
+    population), ``young`` (float, estimated 16-25 population, see ``young_method``),
+    ``frr_class`` (a :class:`planner.taxonomy.FrrClass` value), ``qpv`` (bool), ``qpv_codes``
+    (comma-separated), ``lon``/``lat`` (town hall point, or a point inside the polygon),
+    ``townhall_hours`` (:class:`planner.hours.WeeklyHours` or None), ``geometry`` (polygon).
+``qpv`` (index ``code``)
+    ``name``, ``communes`` (comma-separated INSEE codes), ``geometry``.
+``partners`` (index ``id``)
+    ``name``, ``type`` (:class:`planner.taxonomy.PartnerType` value), ``commune``, ``hours``
+    (WeeklyHours), ``can_host_van``, ``power``, ``parking``, ``fixed_site`` (a fixed contact point
+    such as a fixed France Services), ``source``, ``geometry`` (point).
+``activity`` (plain DataFrame)
+    ``period_start``, ``period_end`` (dates), ``place_id``, ``commune``, ``approach``
+    (:class:`planner.taxonomy.Approach` value), ``sessions``, ``contacts``, ``reperes``,
+    ``mobilises`` (non-negative integers). Counts only, never individuals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from planner.errors import NotFoundError
+from planner.fleet import Base, CalendarSettings, Van
+
+COMMUNE_COLUMNS = (
+    "name",
+    "departement",
+    "arrondissement",
+    "epci",
+    "population",
+    "young",
+    "frr_class",
+    "qpv",
+    "qpv_codes",
+    "lon",
+    "lat",
+    "townhall_hours",
+    "geometry",
+)
+QPV_COLUMNS = ("name", "communes", "geometry")
+PARTNER_COLUMNS = (
+    "name",
+    "type",
+    "commune",
+    "hours",
+    "can_host_van",
+    "power",
+    "parking",
+    "fixed_site",
+    "source",
+    "geometry",
+)
+ACTIVITY_COLUMNS = (
+    "period_start",
+    "period_end",
+    "place_id",
+    "commune",
+    "approach",
+    "sessions",
+    "contacts",
+    "reperes",
+    "mobilises",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Territory:
+    """One Mission Locale territory (or any set of communes), validated.
+
+    The readers of ``geo_data`` build it (``geo_data.loader.load_territory`` from a spec,
+    ``geo_data.demo.load_demo_territory``) and run ``geo_data.validation`` on it; the engines
+    only read it.
+    """
+
+    id: str
+    name: str
+    communes: gpd.GeoDataFrame
+    qpv: gpd.GeoDataFrame
+    partners: gpd.GeoDataFrame
+    bases: tuple[Base, ...]
+    vans: tuple[Van, ...]
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    activity: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACTIVITY_COLUMNS))
+    activity_synthetic: bool = False
+    young_method: str = ""
+    approximation: str = ""
+    sources: tuple[str, ...] = ()
+
+    def base(self, base_id: str) -> Base:
+        for b in self.bases:
+            if b.id == base_id:
+                return b
+        raise NotFoundError(
+            f"Base {base_id!r} inconnue dans le territoire {self.id}.",
+            hint=f"Bases connues : {', '.join(b.id for b in self.bases)}.",
+        )
+
+    @property
+    def fixed_sites(self) -> gpd.GeoDataFrame:
+        """Fixed contact points: the bases' places are added by callers; here, fixed partners."""
+        return self.partners[self.partners["fixed_site"].astype(bool)]

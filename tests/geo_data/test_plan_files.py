@@ -1,0 +1,49 @@
+"""Plan files at the edge: plan a demo territory, write the four files, validate plan.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from geo_data.demo import load_demo_territory
+from geo_data.plan_files import PLAN_FILES, read_plan, write_plan_files
+from planner.errors import DataSourceError
+from planner.workflows.planning import check_plan_document, plan_territory
+
+
+def test_plan_write_and_validate_demo(tmp_path) -> None:
+    terr = load_demo_territory("creusot-montceau")
+    plan = plan_territory(
+        terr,
+        start=dt.date(2026, 3, 2),
+        weeks=2,
+        time_limit=2,
+        seed=0,
+        spec="creusot-montceau",
+        today=dt.date(2026, 3, 10),
+    )
+    assert any("passée" in n for n in plan.notes)
+    paths = write_plan_files(plan, tmp_path / "out")
+    assert [p.name for p in paths] == list(PLAN_FILES)
+    doc = json.loads(paths[0].read_text(encoding="utf-8"))
+    assert doc["territory"] == "creusot-montceau" and doc["travel_time_method"] == "estimate"
+    assert doc["source"]["spec"] == "creusot-montceau"
+    report = check_plan_document(read_plan(paths[0]), terr)
+    assert report.ok, report.describe_fr()
+    # periodic stops keep their weekday and slot in the demo
+    by_stop: dict[str, set] = {}
+    for v in doc["visits"]:
+        by_stop.setdefault(v["stop_id"], set()).add(
+            (v["van"], v["slot"], dt.date.fromisoformat(v["date"]).weekday())
+        )
+    assert any(len(v) == 1 for v in by_stop.values())
+    assert all(len(v) == 1 for v in by_stop.values())
+
+
+def test_unreadable_plan(tmp_path) -> None:
+    bad = tmp_path / "plan.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(DataSourceError, match="illisible"):
+        read_plan(bad)
