@@ -60,9 +60,8 @@ def _imports(path: Path, name: str) -> Iterator[tuple[str, bool]]:
                 parts = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*parts, base] if base else parts)
             for alias in node.names:
-                yield (f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base), (
-                    id(node) in top
-                )
+                full = f"{base}.{alias.name}"
+                yield (full if full in MODULES else base), id(node) in top
 
 
 def _project_module(target: str) -> str | None:

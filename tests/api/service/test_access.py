@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from tests.api.service.conftest import CM, MB
 
 from api.service.auth import create_token, hash_token
 from api.service.db.models import TokenRow
 from planner.errors import InvalidProblemError, NotFoundError
+from tests.api.service.conftest import CM, MB
 
 PARTNER = {
     "name": "Centre social du Tennis",

@@ -12,11 +12,11 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
-from tests.api.service.conftest import CM, PLAN_START, make_settings
 
 from api.service.auth import create_token
 from api.service.main import build_state, create_app
 from api.service.settings import get_settings
+from tests.api.service.conftest import CM, PLAN_START, make_settings
 
 pytestmark = pytest.mark.slow
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.api.service.conftest import CM
 
 from api.service.schemas.activity import ActivityPublic, ComparisonPublic, CoveragePublic
 from api.service.schemas.territories import PartnerPublic, PartnersPublic
+from tests.api.service.conftest import CM
 
 NEW = {
     "name": "Centre social du Tennis",

@@ -9,11 +9,11 @@ import json
 import time
 
 import pytest
-from tests.api.service.conftest import CM, PLAN_START, make_plan, make_settings, open_client
 
 from api.service.schemas.plans import PlanPublic, PlansPublic
 from planner.itinerary.check import validate_plan
 from planner.workflows.planning import territory_problem
+from tests.api.service.conftest import CM, PLAN_START, make_plan, make_settings, open_client
 
 
 def test_plan_created_through_the_api_passes_the_independent_validator(client, plan):

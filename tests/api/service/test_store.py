@@ -6,7 +6,6 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
-from tests.api.service.conftest import CM, PLAN_START
 
 from api.service.db import repo
 from api.service.db.models import Base, PlanRow, VisitRow
@@ -14,6 +13,7 @@ from api.service.db.session import Database
 from api.service.errors import SettingsError
 from api.service.settings import Settings, load_settings
 from planner.errors import DataSourceError
+from tests.api.service.conftest import CM, PLAN_START
 
 
 def test_migrations_create_exactly_the_models(db_url):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.api.service.conftest import CM, MB
-
 from api.service.schemas.territories import TerritoriesPublic, TerritoryPublic
+from tests.api.service.conftest import CM, MB
 
 
 def test_health_needs_no_token(client):
