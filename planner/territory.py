@@ -23,12 +23,15 @@ All GeoDataFrames are in EPSG:4326 (lon/lat); engines project to EPSG:2154 thems
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import pandas as pd
 
 from planner.errors import NotFoundError
 from planner.fleet import Base, CalendarSettings, Van
+
+if TYPE_CHECKING:  # the readers of geo_data build the frames; the engine only reads them
+    import geopandas as gpd
 
 COMMUNE_COLUMNS = (
     "name",
