@@ -6,6 +6,8 @@ Resolution order for a source:
 2. the folder named by ``MILO_DATA_DIR`` (same file names as the official layout);
 3. the per-user cache (``MILO_CACHE_DIR``, default ``~/.cache/milo-nomade``);
 4. a download of the official URL into that cache, unless ``MILO_OFFLINE=1`` (tests set it).
+
+The variables are read through :mod:`geo_data.settings` (defaults and meanings documented there).
 """
 
 from __future__ import annotations
@@ -16,26 +18,11 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
+from geo_data import settings
 from geo_data.sources import SOURCES, Source
 from planner.errors import DataSourceError
 
 DOWNLOAD_TIMEOUT_S = 30
-
-
-def cache_dir() -> Path:
-    """The per-user cache folder (created on demand)."""
-    env = os.environ.get("MILO_CACHE_DIR")
-    return Path(env) if env else Path.home() / ".cache" / "milo-nomade"
-
-
-def data_dir() -> Path | None:
-    """The folder named by ``MILO_DATA_DIR``, if set."""
-    env = os.environ.get("MILO_DATA_DIR")
-    return Path(env) if env else None
-
-
-def offline() -> bool:
-    return os.environ.get("MILO_OFFLINE", "").strip() not in ("", "0", "false", "no")
 
 
 def locate(
@@ -63,21 +50,21 @@ def locate(
             hint="Vérifiez le chemin donné.",
         )
     looked: list[Path] = []
-    for base in (folder, data_dir(), cache_dir()):
+    for base in (folder, settings.data_dir(), settings.cache_dir()):
         if base is None:
             continue
         candidate = base / source.filename
         looked.append(candidate)
         if candidate.is_file():
             return candidate
-    if download and not offline() and source.url:
-        return _download(source, cache_dir() / source.filename)
+    if download and not settings.offline() and source.url:
+        return _download(source, settings.cache_dir() / source.filename)
     where = ", ".join(str(p) for p in looked) or "aucun dossier"
     how = (
         f"téléchargez-le depuis {source.page} dans le dossier MILO_DATA_DIR sous le nom "
         f"{source.filename}"
     )
-    if source.url and offline():
+    if source.url and settings.offline():
         how += " (ou désactivez MILO_OFFLINE pour le télécharger)"
     raise DataSourceError(
         f"Fichier officiel « {source.title} » introuvable (cherché : {where}).",

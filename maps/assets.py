@@ -11,7 +11,6 @@ external link makes rendering fail rather than slip through.
 from __future__ import annotations
 
 import base64
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ import folium
 from branca.element import Element, Figure
 from folium.elements import JSCSSMixin
 
+from geo_data import settings
 from planner.errors import DataSourceError
 
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
@@ -61,8 +61,9 @@ _EXTERNAL = re.compile(
 
 
 def vendor_dir() -> Path:
-    """Where the npm copies live (``MILO_MAPS_VENDOR`` overrides ``maps/vendor/``)."""
-    return Path(os.environ.get("MILO_MAPS_VENDOR", VENDOR_DIR))
+    """Where the npm copies live (``MILO_MAPS_VENDOR``, see :mod:`geo_data.settings`, overrides
+    ``maps/vendor/``)."""
+    return settings.maps_vendor_dir() or VENDOR_DIR
 
 
 def asset_text(name: str) -> str:

@@ -4,6 +4,7 @@
   made inside functions (a run-time cycle is still a cycle);
 - ``planner/`` imports nothing of ``geo_data``, ``maps`` or ``api``, and no file or HTTP library;
 - no module over 500 lines;
+- the library and the service read the environment in their settings modules only;
 - benchmark scripts and tests do not edit ``sys.path`` to import the project.
 """
 
@@ -18,6 +19,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("planner", "geo_data", "api", "maps", "benchmarks")
 MAX_LINES = 500
+#: The one settings module per program allowed to read ``os.environ`` (DESIGN.md §4.4).
+SETTINGS_MODULES = {"geo_data.settings", "api.service.settings"}
 #: Libraries that read or write files or talk HTTP: none of them belongs in the pure engine.
 IO_LIBRARIES = {"httpx", "requests", "urllib", "pyogrio", "fiona", "osmnx", "osmium", "folium"}
 
@@ -155,6 +158,17 @@ def test_no_module_over_500_lines() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_environment_is_read_in_the_settings_modules_only() -> None:
+    offending = [
+        name
+        for name, path in MODULES.items()
+        if not name.startswith("benchmarks")
+        and name not in SETTINGS_MODULES
+        and any(word in path.read_text(encoding="utf-8") for word in ("os.environ", "getenv"))
+    ]
+    assert offending == []
 
 
 def test_nothing_edits_sys_path() -> None:

@@ -60,7 +60,7 @@ def build_state(settings: Settings) -> AppState:
     db.upgrade()
     if settings.load_demo:
         seed_demo(db)
-    cache = TerritoryCache(db, data_dir=settings.data_dir)
+    cache = TerritoryCache(db)
     jobs = JobRunner(db, cache, sync=settings.jobs_sync, workers=settings.job_workers)
     return AppState(
         settings=settings,

@@ -6,7 +6,6 @@
                         ``MILO_STATE_DIR`` (zero set-up). PostgreSQL:
                         ``postgresql+psycopg://user:password@host:5432/db``.
 ``MILO_STATE_DIR``      folder of the default SQLite file (default ``~/.local/share/milo-nomade``).
-``MILO_DATA_DIR``       folder of official files for spec territories (see ``geo_data.fetch``).
 ``MILO_SECRET_KEY``     key of the token HMAC; changing it invalidates every token.
 ``MILO_JOBS_SYNC``      run plan jobs inside the request (tests); default: a thread pool.
 ``MILO_JOB_WORKERS``    threads of the plan job pool (default 1).
@@ -15,6 +14,10 @@
 
 Settings are read once through :func:`get_settings` (cached); tests override the
 ``get_settings`` dependency or build the app with explicit :class:`Settings`.
+
+The folder of official files for spec territories (``MILO_DATA_DIR``) and the other library
+variables are not read here: the library reads them when it looks for a file, through
+:mod:`geo_data.settings`, the one place where they are documented.
 """
 
 from __future__ import annotations
@@ -39,7 +42,6 @@ class Settings(BaseSettings):
     env: Literal["production", "development"] = "production"
     database_url: str | None = None
     state_dir: Path = Field(default_factory=lambda: Path.home() / ".local/share/milo-nomade")
-    data_dir: Path | None = None
     secret_key: SecretStr | None = None
     jobs_sync: bool = False
     job_workers: int = Field(default=1, ge=1, le=8)

@@ -125,9 +125,8 @@ def partners_frame(rows: list[PartnerRow]) -> gpd.GeoDataFrame:
 class TerritoryCache:
     """Per-process cache of base territories, merged territories and derived tables."""
 
-    def __init__(self, db: Database, *, data_dir: Path | None = None) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.data_dir = data_dir
         self._base: dict[str, Territory] = {}
         self._merged: dict[str, tuple[int, Territory]] = {}
         self._derived: dict[tuple[str, str, int], Any] = {}
@@ -140,7 +139,7 @@ class TerritoryCache:
                 if row.source_kind == "demo":
                     self._base[row.id] = demo_territory(row.source)
                 else:
-                    self._base[row.id] = load_territory(Path(row.source), data_dir=self.data_dir)
+                    self._base[row.id] = load_territory(Path(row.source))
             return self._base[row.id]
 
     def get(self, territory_id: str, s: Session | None = None) -> tuple[Territory, int]:
