@@ -6,7 +6,7 @@ HASH   := $(shell sha1sum pyproject.toml | cut -c1-12)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 DEV_STAMP := $(VENV)/.dev-$(HASH)
 
-.PHONY: install install-dev demo test lint demo-data bench clean
+.PHONY: install install-dev demo test lint demo-data clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -39,12 +39,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-from api.cli.serve import open_store  # noqa: E402
-from api.service.auth import create_token  # noqa: E402
-from api.service.settings import load_settings  # noqa: E402
+from api.cli.serve import open_store
+from api.service.auth import create_token
+from api.service.settings import load_settings
+from benchmarks import REPO
 
 HOST = "127.0.0.1"
 TERRITORY = "creusot-montceau"

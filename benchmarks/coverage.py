@@ -20,25 +20,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO / ".." / "shared"
-sys.path.insert(0, str(REPO))
-
-from planner.coverage import (  # noqa: E402
+from benchmarks import SHARED
+from planner.coverage import (
     CoverageProblem,
     maximal_covering,
     p_median,
     set_covering,
 )
-from planner.coverage.runner import region_comparison  # noqa: E402
+from planner.coverage.runner import region_comparison
 
 
 def load_sf() -> tuple[np.ndarray, np.ndarray]:
@@ -107,9 +102,10 @@ def run_region_comparison(territories, *, k: int = 8, within: int = 1200, seed: 
 
 
 def bench_region() -> None:
+    from geo_data.demo import DEMO_DIR
     from geo_data.region import load_region
 
-    spec = REPO / "geo_data" / "demo" / "specs" / "region-bfc.toml"
+    spec = DEMO_DIR / "specs" / "region-bfc.toml"
     start = time.perf_counter()
     (_, territories), load_s = timed(lambda: load_region(spec, data_dir=SHARED / "geo_data"))
     (table, rows), compute_s = timed(lambda: run_region_comparison(territories))

@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -42,14 +40,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import Delaunay
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchmarks import SHARED
+from geo_data.roads import FRENCH_DEFAULT_SPEEDS_KPH, load_network, prepare_network
+from planner.matrix import travel_matrix
+from planner.network import RoadNetwork, road_network_from_graph
 
-from geo_data.roads import FRENCH_DEFAULT_SPEEDS_KPH, load_network, prepare_network  # noqa: E402
-from planner.matrix import travel_matrix  # noqa: E402
-from planner.network import RoadNetwork, road_network_from_graph  # noqa: E402
-
-SHARED_OSM = REPO / ".." / "shared" / "geo_data" / "osm"
+SHARED_OSM = SHARED / "geo_data" / "osm"
 NX_SOURCES_1000 = 100
 
 # share of edges per road class in the synthetic graph (rural-like mix)

@@ -10,20 +10,15 @@ stops at 410 on c104 for every seed, the hybrid reaches the optimum 420 within t
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks.instances import (  # noqa: E402
+from benchmarks import SHARED
+from benchmarks.instances import (
     Instance,
     read_toptw,
     scaled,
     truncated_distances,
 )
-from benchmarks.routing_bench import SHARED, Benchmark, main  # noqa: E402
-from planner.routing.model import Client, RoutingProblem, RoutingSolution, Vehicle  # noqa: E402
+from benchmarks.routing_bench import Benchmark, main
+from planner.routing.model import Client, RoutingProblem, RoutingSolution, Vehicle
 
 OPTIMA = {"c101": 320, "r101": 198, "rc101": 219, "c104": 420, "r103": 293, "rc104": 301}
 
@@ -66,7 +61,7 @@ def optw_score(instance: Instance, solution: RoutingSolution) -> int:
 
 
 BENCHMARK = Benchmark(
-    default_dir=SHARED / "optw",
+    default_dir=SHARED / "benchmarks" / "optw",
     pattern="*.txt",
     read=read_toptw,
     to_problem=optw_problem,

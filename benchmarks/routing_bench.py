@@ -8,12 +8,11 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from benchmarks.instances import Instance, write_sol
 from planner.routing.model import RoutingProblem, RoutingSolution
 from planner.routing.solve import SOLVERS, solve
-
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks"
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,7 @@ def solution_routes(instance: Instance, solution: RoutingSolution) -> list[list[
     return [[int(instance.ids[c + 1]) for c in r.visits] for r in solution.routes]
 
 
-def main(bench: Benchmark, description: str, argv: list[str] | None = None) -> list[dict]:
+def main(bench: Benchmark, description: str, argv: list[str] | None = None) -> list[dict[str, Any]]:
     """Solve every file, print one JSON line each and a summary line; return the records."""
     args = parse_args(description, argv, solver=bench.solver)
     files = args.files or sorted(bench.default_dir.glob(bench.pattern))
@@ -79,7 +78,7 @@ def main(bench: Benchmark, description: str, argv: list[str] | None = None) -> l
             restarts=args.restarts or bench.restarts,
         )
         cost = bench.cost(instance, solution)
-        record = {
+        record: dict[str, Any] = {
             "instance": instance.name,
             "cost": cost,
             "time_s": round(solution.runtime_s, 2),

@@ -8,14 +8,10 @@ as for the published best known values (sibling ``.sol`` files).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-
-from benchmarks.instances import (  # noqa: E402
+from benchmarks import SHARED
+from benchmarks.instances import (
     SCALE,
     Instance,
     read_sol,
@@ -23,8 +19,8 @@ from benchmarks.instances import (  # noqa: E402
     scaled,
     truncated_distances,
 )
-from benchmarks.routing_bench import SHARED, Benchmark, main  # noqa: E402
-from planner.routing.model import Client, RoutingProblem, RoutingSolution, Vehicle  # noqa: E402
+from benchmarks.routing_bench import Benchmark, main
+from planner.routing.model import Client, RoutingProblem, RoutingSolution, Vehicle
 
 
 def vrptw_problem(instance: Instance) -> RoutingProblem:
@@ -64,7 +60,7 @@ def best_known(path: Path, instance: Instance) -> float | None:
 
 
 BENCHMARK = Benchmark(
-    default_dir=SHARED / "solomon",
+    default_dir=SHARED / "benchmarks" / "solomon",
     pattern="*.txt",
     read=read_solomon,
     to_problem=vrptw_problem,

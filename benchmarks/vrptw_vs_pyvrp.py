@@ -23,21 +23,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+import pyvrp
+from pyvrp.stop import MaxRuntime
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import pyvrp  # noqa: E402
-from pyvrp.stop import MaxRuntime  # noqa: E402
-
-from benchmarks.instances import SCALE, Instance, read_solomon, truncated_distances  # noqa: E402
-from benchmarks.vrptw import vrptw_cost, vrptw_problem  # noqa: E402
-from planner.routing.solve import solve  # noqa: E402
+from benchmarks.instances import SCALE, Instance, read_solomon, truncated_distances
+from benchmarks.vrptw import vrptw_cost, vrptw_problem
+from planner.routing.solve import solve
 
 # (family, placement, horizon, service, capacity, window half-widths): Solomon's type 1
 # (short horizon, small vehicles) and type 2 (long horizon, large vehicles) families.

@@ -27,16 +27,12 @@ import dataclasses
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from benchmarks import SHARED
+from geo_data.demo import demo_spec_path, load_demo_territory
+from planner.itinerary.problem import ItineraryProblem
+from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS, solve
 
-from geo_data.demo import demo_spec_path, load_demo_territory  # noqa: E402
-from planner.itinerary.problem import ItineraryProblem  # noqa: E402
-from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS, solve  # noqa: E402
-
-SHARED = (REPO / ".." / "shared").resolve()
 START = dt.date(2026, 3, 2)
 TARGET_COMMUNES = 500
 #: methods in print order (the baseline first)

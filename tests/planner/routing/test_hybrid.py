@@ -7,10 +7,7 @@ the independent checker accepts it, the best objective wins.
 from __future__ import annotations
 
 import itertools
-import json
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,10 +18,6 @@ from planner.routing.hybrid import MAX_RUIN, ruin
 from planner.routing.model import Client, RoutingProblem, Vehicle
 from planner.routing.prepare import prepare
 from planner.routing.solve import solve
-
-REPO = Path(__file__).resolve().parents[3]
-if str(REPO) not in sys.path:  # benchmarks/ is a folder of scripts, not an installed package
-    sys.path.insert(0, str(REPO))
 
 
 def plane_problem(**vehicle) -> RoutingProblem:
@@ -184,12 +177,3 @@ def test_optw_c104_hybrid_is_never_worse_than_pyvrp_alone(shared_dir):
     hybrid = solve(problem, solver="pyvrp+lns", time_limit=120.0, seed=0, max_iterations=1000)
     assert plain.feasible and hybrid.feasible
     assert optw.optw_score(inst, hybrid) >= optw.optw_score(inst, plain) >= 400
-
-
-def test_optw_benchmark_uses_the_hybrid_by_default(data_dir, capsys):
-    from benchmarks import optw
-
-    optw.main_cli([str(data_dir / "routing" / "tiny_toptw.txt"), "--time-limit", "0.5"])
-    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert lines[0]["cost"] == 40 and lines[0]["feasible"] is True
-    assert lines[1]["solver"] == "pyvrp+lns"

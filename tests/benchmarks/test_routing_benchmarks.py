@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-if str(REPO) not in sys.path:  # benchmarks/ is a folder of scripts, not an installed package
-    sys.path.insert(0, str(REPO))
-
-from benchmarks import optw, vrptw  # noqa: E402
-from benchmarks.instances import (  # noqa: E402
+from benchmarks import optw, vrptw
+from benchmarks.instances import (
     format_sol,
     parse_sol,
     parse_solomon,
@@ -24,8 +19,8 @@ from benchmarks.instances import (  # noqa: E402
     read_toptw,
     truncated_distances,
 )
-from planner.routing.check import build_route, check_routes, solution_totals  # noqa: E402
-from planner.routing.solve import solve  # noqa: E402
+from planner.routing.check import build_route, check_routes, solution_totals
+from planner.routing.solve import solve
 
 
 @pytest.fixture
@@ -155,3 +150,10 @@ def test_optw_c101_reaches_optimum(shared_dir):
     inst = read_toptw(shared_dir / "benchmarks" / "optw" / "optw_c101.txt")
     solution = solve(optw.optw_problem(inst), time_limit=3.0)
     assert solution.feasible and optw.optw_score(inst, solution) == 320
+
+
+def test_optw_benchmark_uses_the_hybrid_by_default(data_dir, capsys):
+    optw.main_cli([str(data_dir / "routing" / "tiny_toptw.txt"), "--time-limit", "0.5"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0]["cost"] == 40 and lines[0]["feasible"] is True
+    assert lines[1]["solver"] == "pyvrp+lns"

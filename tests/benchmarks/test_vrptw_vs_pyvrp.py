@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[3]
-if str(REPO) not in sys.path:  # benchmarks/ is a folder of scripts, not an installed package
-    sys.path.insert(0, str(REPO))
-
-from benchmarks import vrptw_vs_pyvrp as bench  # noqa: E402
-from benchmarks.instances import parse_solomon  # noqa: E402
+from benchmarks import vrptw_vs_pyvrp as bench
+from benchmarks.instances import parse_solomon
 
 
 def test_generated_instances_are_seeded_solomon_files():
