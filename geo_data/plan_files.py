@@ -1,6 +1,8 @@
 """Plan files: write ``plan.json`` and its exports, read ``plan.json`` back.
 
-``planner.itinerary`` stays pure; this module is the only one that touches files for plans.
+``planner.itinerary`` stays pure; this module is the only one that touches files for plans:
+the one writer and the one reader of plan.json (whose schema is
+:mod:`planner.itinerary.plan_schema`).
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from planner.errors import DataSourceError
+from planner.errors import DataSourceError, InvalidPlanError
 from planner.itinerary.export import plan_to_csv, plan_to_gpx, plan_to_ics
 from planner.itinerary.plan import Plan
+from planner.itinerary.plan_schema import check_plan_json
 from planner.workflows.planning import route_geometries
 
 PLAN_FILES = ("plan.json", "plan.csv", "plan.ics", "plan.gpx")
+NOT_A_PLAN = "Le fichier doit être un plan.json complet, non modifié à la main."
 
 
 def write_plan_files(plan: Plan, out_dir: Path, *, network: Any = None) -> list[Path]:
@@ -37,11 +41,30 @@ def write_plan_files(plan: Plan, out_dir: Path, *, network: Any = None) -> list[
 
 
 def read_plan(path: Path) -> dict[str, Any]:
-    """The ``plan.json`` document at ``path``."""
+    """The ``plan.json`` document at ``path``, checked against the plan schema.
+
+    The one reader of plan files (``milo map``, ``milo validate``, the maps). Raises
+    :class:`DataSourceError` when the file cannot be found or read, and
+    :class:`InvalidPlanError` when its content is not a plan.json document
+    (see :func:`planner.itinerary.plan_schema.check_plan_json`).
+    """
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        why = "fichier introuvable" if isinstance(exc, FileNotFoundError) else "lecture impossible"
         raise DataSourceError(
-            f"Plan {path} illisible ({exc.__class__.__name__}).",
-            hint="Donnez le fichier plan.json écrit par « milo plan ».",
+            f"Plan illisible : {path} ({why}).",
+            hint="Donnez le chemin d'un plan.json écrit par « milo plan » ou « milo demo ».",
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidPlanError(
+            f"Plan {path} : texte UTF-8 attendu (octet {exc.start} illisible).", hint=NOT_A_PLAN
         ) from None
+    try:
+        plan = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidPlanError(
+            f"Plan {path} : JSON invalide ligne {exc.lineno} ({exc.msg}).", hint=NOT_A_PLAN
+        ) from exc
+    check_plan_json(plan, source=str(path))
+    return plan

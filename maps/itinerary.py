@@ -32,16 +32,16 @@ from maps.base import (
 from maps.plan_input import (
     SLOT_LABELS,
     WEEKDAYS_FR,
-    Stop,
-    check_plan,
+    NumberedVisit,
     date_fr,
-    ordered_stops,
+    numbered_visits,
     plan_start,
     van_bases,
     week_label,
 )
 from planner.errors import InvalidSpecError
 from planner.hours import WeeklyHours
+from planner.itinerary.plan_schema import check_plan_json
 from planner.taxonomy import FrrClass
 from planner.territory import Territory
 
@@ -115,7 +115,7 @@ def need_text(visit: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def stop_popup(stop: Stop, territory: Territory | None) -> folium.Popup:
+def stop_popup(stop: NumberedVisit, territory: Territory | None) -> folium.Popup:
     """Date, slot, times, place, host and its opening hours, need served."""
     v = stop.visit
     rows = [
@@ -133,7 +133,7 @@ def stop_popup(stop: Stop, territory: Territory | None) -> folium.Popup:
     return popup_table(f"Arrêt n° {stop.number} — {v['stop_name']}", rows)
 
 
-def _stop_marker(stop: Stop, color: str, territory: Territory | None) -> folium.Marker:
+def _stop_marker(stop: NumberedVisit, color: str, territory: Territory | None) -> folium.Marker:
     v = stop.visit
     icon = folium.DivIcon(
         html=f'<div class="milo-stop" style="background:{esc(color)}">{stop.number}</div>',
@@ -150,7 +150,7 @@ def _stop_marker(stop: Stop, color: str, territory: Territory | None) -> folium.
 
 
 def _day_route(
-    day: dict[str, Any], stops: list[Stop], base: tuple[float, float] | None
+    day: dict[str, Any], stops: list[NumberedVisit], base: tuple[float, float] | None
 ) -> tuple[list[list[float]], bool]:
     """(lat/lon points, follows roads) of one van-day."""
     geometry = day.get("geometry")
@@ -199,15 +199,15 @@ def itinerary_map(
     Parameters
     ----------
     plan
-        The plan document (see :mod:`maps.plan_input`).
+        The plan document (schema: :mod:`planner.itinerary.plan_schema`).
     territory
         For commune outlines, FRR/QPV layers, host hours and base names; optional.
     color_by
         ``auto`` (per weekday for one van, per van otherwise), ``day`` or ``van``.
     """
-    check_plan(plan)
+    check_plan_json(plan)
     colors = _Colors(_color_key(color_by, plan), plan)
-    stops = ordered_stops(plan)
+    stops = numbered_visits(plan)
     bases = van_bases(plan, territory)
     if territory is not None:
         bounds = frame_bounds(territory.communes)
@@ -227,7 +227,7 @@ def itinerary_map(
         qpv_layer(territory.qpv, show=False).add_to(m)
 
     monday = plan_start(plan)
-    by_day: dict[tuple[str, str], list[Stop]] = defaultdict(list)
+    by_day: dict[tuple[str, str], list[NumberedVisit]] = defaultdict(list)
     for s in stops:
         by_day[(str(s.visit["van"]), s.visit["date"])].append(s)
     weeks: dict[int, folium.FeatureGroup] = {}

@@ -14,8 +14,9 @@ import folium
 from maps.assets import RawHtml, figure_of, render_offline
 from maps.base import SOURCES, add_communes, esc, new_map
 from maps.itinerary import commune_name, host_hours, need_text
-from maps.plan_input import SLOT_LABELS, check_plan, date_fr, van_bases
+from maps.plan_input import SLOT_LABELS, date_fr, van_bases
 from planner.errors import NotFoundError
+from planner.itinerary.plan_schema import check_plan_json
 from planner.territory import Territory
 
 _CSS = """<style>
@@ -43,7 +44,7 @@ def next_visit(plan: dict[str, Any], *, now: dt.datetime, van: str | None = None
     NotFoundError
         When no visit ends after ``now``.
     """
-    check_plan(plan)
+    check_plan_json(plan)
     visits = [v for v in plan["visits"] if van is None or str(v["van"]) == van]
     upcoming = [
         v

@@ -1,111 +1,26 @@
-"""Reading a ``plan.json`` document for the maps: checks, weeks, day tours, demo territory.
+"""A ``plan.json`` document as the maps draw it: numbered visits, weeks, bases, demo territory.
 
 The maps work from the JSON dict (so ``milo map PLAN.json`` draws any plan file), not from the
-engine's classes. Required keys follow the plan.json schema: ``territory``,
-``travel_time_method`` (``osm`` or ``estimate``), ``visits`` (``date``, ``van``, ``slot``,
-``stop_id``, ``stop_name``, ``commune``, ``lon``, ``lat``, ``arrival``, ``start``, ``end``) and
-``days`` (``van``, ``date``, ``leave_base``, ``return_base``, ``drive_s``, ``drive_m``).
+engine's classes. The keys they rely on are the required keys of the plan schema, checked by
+:func:`planner.itinerary.plan_schema.check_plan_json`; files are read by
+:func:`geo_data.plan_files.read_plan`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from planner.errors import DataSourceError, InvalidSpecError
 from planner.territory import Territory
 
-VISIT_KEYS = (
-    "date",
-    "van",
-    "slot",
-    "stop_id",
-    "stop_name",
-    "commune",
-    "lon",
-    "lat",
-    "arrival",
-    "start",
-    "end",
-)
-DAY_KEYS = ("van", "date", "leave_base", "return_base", "drive_s", "drive_m")
-METHODS = ("osm", "estimate")
 SLOT_LABELS = {"matin": "Matin", "apres-midi": "Après-midi"}
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
-def read_plan(path: Path) -> dict[str, Any]:
-    """Load and check a ``plan.json`` file."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        why = "fichier introuvable" if isinstance(exc, FileNotFoundError) else "lecture impossible"
-        raise DataSourceError(
-            f"Plan illisible : {path} ({why}).",
-            hint="Donnez le chemin d'un plan.json écrit par « milo plan » ou « milo demo ».",
-        ) from exc
-    try:
-        plan = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidSpecError(
-            f"Plan {path} : JSON invalide ligne {exc.lineno} ({exc.msg}).",
-            hint="Le fichier doit être un plan.json complet, non modifié à la main.",
-        ) from exc
-    check_plan(plan, source=str(path))
-    return plan
-
-
-def _fail(source: str, what: str, got: object) -> InvalidSpecError:
-    return InvalidSpecError(
-        f"Plan {source} : {what} (reçu : {got!r}).",
-        hint="Régénérez le plan avec « milo plan » : le schéma plan.json est décrit dans "
-        "planner/itinerary/plan.py.",
-    )
-
-
-def _check_items(plan: dict[str, Any], key: str, needed: tuple[str, ...], source: str) -> None:
-    items = plan[key]
-    if not isinstance(items, list):
-        raise _fail(source, f"« {key} » doit être une liste", type(items).__name__)
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise _fail(source, f"{key}[{i}] doit être un objet", item)
-        missing = [k for k in needed if k not in item]
-        if missing:
-            raise _fail(source, f"{key}[{i}] sans {', '.join(missing)}", sorted(item))
-        try:
-            dt.date.fromisoformat(str(item["date"]))
-        except ValueError:
-            raise _fail(source, f"{key}[{i}] : date attendue AAAA-MM-JJ", item["date"]) from None
-
-
-def check_plan(plan: Any, *, source: str = "fourni") -> None:
-    """Raise :class:`InvalidSpecError` when ``plan`` does not follow the plan.json schema."""
-    if not isinstance(plan, dict):
-        raise _fail(source, "un objet JSON est attendu", type(plan).__name__)
-    missing = [k for k in ("territory", "travel_time_method", "visits", "days") if k not in plan]
-    if missing:
-        raise _fail(source, f"clé(s) absente(s) : {', '.join(missing)}", sorted(plan))
-    if plan["travel_time_method"] not in METHODS:
-        raise _fail(
-            source, "travel_time_method doit valoir osm ou estimate", plan["travel_time_method"]
-        )
-    _check_items(plan, "visits", VISIT_KEYS, source)
-    _check_items(plan, "days", DAY_KEYS, source)
-    for i, v in enumerate(plan["visits"]):
-        lon, lat = v["lon"], v["lat"]
-        ok = all(isinstance(x, int | float) and math.isfinite(x) for x in (lon, lat))
-        if not ok or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise _fail(source, f"visits[{i}] : lon/lat hors des bornes WGS84", (lon, lat))
-
-
 @dataclass(frozen=True)
-class Stop:
-    """One visit ready to draw: its global number, week index and colour key."""
+class NumberedVisit:
+    """One visit ready to draw: its global number and week index (0-based)."""
 
     number: int
     week: int
@@ -123,14 +38,14 @@ def plan_start(plan: dict[str, Any]) -> dt.date:
     return first - dt.timedelta(days=first.weekday())
 
 
-def ordered_stops(plan: dict[str, Any]) -> list[Stop]:
+def numbered_visits(plan: dict[str, Any]) -> list[NumberedVisit]:
     """Visits in (date, van, start) order, numbered from 1, with their week index (0-based)."""
     monday = plan_start(plan)
     visits = sorted(plan["visits"], key=lambda v: (v["date"], str(v["van"]), v["start"]))
     out = []
     for n, v in enumerate(visits, start=1):
         date = dt.date.fromisoformat(v["date"])
-        out.append(Stop(n, max(0, (date - monday).days // 7), date, v))
+        out.append(NumberedVisit(n, max(0, (date - monday).days // 7), date, v))
     return out
 
 

@@ -10,13 +10,14 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geo_data.plan_files import read_plan
 from maps.assets import write_html
 from maps.comparison import comparison_map
 from maps.coverage import coverage_map
 from maps.coverage_inputs import coverage_inputs
 from maps.itinerary import itinerary_map
 from maps.next_stop import next_stop_map
-from maps.plan_input import read_plan, territory_of
+from maps.plan_input import territory_of
 from planner.territory import Territory
 
 

@@ -37,6 +37,10 @@ class InvalidSpecError(ValueError, MiloError):
     """A territory or region spec (TOML) is wrong: unknown key, unknown code, bad value."""
 
 
+class InvalidPlanError(ValueError, MiloError):
+    """A plan document (plan.json) does not follow the plan schema: missing key, bad value."""
+
+
 class InvalidTerritoryError(ValueError, MiloError):
     """Territory data fails a validation rule (ids, CRS, geometries, hours, counts)."""
 

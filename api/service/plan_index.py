@@ -11,13 +11,14 @@ import bisect
 import datetime as dt
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from api.service import responses
 from api.service.db import repo
 from api.service.db.session import Database
 from planner.itinerary.plan import Visit
+from planner.itinerary.plan_schema import VISIT
 
 FINAL = ("done", "failed")
 
@@ -30,8 +31,7 @@ class IndexedVisit(Visit):
 
     @classmethod
     def from_json(cls, v: dict[str, Any]) -> IndexedVisit:
-        base = Visit.from_json(v)
-        return cls(**{f.name: getattr(base, f.name) for f in fields(Visit)}, id=int(v["id"]))
+        return cls(**VISIT.read(v), id=int(v["id"]))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from api.service.db.models import PartnerRow, PlanRow, TerritoryRow
 from planner.hours import DAY_NAMES_FR, WeeklyHours
-from planner.itinerary.plan import hhmm
+from planner.itinerary.plan_schema import VISIT, hhmm
 from planner.taxonomy import PartnerType
 
 PARIS = ZoneInfo("Europe/Paris")
+#: Properties of a visit point in plan.geojson: its stored id, then the schema's geojson fields.
+VISIT_PROPERTIES = ("id", *VISIT.geojson_keys)
 
 
 def territory_public(row: TerritoryRow, partners: int) -> dict[str, Any]:
@@ -169,24 +171,7 @@ def plan_geojson(document: dict[str, Any]) -> dict[str, Any]:
     by_day: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for v in document["visits"]:
         by_day.setdefault((v["van"], v["date"]), []).append(v)
-        props = {
-            k: v[k]
-            for k in (
-                "id",
-                "date",
-                "van",
-                "slot",
-                "stop_id",
-                "stop_name",
-                "commune",
-                "arrival",
-                "start",
-                "end",
-                "host",
-                "need",
-            )
-            if k in v
-        }
+        props = {k: v[k] for k in VISIT_PROPERTIES if k in v}
         props["kind"] = "visite"
         features.append(
             {

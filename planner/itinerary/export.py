@@ -1,6 +1,7 @@
 """Plan exports as text or bytes (pure functions; files are written by ``geo_data.plan_files``).
 
-* CSV: one row per visit (``;``-separated, UTF-8, French column order of ``plan.json``).
+* CSV: one row per visit (``;``-separated, UTF-8), the columns of the plan schema
+  (:data:`~planner.itinerary.plan_schema.CSV_COLUMNS`, in ``plan.json`` order).
 * iCalendar: one event per visit (Europe/Paris times), via the ``icalendar`` library.
 * GPX: one waypoint per planned stop and one track per van day (base -> stops -> base, straight
   segments between points: no road geometry is implied), via ``gpxpy``.
@@ -16,26 +17,10 @@ from zoneinfo import ZoneInfo
 import gpxpy.gpx
 import icalendar
 
-from planner.itinerary.plan import Plan, hhmm
+from planner.itinerary.plan import Plan
+from planner.itinerary.plan_schema import CSV_COLUMNS, hhmm
 
 PARIS = ZoneInfo("Europe/Paris")
-CSV_COLUMNS = (
-    "date",
-    "van",
-    "slot",
-    "stop_id",
-    "stop_name",
-    "commune",
-    "lon",
-    "lat",
-    "arrival",
-    "start",
-    "end",
-    "host",
-    "need",
-    "frr_class",
-    "qpv",
-)
 
 
 def plan_to_csv(plan: Plan) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from geo_data.demo import load_demo_territory
 from geo_data.plan_files import PLAN_FILES, read_plan, write_plan_files
-from planner.errors import DataSourceError
+from planner.errors import DataSourceError, InvalidPlanError
 from planner.workflows.planning import check_plan_document, plan_territory
 
 
@@ -30,6 +30,7 @@ def test_plan_write_and_validate_demo(tmp_path) -> None:
     doc = json.loads(paths[0].read_text(encoding="utf-8"))
     assert doc["territory"] == "creusot-montceau" and doc["travel_time_method"] == "estimate"
     assert doc["source"]["spec"] == "creusot-montceau"
+    assert read_plan(paths[0]) == doc
     report = check_plan_document(read_plan(paths[0]), terr)
     assert report.ok, report.describe_fr()
     # periodic stops keep their weekday and slot in the demo
@@ -42,8 +43,23 @@ def test_plan_write_and_validate_demo(tmp_path) -> None:
     assert all(len(v) == 1 for v in by_stop.values())
 
 
-def test_unreadable_plan(tmp_path) -> None:
+def test_missing_file(tmp_path) -> None:
+    with pytest.raises(DataSourceError, match="Plan illisible : .* \\(fichier introuvable\\)"):
+        read_plan(tmp_path / "absent.json")
+
+
+def test_bad_json(tmp_path) -> None:
     bad = tmp_path / "plan.json"
-    bad.write_text("{", encoding="utf-8")
-    with pytest.raises(DataSourceError, match="illisible"):
+    bad.write_text("{visits: ", encoding="utf-8")
+    with pytest.raises(InvalidPlanError, match="JSON invalide ligne 1"):
+        read_plan(bad)
+    bad.write_bytes(b'{"territory": "\xff"}')
+    with pytest.raises(InvalidPlanError, match="texte UTF-8 attendu \\(octet 15 illisible\\)"):
+        read_plan(bad)
+
+
+def test_a_document_off_the_schema_names_its_file(tmp_path) -> None:
+    bad = tmp_path / "plan.json"
+    bad.write_text(json.dumps({"territory": "x", "visits": []}), encoding="utf-8")
+    with pytest.raises(InvalidPlanError, match="Plan .*plan.json : clé\\(s\\) absente\\(s\\)"):
         read_plan(bad)

@@ -1,61 +1,14 @@
-"""plan.json reading for the maps: each malformed plan gets a clear French error."""
+"""A plan.json document as the maps draw it: visits numbered in time order, weeks, territory."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import json
 
-import pytest
-
-from maps.plan_input import check_plan, ordered_stops, plan_start, read_plan, territory_of
-from planner.errors import DataSourceError, InvalidSpecError
-
-
-def test_read_plan_round_trip(tmp_path, small_plan):
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(small_plan))
-    assert read_plan(path)["visits"] == small_plan["visits"]
-
-
-def test_missing_file(tmp_path):
-    with pytest.raises(DataSourceError, match="Plan illisible : .* \\(fichier introuvable\\)"):
-        read_plan(tmp_path / "absent.json")
-
-
-def test_bad_json(tmp_path):
-    path = tmp_path / "plan.json"
-    path.write_text("{visits: ")
-    with pytest.raises(InvalidSpecError, match="JSON invalide ligne 1"):
-        read_plan(path)
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        (lambda p: p.pop("visits"), "clé\\(s\\) absente\\(s\\) : visits"),
-        (lambda p: p.update(travel_time_method="vol"), "travel_time_method doit valoir"),
-        (lambda p: p.update(visits={}), "« visits » doit être une liste"),
-        (lambda p: p["visits"][0].pop("lon"), "visits\\[0\\] sans lon"),
-        (lambda p: p["days"][1].update(date="01/09/2025"), "days\\[1\\] : date attendue"),
-        (lambda p: p["visits"][2].update(lat=147.0), "visits\\[2\\] : lon/lat hors des bornes"),
-        (lambda p: p["visits"].__setitem__(0, "x"), "visits\\[0\\] doit être un objet"),
-    ],
-)
-def test_malformed_plans(small_plan, change, message):
-    plan = copy.deepcopy(small_plan)
-    change(plan)
-    with pytest.raises(InvalidSpecError, match=message):
-        check_plan(plan)
-
-
-def test_not_an_object():
-    with pytest.raises(InvalidSpecError, match="un objet JSON est attendu"):
-        check_plan([1, 2])
+from maps.plan_input import numbered_visits, plan_start, territory_of
 
 
 def test_stops_are_numbered_in_time_order_with_weeks(small_plan):
-    stops = ordered_stops(small_plan)
+    stops = numbered_visits(small_plan)
     assert [s.number for s in stops] == list(range(1, len(small_plan["visits"]) + 1))
     keys = [(s.visit["date"], s.visit["van"], s.visit["start"]) for s in stops]
     assert keys == sorted(keys)

@@ -1,17 +1,19 @@
 """SQLAlchemy models of the store. Counts only: no table holds personal data.
 
-The schema is created by the Alembic migrations in ``api/migrations`` (a test checks that the
-migrations and these models agree).
+The schema is created by the Alembic migrations in ``api/service/migrations`` (a test checks
+that the migrations and these models agree). The plan columns of ``visits`` come from the plan
+schema (:mod:`planner.itinerary.plan_schema`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
@@ -19,20 +21,26 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from planner.itinerary.plan_schema import REQUIRED, VISIT, PlanField
+
+#: Store types of the plan schema's JSON types (text columns take their ``db_length``).
+COLUMN_TYPES: dict[Any, Any] = {dt.date: Date, int: Integer, float: Float, bool: Boolean}
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Base(DeclarativeBase):
-    pass
+class TableBase(DeclarativeBase):
+    """Declarative base of the store's tables (not a van's base: see :mod:`planner.fleet`)."""
 
 
-class TerritoryRow(Base):
+class TerritoryRow(TableBase):
     """A Mission Locale territory; its geography is loaded from ``source`` on demand."""
 
     __tablename__ = "territories"
@@ -46,7 +54,7 @@ class TerritoryRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class PartnerRow(Base):
+class PartnerRow(TableBase):
     """A partner place of a territory (town hall, France Services, association...)."""
 
     __tablename__ = "partners"
@@ -68,7 +76,7 @@ class PartnerRow(Base):
     source: Mapped[str] = mapped_column(String(200), default="API")
 
 
-class PlanRow(Base):
+class PlanRow(TableBase):
     """A plan job and, once done, its ``plan.json`` document (visits also stored as rows)."""
 
     __tablename__ = "plans"
@@ -87,30 +95,36 @@ class PlanRow(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
-class VisitRow(Base):
-    """One planned visit (a stop on a date, slot and van); activity references it."""
-
-    __tablename__ = "visits"
-    __table_args__ = (Index("ix_visits_next", "plan_id", "van", "date", "start_s"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
-    seq: Mapped[int] = mapped_column(Integer)
-    date: Mapped[dt.date] = mapped_column(Date)
-    van: Mapped[str] = mapped_column(String(100))
-    slot: Mapped[str] = mapped_column(String(40))
-    stop_id: Mapped[str] = mapped_column(String(100))
-    stop_name: Mapped[str] = mapped_column(String(200))
-    commune: Mapped[str] = mapped_column(String(5))
-    lon: Mapped[float] = mapped_column(Float)
-    lat: Mapped[float] = mapped_column(Float)
-    arrival_s: Mapped[int] = mapped_column(Integer)
-    start_s: Mapped[int] = mapped_column(Integer)
-    end_s: Mapped[int] = mapped_column(Integer)
-    host: Mapped[str] = mapped_column(String(200), default="")
+def plan_column(f: PlanField) -> Column[Any]:
+    """The store column of a stored field of the plan schema (never null)."""
+    kind = String(f.db_length) if f.db_length else COLUMN_TYPES[f.kind]
+    default = None if f.default is REQUIRED else f.default
+    return Column(f.name, kind, nullable=False, default=default)
 
 
-class ActivityRow(Base):
+class VisitRow(TableBase):
+    """One planned visit (a stop on a date, slot and van); activity references it.
+
+    Its plan columns are the stored fields of the plan schema (``db=True`` in
+    :data:`planner.itinerary.plan_schema.VISIT`); ``seq`` keeps the plan's order.
+    """
+
+    __table__ = Table(
+        "visits",
+        TableBase.metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("plan_id", ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+        Column("seq", Integer, nullable=False),
+        *(plan_column(f) for f in VISIT.stored),
+        Index("ix_visits_next", "plan_id", "van", "date", "start_s"),
+    )
+
+    if TYPE_CHECKING:  # the columns are built from the plan schema: typed Any for mypy
+
+        def __getattr__(self, name: str) -> Any: ...
+
+
+class ActivityRow(TableBase):
     """Counts recorded for one visit (never individuals, no free text)."""
 
     __tablename__ = "activity"
@@ -126,7 +140,7 @@ class ActivityRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class TokenRow(Base):
+class TokenRow(TableBase):
     """An access token: only its HMAC-SHA256 hash is stored."""
 
     __tablename__ = "tokens"

@@ -26,6 +26,7 @@ from api.service.db.models import (
 )
 from planner.errors import NotFoundError
 from planner.itinerary.plan import Plan, Visit
+from planner.itinerary.plan_schema import VISIT
 
 # -- territories ---------------------------------------------------------------------------
 
@@ -184,15 +185,12 @@ def set_status(
         row.finished_at = utcnow()
 
 
-#: The Visit fields the visits table stores (the need, FRR class and QPV stay in the document).
-VISIT_COLUMNS = (
-    "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival_s",
-    "start_s", "end_s", "host",
-)  # fmt: skip
-
-
 def visit_row(plan_id: str, seq: int, visit: Visit) -> VisitRow:
-    return VisitRow(plan_id=plan_id, seq=seq, **{c: getattr(visit, c) for c in VISIT_COLUMNS})
+    """The stored row of ``visit`` (the stored fields of the plan schema; need, FRR class and
+    QPV stay in the document)."""
+    return VisitRow(
+        plan_id=plan_id, seq=seq, **{f.name: getattr(visit, f.name) for f in VISIT.stored}
+    )
 
 
 def save_plan_result(s: Session, plan_id: str, plan: Plan) -> PlanRow:

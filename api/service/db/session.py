@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.service.db.models import Base
+from api.service.db.models import TableBase
 from planner.errors import DataSourceError
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -91,7 +91,7 @@ class Database:
     def drop_everything(self) -> None:
         """Drop every table of the store (tests: a clean schema per test)."""
         with self.engine.begin() as connection:
-            Base.metadata.drop_all(connection)
+            TableBase.metadata.drop_all(connection)
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
     def dispose(self) -> None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from api.service.db.models import Base
+from api.service.db.models import TableBase
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = TableBase.metadata
 
 
 def _run(connection) -> None:

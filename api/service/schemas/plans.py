@@ -1,14 +1,18 @@
-"""Plans: creation, re-planning, the stored plan document, the next stop."""
+"""Plans: creation, re-planning, the stored plan document, the next stop.
+
+The visit and van-day models are built from the plan schema (:mod:`planner.itinerary.plan_schema`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, create_model, field_validator
 
 from api.service.schemas.common import ErrorPublic, Strict
 from planner.itinerary.calendar import MAX_WEEKS
+from planner.itinerary.plan_schema import VAN_DAY, VISIT, Record
 from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -88,38 +92,21 @@ class ReplanCreate(Strict):
     )
 
 
-class VisitPublic(BaseModel):
-    id: int = Field(description="Identifiant de la visite (saisie d'activité).")
-    date: dt.date = Field(description="Date de la séance.")
-    van: str = Field(description="Véhicule / équipe.")
-    slot: str = Field(description="Créneau (matin, apres-midi).")
-    stop_id: str = Field(description="Arrêt (code INSEE de la commune).")
-    stop_name: str = Field(description="Nom de l'arrêt.")
-    commune: str = Field(description="Code INSEE.")
-    lon: float = Field(description="Longitude du lieu de stationnement.")
-    lat: float = Field(description="Latitude du lieu de stationnement.")
-    arrival: str = Field(description="Arrivée (HH:MM).")
-    start: str = Field(description="Début de séance (HH:MM).")
-    end: str = Field(description="Fin de séance (HH:MM).")
-    arrival_s: int = Field(description="Arrivée en secondes après minuit.")
-    start_s: int = Field(description="Début en secondes après minuit.")
-    end_s: int = Field(description="Fin en secondes après minuit.")
-    host: str | None = Field(description="Partenaire qui accueille, ou null (place publique).")
-    need: float = Field(description="Besoin servi par la visite.")
-    frr_class: str = Field(description="Classe FRR de la commune.")
-    qpv: bool = Field(description="Commune avec un QPV.")
+def record_model(name: str, record: Record, **extra: Any) -> type[BaseModel]:
+    """The answer model of a plan record: ``extra`` fields first, then the schema's fields."""
+    fields: dict[str, Any] = {
+        **extra,
+        **{f.name: (f.kind, Field(description=f.description)) for f in record.fields},
+    }
+    return create_model(name, **fields)
 
 
-class VanDayPublic(BaseModel):
-    van: str = Field(description="Véhicule.")
-    date: dt.date = Field(description="Jour.")
-    leave_base: str = Field(description="Départ de la base (HH:MM).")
-    return_base: str = Field(description="Retour à la base (HH:MM).")
-    leave_base_s: int = Field(description="Départ en secondes après minuit.")
-    return_base_s: int = Field(description="Retour en secondes après minuit.")
-    drive_s: int = Field(description="Temps de conduite (s).")
-    drive_m: int = Field(description="Distance (m).")
-    stops: list[str] = Field(description="Arrêts dans l'ordre.")
+VisitPublic = record_model(
+    "VisitPublic",
+    VISIT,
+    id=(int, Field(description="Identifiant de la visite (saisie d'activité).")),
+)
+VanDayPublic = record_model("VanDayPublic", VAN_DAY)
 
 
 class PlanDocument(BaseModel):
@@ -131,8 +118,8 @@ class PlanDocument(BaseModel):
     )
     start: dt.date = Field(description="Premier jour.")
     weeks: int = Field(description="Semaines.")
-    visits: list[VisitPublic] = Field(description="Visites planifiées.")
-    days: list[VanDayPublic] = Field(description="Journées de véhicule.")
+    visits: list[VisitPublic] = Field(description="Visites planifiées.")  # type: ignore[valid-type]
+    days: list[VanDayPublic] = Field(description="Journées de véhicule.")  # type: ignore[valid-type]
     dropped: list[dict[str, Any]] = Field(description="Arrêts écartés, avec la raison.")
     skipped: list[dict[str, Any]] = Field(
         default_factory=list, description="Répétitions sautées (fériés...), avec la raison."

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
 from api.service.db import repo
-from api.service.db.models import Base, PlanRow, VisitRow
+from api.service.db.models import PlanRow, TableBase, VisitRow
 from api.service.db.session import Database
 from api.service.errors import SettingsError
 from api.service.settings import Settings, load_settings
@@ -20,7 +20,7 @@ def test_migrations_create_exactly_the_models(db_url):
     db = Database(db_url)
     db.upgrade()
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), TableBase.metadata)
     db.dispose()
     assert diff == []
 
