@@ -33,7 +33,7 @@ from planner.coverage import (
     p_median,
     set_covering,
 )
-from planner.coverage.runner import region_comparison
+from planner.workflows.comparison import region_comparison
 
 
 def load_sf() -> tuple[np.ndarray, np.ndarray]:

@@ -30,8 +30,8 @@ import sys
 
 from benchmarks import SHARED
 from geo_data.demo import demo_spec_path, load_demo_territory
-from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS, solve
+from planner.workflows.planning import territory_problem
 
 START = dt.date(2026, 3, 2)
 TARGET_COMMUNES = 500
@@ -114,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     methods = [m for m in METHODS if m in args.methods]
     for name, territory, weeks in cases(set(args.only) if args.only else None):
-        problem = ItineraryProblem.from_territory(territory, start=START, weeks=weeks)
+        problem = territory_problem(territory, start=START, weeks=weeks)
         greedy = solve(problem, solver="greedy", time_limit=args.time_limit, seed=args.seed)
         for method in methods:
             plan = (

@@ -37,7 +37,7 @@ def build(out_dir: Path = DEMO_DIR, *, folder: Path | None = None) -> list[Path]
 
 def _with_demo_activity(territory, seed: int):
     """Attach the seeded synthetic activity history ("données fictives"), one school year."""
-    from planner.coverage.runner import with_demo_activity
+    from planner.workflows.comparison import with_demo_activity
 
     return with_demo_activity(territory, seed=seed, today=DEMO_ACTIVITY_UNTIL)
 

@@ -14,7 +14,7 @@ from shapely.ops import unary_union
 
 from geo_data import validation as v
 from geo_data.official import OfficialData, load_official
-from geo_data.spec import BaseSpec, TerritorySpec, read_spec
+from geo_data.spec import BaseEntry, TerritorySpec, read_spec
 from geo_data.user_files import parse_activity, parse_partners, parse_young, read_table
 from geo_data.young import estimate_young
 from planner.errors import InvalidSpecError
@@ -150,7 +150,7 @@ def build_partners(
     return partners
 
 
-def build_bases(specs: tuple[BaseSpec, ...], communes: gpd.GeoDataFrame) -> tuple[Base, ...]:
+def build_bases(specs: tuple[BaseEntry, ...], communes: gpd.GeoDataFrame) -> tuple[Base, ...]:
     area = unary_union(list(communes.geometry))
     bases = []
     for b in specs:

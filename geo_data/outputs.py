@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,9 @@ import geopandas as gpd
 import pandas as pd
 
 from planner.coverage.compare import ComparisonTable
-from planner.coverage.runner import TerritoryCoverage
 from planner.taxonomy import FrrClass
 from planner.territory import Territory
+from planner.workflows.coverage import TerritoryCoverage
 
 
 def _json_default(value: Any) -> Any:
@@ -32,18 +33,7 @@ def write_coverage(territory: Territory, result: TerritoryCoverage, out: Path) -
     shapes = territory.communes[["geometry"]].join(need.set_index("code"), how="inner")
     geo = gpd.GeoDataFrame(shapes.reset_index(), geometry="geometry", crs="EPSG:4326")
     (out / "need.geojson").write_text(geo.to_json(drop_id=True, ensure_ascii=False))
-    hosts = territory.partners
-    stops = [
-        {
-            "id": sid,
-            "name": str(hosts.loc[sid, "name"]),
-            "type": str(hosts.loc[sid, "type"]),
-            "commune": str(hosts.loc[sid, "commune"]),
-            "lon": float(hosts.loc[sid].geometry.x),
-            "lat": float(hosts.loc[sid].geometry.y),
-        }
-        for sid in result.choice.selected_ids
-    ]
+    stops = [dataclasses.asdict(stop) for stop in result.stops]
     payload = {
         "territory": territory.id,
         "travel_time_method": result.method,

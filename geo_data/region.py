@@ -27,7 +27,7 @@ from typing import Any
 
 from geo_data.loader import build_territory
 from geo_data.official import OfficialData, load_official
-from geo_data.spec import BaseSpec, TerritorySpec, _codes, _require
+from geo_data.spec import BaseEntry, TerritorySpec, _codes, _require
 from planner.errors import InvalidSpecError
 from planner.fleet import Van
 from planner.territory import Territory
@@ -116,7 +116,7 @@ def _territory_spec(
     note: str,
 ) -> TerritorySpec:
     base_specs = tuple(
-        BaseSpec(
+        BaseEntry(
             id=f"base-{code}",
             name=f"Site {code}",
             commune=code,

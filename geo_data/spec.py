@@ -57,7 +57,10 @@ ALLOWED = {
 
 
 @dataclass(frozen=True)
-class BaseSpec:
+class BaseEntry:
+    """A ``[[bases]]`` table as written: a commune code or a point (the loader makes the
+    :class:`planner.fleet.Base`)."""
+
     id: str
     name: str
     commune: str | None
@@ -72,7 +75,7 @@ class TerritorySpec:
     name: str
     epci: tuple[str, ...]
     communes: tuple[str, ...]
-    bases: tuple[BaseSpec, ...]
+    bases: tuple[BaseEntry, ...]
     vans: tuple[Van, ...]
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     data: dict[str, Path] = field(default_factory=dict)
@@ -220,7 +223,7 @@ def _unique(ids: list[str], key: str) -> None:
         )
 
 
-def _parse_base(table: dict[str, Any], i: int) -> BaseSpec:
+def _parse_base(table: dict[str, Any], i: int) -> BaseEntry:
     _check_keys(table, "bases")
     section = f"bases[{i}]"
     bid = _require(table, "id", section, str)
@@ -239,7 +242,7 @@ def _parse_base(table: dict[str, Any], i: int) -> BaseSpec:
                 f"{section} ({bid}) : lon et lat numériques attendus, reçu {lon!r}, {lat!r}.",
                 hint="Écrivez lon = 4.33 et lat = 47.62 (degrés décimaux).",
             )
-    return BaseSpec(
+    return BaseEntry(
         id=bid,
         name=_require(table, "name", section, str),
         commune=str(table["commune"]) if has_commune else None,

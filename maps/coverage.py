@@ -3,14 +3,14 @@
 Inputs are plain so any caller can wire them: need scores by commune code (a Series, or a
 DataFrame with a ``score`` column such as :attr:`planner.coverage.need.NeedTable.frame`),
 access times in minutes by commune code, and the van's stops with the commune codes of their
-catchment (:class:`CoverageStop`).
+catchment (:class:`planner.catchment.CoverageStop`). :mod:`planner.workflows.map_inputs` computes
+them from a Territory.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import branca.colormap as cm
 import folium
@@ -30,6 +30,7 @@ from maps.base import (
     qpv_layer,
     swatch,
 )
+from planner.catchment import CoverageStop
 from planner.errors import InvalidSpecError
 from planner.taxonomy import PartnerType
 from planner.territory import Territory
@@ -53,18 +54,6 @@ PARTNER_COLORS = (
     "#a6761d",
     "#666666",
 )
-
-
-@dataclass(frozen=True)
-class CoverageStop:
-    """A van stop with the communes of its catchment (e.g. within 20 min)."""
-
-    id: str
-    name: str
-    lon: float
-    lat: float
-    catchment: tuple[str, ...] = ()
-    label: str = "zone à 20 min"
 
 
 def _scores(need: pd.Series | pd.DataFrame | None) -> pd.Series | None:

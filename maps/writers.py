@@ -14,11 +14,12 @@ from geo_data.plan_files import read_plan
 from maps.assets import write_html
 from maps.comparison import comparison_map
 from maps.coverage import coverage_map
-from maps.coverage_inputs import coverage_inputs
 from maps.itinerary import itinerary_map
 from maps.next_stop import next_stop_map
 from maps.plan_input import territory_of
 from planner.territory import Territory
+from planner.workflows.coverage import TerritoryCoverage
+from planner.workflows.map_inputs import coverage_inputs
 
 
 def write_itinerary(
@@ -42,15 +43,15 @@ def write_coverage(
     plan: dict[str, Any] | None = None,
     stops: Sequence[tuple[str, str, float, float]] = (),
     network: Any = None,
-    precomputed: Any = None,
+    coverage: TerritoryCoverage | None = None,
 ) -> Path:
     """``coverage.html``: need, access bands, zones, contact points, van stops, partners.
 
-    ``precomputed``: a :class:`planner.coverage.runner.TerritoryCoverage` whose fixed-site
-    matrix and need table are reused.
+    The van stops are the ``plan``'s, then ``stops`` (id, name, lon, lat), then those chosen by
+    ``coverage`` (a :func:`planner.workflows.coverage.territory_coverage` result, whose
+    fixed-points matrix and need table are reused).
     """
-    reuse = {"to_fixed": precomputed.fixed_matrix, "need": precomputed.need} if precomputed else {}
-    inputs = coverage_inputs(territory, plan, stops=stops, network=network, **reuse)
+    inputs = coverage_inputs(territory, plan, stops=stops, network=network, coverage=coverage)
     m = coverage_map(territory, need=inputs.need, access_min=inputs.access_min, stops=inputs.stops)
     return write_html(m, out)
 

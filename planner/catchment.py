@@ -13,13 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 
 from planner.errors import InvalidProblemError
-from planner.estimate import EstimateParams
-from planner.matrix import SnapParams, TravelMatrix, travel_matrix
+from planner.matrix import TravelMatrix
 
 
 def _within(matrix: TravelMatrix, limit_s: float) -> np.ndarray:
@@ -115,11 +113,6 @@ class Catchments:
             matrix_to_stop, young, thresholds_min=thresholds_min, matrix_from_stop=matrix_from_stop
         )
 
-    @classmethod
-    def from_territory(cls, territory: Any, stops_lonlat: object, **options: Any) -> Catchments:
-        """See :func:`catchments_from_territory` (same keyword options)."""
-        return catchments_from_territory(territory, stops_lonlat, **options)
-
     def describe_fr(self) -> str:
         """French sentence: thresholds, direction and how the times were obtained."""
         matrix_text = TravelMatrix.describe_fr_for(self.method, self.params)
@@ -187,28 +180,13 @@ def catchments(
     )
 
 
-def catchments_from_territory(
-    territory: Any,
-    stops_lonlat: object,
-    *,
-    network: Any = None,
-    estimate: EstimateParams = EstimateParams(),  # noqa: B008 - frozen dataclass
-    snap: SnapParams = SnapParams(),  # noqa: B008 - frozen dataclass
-    thresholds_min: tuple[int, ...] = (20, 30),
-    both_directions: bool = False,
-    cache: Any = None,
-) -> Catchments:
-    """Catchments of ``stops_lonlat`` over a Territory's communes (``lon``, ``lat``, ``young``)."""
-    communes = territory.communes
-    pts = np.column_stack(
-        [communes["lon"].to_numpy(dtype=float), communes["lat"].to_numpy(dtype=float)]
-    )
-    options = {"network": network, "estimate": estimate, "snap": snap, "cache": cache}
-    to_stop = travel_matrix(pts, stops_lonlat, **options)
-    from_stop = travel_matrix(stops_lonlat, pts, **options) if both_directions else None
-    return catchments(
-        to_stop,
-        communes["young"].to_numpy(dtype=float),
-        thresholds_min=thresholds_min,
-        matrix_from_stop=from_stop,
-    )
+@dataclass(frozen=True)
+class CoverageStop:
+    """A van stop with the INSEE codes of the communes in its catchment (e.g. within 20 min)."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+    catchment: tuple[str, ...] = ()
+    label: str = "zone à 20 min"

@@ -1,4 +1,8 @@
-"""Bases, vans and the working calendar settings of a territory (pure, frozen, integer minutes)."""
+"""Bases, vans, slots and the working calendar settings of a territory (pure, frozen).
+
+Times are stored in integer minutes after midnight (``*_min`` fields, as a spec writes them);
+the engines read them in seconds through the ``*_s`` properties, derived from the minutes.
+"""
 
 from __future__ import annotations
 
@@ -28,9 +32,28 @@ class Base:
             )
 
 
+class _MinutesWindow:
+    """``start_min``/``end_min`` (minutes after midnight) also read in seconds."""
+
+    start_min: int
+    end_min: int
+
+    @property
+    def start_s(self) -> int:
+        return self.start_min * 60
+
+    @property
+    def end_s(self) -> int:
+        return self.end_min * 60
+
+
 @dataclass(frozen=True)
-class Van:
-    """A van (or a team on foot) with its base, working weekdays and shift in minutes."""
+class Van(_MinutesWindow):
+    """A van (or a team on foot) with its base, working weekdays, shift and daily limits.
+
+    ``start_min``/``end_min`` bound the shift (leave the base, be back); ``max_work_min``
+    (driving plus sessions) and ``max_span_min`` (first departure to last return) limit a day.
+    """
 
     id: str
     base: str
@@ -58,9 +81,17 @@ class Van:
                 hint="Listez des jours parmi lundi..dimanche.",
             )
 
+    @property
+    def max_work_s(self) -> int:
+        return self.max_work_min * 60
+
+    @property
+    def max_span_s(self) -> int:
+        return self.max_span_min * 60
+
 
 @dataclass(frozen=True)
-class Slot:
+class Slot(_MinutesWindow):
     """A half-day slot, e.g. morning 09:00-12:00; set-up time is taken inside the slot."""
 
     name: str

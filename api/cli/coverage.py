@@ -10,8 +10,9 @@ import typer
 from api.cli.app import DataDir, console, fail, open_territory
 from geo_data.outputs import write_comparison, write_coverage
 from geo_data.region import load_region
-from planner.coverage.runner import region_comparison, territory_coverage
 from planner.errors import MiloError
+from planner.workflows.comparison import region_comparison
+from planner.workflows.coverage import territory_coverage
 
 
 def coverage(

@@ -19,8 +19,8 @@ from geo_data.outputs import write_coverage, write_territory_geojson
 from geo_data.plan_files import write_plan_files
 from maps.writers import write_coverage as write_coverage_map
 from maps.writers import write_itinerary
-from planner.coverage.runner import territory_coverage
 from planner.errors import DataSourceError, MiloError
+from planner.workflows.coverage import territory_coverage
 from planner.workflows.planning import plan_territory
 
 DEMO_STOPS = 8
@@ -49,32 +49,22 @@ def run(
         first = start or next_monday()
         with console.status(f"{territory.name} : planification de {DEMO_WEEKS} semaines…"):
             plan = plan_territory(
-                territory, start=first, weeks=DEMO_WEEKS, time_limit=time_limit, seed=0, spec=slug
-            )
+                territory, start=first, weeks=DEMO_WEEKS, time_limit=time_limit, seed=0,
+                spec=slug, need=result.need,
+            )  # fmt: skip
         print_plan(plan)
         written += write_plan_files(plan, target)
         with console.status(f"{territory.name} : cartes…"):
             written.append(write_itinerary(target / "plan.json", territory=territory))
-            stops = [(s, str(territory.partners.loc[s, "name"]), *_lonlat(territory, s))
-                     for s in result.choice.selected_ids]  # fmt: skip
             written.append(
                 write_coverage_map(
-                    territory,
-                    target / "coverage.html",
-                    plan=plan.to_json(),
-                    stops=stops,
-                    precomputed=result,
+                    territory, target / "coverage.html", plan=plan.to_json(), coverage=result
                 )
             )
         for path in written[-10:]:
             console.print(f"Écrit : {path}")
     written += _region(out / "region", console=console, data_dir=data_dir)
     return written
-
-
-def _lonlat(territory, partner_id: str) -> tuple[float, float]:
-    point = territory.partners.loc[partner_id].geometry
-    return float(point.x), float(point.y)
 
 
 def _region(out: Path, *, console: Console, data_dir: Path | None) -> list[Path]:

@@ -17,6 +17,7 @@ from typing import Any
 from api.service.db import repo
 from api.service.db.session import Database
 from api.service.territory_store import TerritoryCache
+from api.service.territory_tables import need_of
 from planner.errors import InvalidProblemError, MiloError
 from planner.itinerary.plan import Plan
 from planner.itinerary.replan import Change, replan
@@ -112,6 +113,7 @@ class JobRunner:
             start=start,
             weeks=weeks,
             today=dt.date.today(),
+            need=need_of(self.territories, territory_id),
             require_host=bool(options.get("require_host", False)),
         )
         if parent_id is None:

@@ -2,7 +2,9 @@
 
 Each component is brought to [0, 1], multiplied by its weight (weights sum to 1) and the sum is
 shown on a 0-100 scale. Every output row keeps, for each component, its raw value, its
-normalised value, its weight and its points, so that anyone can re-do the sum.
+normalised value, its weight and its points, so that anyone can re-do the sum. This is the one
+need score: coverage weights, maps, the API and the itinerary (the value of a visit) use it;
+:func:`planner.workflows.need.need_table` computes it for a Territory.
 
 Components (normalisation rule)
 -------------------------------
@@ -25,13 +27,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from datetime import date
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planner.coverage.activity import ActivitySettings, smoothed_rates, validate_activity
 from planner.coverage.problem import young_weights
 from planner.errors import InvalidProblemError
 from planner.json_values import json_value
@@ -253,13 +253,6 @@ def need_scores(
     return NeedTable(frame, weights, young_method, activity_label, notes)
 
 
-def activity_label(territory: Any) -> str:
-    """« données fictives », « données réelles » or « aucune activité saisie »."""
-    if not len(territory.activity):
-        return NO_ACTIVITY_LABEL
-    return SYNTHETIC_LABEL if territory.activity_synthetic else REAL_LABEL
-
-
 def nearest_times(matrix: Any) -> np.ndarray:
     """Per row, the shortest reachable duration (s) of a travel matrix; NaN when none."""
     durations = np.asarray(matrix.durations, dtype=float)
@@ -269,62 +262,3 @@ def nearest_times(matrix: Any) -> np.ndarray:
     masked = np.where(reach, durations, np.inf)
     best = masked.min(axis=1)
     return np.where(np.isfinite(best), best, np.nan)
-
-
-def need_scores_from_territory(
-    territory: Any,
-    matrix_to_contacts: Any,
-    *,
-    weights: NeedWeights | None = None,
-    activity_settings: ActivitySettings | None = None,
-    today: date | None = None,
-) -> NeedTable:
-    """Need scores for every commune of a Territory.
-
-    Parameters
-    ----------
-    territory
-        A :class:`planner.territory.Territory`.
-    matrix_to_contacts
-        ``TravelMatrix`` from the communes (rows, ``territory.communes`` order) to the fixed
-        contact points (columns, any order); only ``durations`` and ``reachable`` are read.
-    today
-        Activity after this date is refused (defaults to the current date).
-    """
-    communes = territory.communes
-    if len(communes) == 0:
-        raise InvalidProblemError(
-            f"Le territoire {territory.id} ne contient aucune commune.",
-            hint="Vérifiez la liste des communes de la spécification.",
-        )
-    nearest = nearest_times(matrix_to_contacts)
-    if nearest.shape != (len(communes),):
-        raise InvalidProblemError(
-            f"La matrice vers les points de contact a {nearest.shape[0]} lignes pour "
-            f"{len(communes)} communes.",
-            hint="Une ligne par commune du territoire, dans le même ordre.",
-        )
-    codes = [str(c) for c in communes.index]
-    activity = territory.activity
-    if len(activity):
-        activity = validate_activity(activity, known_communes=codes, today=today or date.today())
-    rates = smoothed_rates(activity, by="commune", keys=codes, settings=activity_settings)
-    partners = territory.partners
-    counts = (
-        partners["commune"].astype(str).value_counts().reindex(codes, fill_value=0)
-        if len(partners)
-        else pd.Series(0, index=codes)
-    )
-    return need_scores(
-        codes,
-        young=communes["young"].to_numpy(dtype=float),
-        frr_class=list(communes["frr_class"]),
-        qpv=communes["qpv"].to_numpy(dtype=bool),
-        nearest_contact=nearest,
-        activity_rate=rates.frame["smoothed_rate"].to_numpy(),
-        partners=counts.to_numpy(),
-        names=[str(x) for x in communes["name"]],
-        weights=weights,
-        young_method=territory.young_method,
-        activity_label=activity_label(territory),
-    )

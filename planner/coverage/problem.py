@@ -171,54 +171,6 @@ class CoverageProblem:
             method=method,
         )
 
-    @classmethod
-    def from_territory(
-        cls,
-        territory: Any,
-        matrix: Any,
-        *,
-        site_ids: Sequence[Any],
-        weights: Any = None,
-        cost: str = "duration",
-    ) -> CoverageProblem:
-        """Build a problem from a Territory and a ``planner.matrix.TravelMatrix``.
-
-        Parameters
-        ----------
-        territory
-            A :class:`planner.territory.Territory`; rows follow ``territory.communes`` order.
-        matrix
-            Travel matrix from the communes (rows, same order) to the candidate sites (columns,
-            ``site_ids`` order), with ``durations`` (s), ``distances`` (m), ``reachable`` and
-            ``method`` attributes.
-        site_ids
-            Identifiers of the matrix columns (partner ids, stop ids).
-        weights
-            Integer weight per commune (same order). Defaults to the estimated young population
-            (column ``young``) rounded to whole people.
-        cost
-            ``"duration"`` (seconds) or ``"distance"`` (metres).
-        """
-        communes = territory.communes
-        if cost not in ("duration", "distance"):
-            raise InvalidProblemError(
-                f"Coût inconnu {cost!r} ; attendu « duration » ou « distance ».",
-                hint="Choisissez le temps de parcours ou la distance.",
-            )
-        costs = np.asarray(matrix.durations if cost == "duration" else matrix.distances)
-        if weights is None:
-            young = np.asarray(communes["young"], dtype=float)
-            weights = young_weights(young, territory_id=getattr(territory, "id", ""))
-        return cls.from_matrix(
-            costs,
-            np.asarray(weights),
-            reachable=np.asarray(matrix.reachable, dtype=bool),
-            demand_ids=[str(c) for c in communes.index],
-            site_ids=site_ids,
-            unit="s" if cost == "duration" else "m",
-            method=str(getattr(matrix, "method", "")),
-        )
-
 
 def young_weights(young: np.ndarray, *, territory_id: str = "") -> np.ndarray:
     """Round estimated young populations to integer weights; refuse an empty territory."""

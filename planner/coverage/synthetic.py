@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -165,46 +165,4 @@ def synthetic_activity(
             "mobilises": mobilises.astype(np.int64),
         },
         columns=list(ACTIVITY_COLUMNS),
-    )
-
-
-def synthetic_activity_from_territory(
-    territory: Any,
-    *,
-    end: date,
-    seed: int,
-    years: float = 1.0,
-    settings: SyntheticSettings | None = None,
-) -> pd.DataFrame:
-    """Synthetic history for a Territory: places are the partners that can host the van.
-
-    The caller stores it as ``territory.activity`` with ``activity_synthetic=True`` so that
-    every output says "données fictives".
-    """
-    partners = territory.partners
-    hosts = partners[partners["can_host_van"].astype(bool)] if len(partners) else partners
-    if len(hosts) == 0:
-        raise InvalidProblemError(
-            f"Le territoire {territory.id} n'a aucun partenaire pouvant accueillir le camion.",
-            hint="Ajoutez des partenaires (can_host_van = vrai) avant de générer l'activité.",
-        )
-    if years <= 0:
-        raise InvalidProblemError(
-            f"La durée de l'historique doit être > 0 an, reçu {years}.",
-            hint="Par exemple 1 ou 3,5 ans.",
-        )
-    communes = territory.communes
-    codes = hosts["commune"].astype(str).to_list()
-    rows = communes.loc[codes]
-    start = end - timedelta(days=round(years * 365.25) - 1)
-    return synthetic_activity(
-        [str(i) for i in hosts.index],
-        communes=codes,
-        young=rows["young"].to_numpy(dtype=float),
-        frr_class=list(rows["frr_class"]),
-        qpv=rows["qpv"].to_numpy(dtype=bool),
-        start=start,
-        end=end,
-        seed=seed,
-        settings=settings,
     )

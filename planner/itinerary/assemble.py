@@ -25,7 +25,7 @@ def skip_reason(grid: Grid, v: int, d: int) -> str:
         return f"jour férié ({info.public_holiday})"
     if info.date in pb.calendar.closed:
         return "date fermée"
-    if info.date in van.unavailable:
+    if info.date in pb.unavailable(van):
         return f"véhicule {van.id} indisponible"
     if info.weekday not in van.working_days:
         return "jour non travaillé"

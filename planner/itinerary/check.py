@@ -12,8 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from planner.fleet import Van
 from planner.itinerary.plan import Plan, Visit
-from planner.itinerary.problem import Candidate, ItineraryProblem, VanSpec
+from planner.itinerary.problem import Candidate, ItineraryProblem
 
 #: tolerance on need sums (they are rounded in JSON)
 NEED_TOL = 1e-2
@@ -58,7 +59,7 @@ class _Checker:
         self.out.append(Violation(rule, message))
 
     # -- calendar ----------------------------------------------------------------------------
-    def day_exists(self, van: VanSpec, date: dt.date) -> str | None:
+    def day_exists(self, van: Van, date: dt.date) -> str | None:
         """None when the van works that date, else the French reason."""
         cal = self.pb.calendar
         d = cal.index_of(date)
@@ -69,7 +70,7 @@ class _Checker:
             return f"jour férié ({info.public_holiday})"
         if date in cal.closed:
             return "date fermée"
-        if date in van.unavailable:
+        if date in self.pb.unavailable(van):
             return "véhicule indisponible"
         if date.weekday() not in van.working_days:
             return "jour non travaillé"
@@ -107,10 +108,9 @@ class _Checker:
             self.add("market-day", f"{v.stop_id} le {v.date} : hors du jour de marché.")
         if not self.in_period(stop, v.date):
             self.add("period", f"{v.stop_id} le {v.date} : hors de sa période ({stop.period}).")
-        if not (stop.needs | van.needs) <= stop.amenities:
-            self.add(
-                "needs", f"{v.stop_id} : besoins {sorted(stop.needs | van.needs)} non satisfaits."
-            )
+        needs = stop.needs | self.pb.van_needs
+        if not needs <= stop.amenities:
+            self.add("needs", f"{v.stop_id} : besoins {sorted(needs)} non satisfaits.")
         base = self.bases[van.base].location
         if not (self.pb.reachable[base, stop.location] and self.pb.reachable[stop.location, base]):
             self.add("unreachable", f"{v.stop_id} : inaccessible depuis la base {van.base}.")
@@ -151,7 +151,7 @@ class _Checker:
                 self.add("arrival", f"{van_id} le {date} : arrivée après le début.")
             ret = day_visits[-1].end_s + int(dur[locs[-1], base])
             work = drive + sum(x.end_s - x.start_s for x in day_visits)
-            if leave < van.shift_start_s or ret > van.shift_end_s:
+            if leave < van.start_s or ret > van.end_s:
                 self.add("shift", f"{van_id} le {date} : journée {leave}-{ret} s hors du service.")
             if ret - leave > van.max_span_s:
                 self.add("span", f"{van_id} le {date} : amplitude {ret - leave} s trop longue.")

@@ -51,7 +51,7 @@ class Grid:
                 continue
             info = cal.days[d]
             for v, van in enumerate(problem.vans):
-                if info.weekday in van.working_days and info.date not in van.unavailable:
+                if info.weekday in van.working_days and info.date not in problem.unavailable(van):
                     vandays.append((v, d))
         self.vandays = vandays
         self.n_positions = len(vandays) * self.n_slots
@@ -137,7 +137,7 @@ class Grid:
         return fit.reshape(n_c, n_k * n_s), reasons
 
     def _needs_ok(self, c: Candidate, v: int) -> bool:
-        return (c.needs | self.problem.vans[v].needs) <= c.amenities
+        return (c.needs | self.problem.van_needs) <= c.amenities
 
     def _alone_ok(self, ci: int, v: int, s: int) -> bool:
         return self.day_timing(v, [(s, ci)]).feasible
@@ -160,7 +160,7 @@ class Grid:
         drive = dur[base][first]
         metres = dist[base][first]
         leave = slots[s0].start_s - drive
-        feasible = leave >= van.shift_start_s
+        feasible = leave >= van.start_s
         arrivals = [slots[s0].start_s]
         end = slots[s0].start_s + self.service[c0][s0]
         work = self.service[c0][s0]
@@ -182,7 +182,7 @@ class Grid:
         work += drive
         feasible = (
             feasible
-            and ret <= van.shift_end_s
+            and ret <= van.end_s
             and ret - leave <= van.max_span_s
             and work <= van.max_work_s
         )

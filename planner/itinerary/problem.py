@@ -9,23 +9,26 @@ Objective (maximised), in integer points::
 
     objective = NEED_POINTS * need_served - DRIVE_POINTS * drive_seconds
 
-with ``NEED_POINTS = 3600`` and ``DRIVE_POINTS = 1``: one unit of need (one weighted young person
-per visit) is worth one hour of driving. Stops carry needs of ten to several hundred, so dropping
-a stop to save driving never pays and need dominates (lexicographic in effect); between stops of
-almost equal need, driving decides. ``need_served`` sums the need of every planned visit (a
-weekly stop visited four times serves its need four times).
+with ``NEED_POINTS = 3600`` and ``DRIVE_POINTS = 1``: one point of need per visit is worth one
+hour of driving. A visit's need is its commune's need score (0-100,
+:mod:`planner.coverage.need`, the number every output shows). On the demo territories the
+candidates score 8.7 to 57 while the longest base -> stop -> base round trip takes 1.7 h, so
+dropping a stop to save driving never pays and need dominates (lexicographic in effect);
+between stops within about a point of each other, driving decides. ``need_served`` sums the
+need of every planned visit (a weekly stop visited four times serves its need four times).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
 
 from planner.errors import InvalidProblemError
-from planner.fleet import DEFAULT_SLOTS
+from planner.fleet import DEFAULT_SLOTS, Slot, Van
 from planner.hours import WeeklyHours
 from planner.itinerary.calendar import PlanningCalendar, build_calendar
 
@@ -124,12 +127,9 @@ class Candidate:
         return None if self.frequency is None else self.frequency.period_weeks
 
 
-Stop = Candidate
-
-
 @dataclass(frozen=True)
-class BaseSpec:
-    """A base (head office or antenna) at a matrix location."""
+class BaseLocation:
+    """A base (head office or antenna, :class:`planner.fleet.Base`) at a matrix location."""
 
     id: str
     name: str
@@ -138,75 +138,31 @@ class BaseSpec:
     lat: float = 0.0
 
 
-@dataclass(frozen=True)
-class VanSpec:
-    """A van (or a team on foot): base, working weekdays, shift and limits in seconds."""
-
-    id: str
-    base: str
-    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
-    shift_start_s: int = 8 * 3600
-    shift_end_s: int = 18 * 3600
-    max_work_s: int = 10 * 3600
-    max_span_s: int = 13 * 3600
-    needs: frozenset[str] = frozenset()
-    unavailable: frozenset[dt.date] = frozenset()
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.shift_start_s < self.shift_end_s <= 86400:
-            raise InvalidProblemError(
-                f"Véhicule {self.id} : service {self.shift_start_s}-{self.shift_end_s} s invalide.",
-                hint="Donnez un début avant la fin, dans la même journée.",
-            )
-        if any(d not in range(7) for d in self.working_days):
-            raise InvalidProblemError(
-                f"Véhicule {self.id} : jours travaillés {self.working_days} invalides.",
-                hint="0 = lundi ... 6 = dimanche.",
-            )
-
-
-@dataclass(frozen=True)
-class SlotSpec:
-    """A half-day slot in seconds after midnight."""
-
-    name: str
-    start_s: int
-    end_s: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.start_s < self.end_s <= 86400:
-            raise InvalidProblemError(
-                f"Créneau {self.name} : {self.start_s}-{self.end_s} s invalide.",
-                hint="Donnez un début avant la fin.",
-            )
-
-
-DEFAULT_SLOT_SPECS = tuple(
-    SlotSpec(s.name, s.start_min * 60, s.end_min * 60) for s in DEFAULT_SLOTS
-)
-
-
 @dataclass(frozen=True, eq=False)
 class ItineraryProblem:
     """Everything the itinerary engine needs, checked on construction.
 
     ``durations`` (s) and ``distances`` (m) are square int64 matrices over matrix locations;
-    ``reachable[i, j]`` is False when no road links ``i`` to ``j``.
+    ``reachable[i, j]`` is False when no road links ``i`` to ``j``. ``van_needs`` is what every
+    session of a van needs from the place (``parking`` for a vehicle; nothing for a team on
+    foot); ``van_unavailable`` maps a van id to the dates it cannot work (breakdown, leave).
     """
 
     durations: np.ndarray
     distances: np.ndarray
     reachable: np.ndarray
-    bases: tuple[BaseSpec, ...]
-    vans: tuple[VanSpec, ...]
+    bases: tuple[BaseLocation, ...]
+    vans: tuple[Van, ...]
     candidates: tuple[Candidate, ...]
     calendar: PlanningCalendar
-    slots: tuple[SlotSpec, ...] = DEFAULT_SLOT_SPECS
+    slots: tuple[Slot, ...] = DEFAULT_SLOTS
     setup_s: int = 1800
     territory: str = ""
     travel_time_method: str = "matrix"
     notes: tuple[str, ...] = ()
     travel_time: str = ""  # French sentence: how travel times were obtained, with parameters
+    van_needs: frozenset[str] = frozenset()
+    van_unavailable: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = self.durations.shape[0] if self.durations.ndim == 2 else -1
@@ -236,6 +192,12 @@ class ItineraryProblem:
                     hint=f"Bases connues : {', '.join(sorted(base_ids)) or 'aucune'}.",
                 )
         _check_unique([v.id for v in self.vans], "véhicule")
+        unknown = sorted(set(self.van_unavailable) - {v.id for v in self.vans})
+        if unknown:
+            raise InvalidProblemError(
+                f"Indisponibilités pour un véhicule inconnu : {', '.join(unknown)}.",
+                hint=f"Véhicules connus : {', '.join(v.id for v in self.vans)}.",
+            )
         _check_unique([c.id for c in self.candidates], "arrêt")
         for c in self.candidates:
             _check_location(c.location, n, f"Arrêt {c.id}")
@@ -251,10 +213,14 @@ class ItineraryProblem:
             )
 
     # -- helpers -------------------------------------------------------------------------
-    def base_of(self, van: VanSpec) -> BaseSpec:
+    def base_of(self, van: Van) -> BaseLocation:
         return next(b for b in self.bases if b.id == van.base)
 
-    def service_of(self, c: Candidate, slot: SlotSpec) -> int:
+    def unavailable(self, van: Van) -> frozenset[dt.date]:
+        """Dates ``van`` cannot work (besides closed dates and public holidays)."""
+        return self.van_unavailable.get(van.id, frozenset())
+
+    def service_of(self, c: Candidate, slot: Slot) -> int:
         """Session length of ``c`` in ``slot`` (the whole slot unless set)."""
         return slot.end_s - slot.start_s if c.service_s is None else c.service_s
 
@@ -269,7 +235,7 @@ class ItineraryProblem:
             hint="Vérifiez l'identifiant de l'arrêt (voir plan.json, champ stop_id).",
         )
 
-    def van(self, van_id: str) -> VanSpec:
+    def van(self, van_id: str) -> Van:
         for v in self.vans:
             if v.id == van_id:
                 return v
@@ -294,12 +260,12 @@ class ItineraryProblem:
         distances: np.ndarray,
         *,
         candidates: tuple[Candidate, ...] | list[Candidate],
-        bases: tuple[BaseSpec, ...] | list[BaseSpec],
-        vans: tuple[VanSpec, ...] | list[VanSpec],
+        bases: tuple[BaseLocation, ...] | list[BaseLocation],
+        vans: tuple[Van, ...] | list[Van],
         start: dt.date,
         weeks: int,
         reachable: np.ndarray | None = None,
-        slots: tuple[SlotSpec, ...] = DEFAULT_SLOT_SPECS,
+        slots: tuple[Slot, ...] = DEFAULT_SLOTS,
         setup_s: int = 1800,
         school_zone: str = "A",
         closed: frozenset[dt.date] = frozenset(),
@@ -307,8 +273,10 @@ class ItineraryProblem:
         territory: str = "",
         travel_time_method: str = "matrix",
         travel_time: str = "",
+        van_needs: frozenset[str] = frozenset(),
+        van_unavailable: Mapping[str, frozenset[dt.date]] | None = None,
     ) -> ItineraryProblem:
-        """Build a problem from plain arrays (what tests and benchmarks use).
+        """Build a problem from plain arrays (what tests, benchmarks and the workflows use).
 
         ``today``, when given, lets the problem say that a start date lies in the past
         (allowed, noted in ``notes``).
@@ -345,16 +313,9 @@ class ItineraryProblem:
             travel_time_method=travel_time_method,
             notes=tuple(notes),
             travel_time=travel_time,
+            van_needs=frozenset(van_needs),
+            van_unavailable=dict(van_unavailable or {}),
         )
-
-    @classmethod
-    def from_territory(
-        cls, territory: object, *, start: dt.date, weeks: int, **options: object
-    ) -> ItineraryProblem:
-        """Candidates from a Territory's communes and partners; see :mod:`.territory_input`."""
-        from planner.itinerary.territory_input import problem_from_territory
-
-        return problem_from_territory(territory, start=start, weeks=weeks, **options)  # type: ignore[arg-type]
 
 
 def _check_location(loc: int, n: int, what: str) -> None:

@@ -69,7 +69,8 @@ def apply_changes(
     """The changed problem and the ids of cancelled stops (removed from the candidates)."""
     ids = {c.id for c in problem.candidates}
     cancelled: set[str] = set()
-    vans = {v.id: v for v in problem.vans}
+    vans = [v.id for v in problem.vans]
+    unavailable = dict(problem.van_unavailable)
     calendar = problem.calendar
     horizon = [d.date for d in calendar.days]
     for ch in changes:
@@ -101,11 +102,10 @@ def apply_changes(
                     hint="Précisez le véhicule concerné.",
                 )
             dates = ch.dates or frozenset(horizon)
-            van = vans[ch.van]
-            vans[ch.van] = dataclasses.replace(van, unavailable=van.unavailable | dates)
+            unavailable[ch.van] = unavailable.get(ch.van, frozenset()) | dates
     new = problem.replace(
         candidates=tuple(c for c in problem.candidates if c.id not in cancelled),
-        vans=tuple(vans[v.id] for v in problem.vans),
+        van_unavailable=unavailable,
         calendar=calendar,
     )
     return new, frozenset(cancelled)

@@ -108,8 +108,8 @@ def build_model(schedule: Schedule, singles: list[int]) -> BridgeModel:
             Vehicle(
                 start_depot=base,
                 end_depot=base,
-                tw_early=van.shift_start_s,
-                tw_late=van.shift_end_s,
+                tw_early=van.start_s,
+                tw_late=van.end_s,
                 max_duration=van.max_span_s,
                 name=f"{van.id} {pb.calendar.days[d].date.isoformat()}",
             )

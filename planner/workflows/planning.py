@@ -1,6 +1,8 @@
 """Plan a territory: build its itinerary problem, solve it, re-check a plan document.
 
-Travel times are the declared estimate unless a road ``network`` is given in the options.
+Travel times are the declared estimate unless a road ``network`` is given in the options. The
+need table (the value of a visit) is computed once here unless the caller passes the one it
+already has (``milo demo`` after coverage, the service's cache).
 """
 
 from __future__ import annotations
@@ -8,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from planner.coverage.need import NeedTable
 from planner.itinerary.check import ValidationReport, validate_plan
 from planner.itinerary.plan import Plan
 from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.solver import DEFAULT_SOLVER, solve
 from planner.matrix import path_geometry
 from planner.territory import Territory
+from planner.workflows.itinerary_input import itinerary_problem
+from planner.workflows.need import need_table
 
 
 def territory_problem(
@@ -22,12 +27,19 @@ def territory_problem(
     start: dt.date,
     weeks: int,
     today: dt.date | None = None,
+    need: NeedTable | None = None,
     **options: Any,
 ) -> ItineraryProblem:
-    """The itinerary problem of ``territory`` (travel times: declared estimate)."""
-    return ItineraryProblem.from_territory(
-        territory, start=start, weeks=weeks, today=today, **options
-    )
+    """The itinerary problem of ``territory`` (options: see
+    :func:`~planner.workflows.itinerary_input.itinerary_problem`).
+
+    ``need``: the territory's need table when the caller has it; otherwise computed with the
+    same road ``network`` option (activity checked against the current date). ``today`` only
+    lets the problem say that ``start`` is in the past.
+    """
+    if need is None:
+        need = need_table(territory, network=options.get("network"))
+    return itinerary_problem(territory, need, start=start, weeks=weeks, today=today, **options)
 
 
 def plan_territory(
@@ -40,6 +52,7 @@ def plan_territory(
     solver: str = DEFAULT_SOLVER,
     spec: str = "",
     today: dt.date | None = None,
+    need: NeedTable | None = None,
     **options: Any,
 ) -> Plan:
     """Plan ``weeks`` weeks of ``territory`` from ``start``.
@@ -49,7 +62,7 @@ def plan_territory(
     date is in the past.
     """
     problem = territory_problem(
-        territory, start=start, weeks=weeks, today=today or dt.date.today(), **options
+        territory, start=start, weeks=weeks, today=today or dt.date.today(), need=need, **options
     )
     source = {"spec": spec or territory.id, "start": start.isoformat(), "weeks": weeks}
     return solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)

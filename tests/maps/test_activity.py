@@ -9,14 +9,14 @@ import pytest
 
 from maps.activity import activity_by_place, activity_map
 from maps.assets import external_urls, render_offline
-from planner.coverage.synthetic import synthetic_activity_from_territory
 from planner.errors import InvalidSpecError
+from planner.workflows.comparison import synthetic_territory_activity
 from tests.maps.test_itinerary import contains
 
 
 @pytest.fixture(scope="module")
 def activity(marches):
-    return synthetic_activity_from_territory(marches, end=dt.date(2025, 6, 30), seed=1)
+    return synthetic_territory_activity(marches, end=dt.date(2025, 6, 30), seed=1)
 
 
 def test_totals_by_place_keep_counts(activity, marches):

@@ -21,10 +21,10 @@ def _engine_plan(territory) -> dict[str, Any] | None:
     """A real plan from the itinerary engine (two weeks), or None when it is not importable."""
     try:
         from planner.itinerary.solver import solve
-        from planner.itinerary.territory_input import problem_from_territory
+        from planner.workflows.planning import territory_problem
     except ImportError:
         return None
-    problem = problem_from_territory(territory, start=dt.date(2025, 9, 1), weeks=2)
+    problem = territory_problem(territory, start=dt.date(2025, 9, 1), weeks=2)
     return solve(problem, time_limit=2.0, seed=0).to_json()
 
 
@@ -72,9 +72,9 @@ def pages(tmp_path_factory, marches) -> dict[str, tuple[Path, dict[str, Any] | N
     )
     from maps.activity import activity_map
     from maps.assets import write_html
-    from planner.coverage.synthetic import synthetic_activity_from_territory
+    from planner.workflows.comparison import synthetic_territory_activity
 
-    act = synthetic_activity_from_territory(marches, end=dt.date(2025, 6, 30), seed=1)
+    act = synthetic_territory_activity(marches, end=dt.date(2025, 6, 30), seed=1)
     out["activity"] = (
         write_html(activity_map(marches, act, synthetic=True), root / "activity.html"),
         None,

@@ -1,4 +1,4 @@
-"""Coverage map from plain inputs, and the glue that computes them from a Territory."""
+"""Coverage map from plain inputs (computed from a Territory by planner.workflows.map_inputs)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from maps.assets import external_urls, render_offline
-from maps.coverage import CoverageStop, access_band, coverage_map
-from maps.coverage_inputs import coverage_inputs, plan_stops
+from maps.coverage import access_band, coverage_map
 from planner.errors import InvalidSpecError
+from planner.workflows.map_inputs import coverage_inputs
 from tests.maps.test_itinerary import contains
 
 
@@ -19,14 +19,6 @@ def inputs(marches):
     from tests.maps.conftest import make_plan
 
     return coverage_inputs(marches, make_plan(marches, weeks=1))
-
-
-def test_inputs_cover_every_commune(inputs, marches):
-    assert len(inputs.need) == len(marches.communes)
-    assert inputs.access_min.index.equals(marches.communes.index.astype(str))
-    assert (inputs.access_min >= 0).all()
-    assert inputs.stops and all(s.catchment for s in inputs.stops)
-    assert inputs.method == "estimate"
 
 
 def test_access_bands():
@@ -71,18 +63,3 @@ def test_need_frame_without_score(marches):
 def test_codes_outside_the_territory(marches):
     with pytest.raises(InvalidSpecError, match="Temps d'accès : 1 code\\(s\\) INSEE hors"):
         coverage_map(marches, access_min=pd.Series([5.0], index=["75056"]))
-
-
-def test_plan_stops_are_distinct(small_plan):
-    stops = plan_stops(small_plan)
-    assert len(stops) == len({v["stop_id"] for v in small_plan["visits"]})
-    assert plan_stops(None) == []
-    assert CoverageStop("a", "A", 4.0, 47.0).catchment == ()
-
-
-def test_given_stops_join_the_plan_stops(marches):
-    site = marches.partners.iloc[3]
-    extra = [("site-a", str(site["name"]), site.geometry.x, site.geometry.y)]
-    got = coverage_inputs(marches, None, stops=extra)
-    assert [s.id for s in got.stops] == ["site-a"]
-    assert got.stops[0].catchment

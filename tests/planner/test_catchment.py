@@ -1,19 +1,13 @@
-"""Catchments of candidate stops: thresholds, direction, unreachable pairs, Territory wiring."""
+"""Catchments of candidate stops: thresholds, direction, unreachable pairs."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import numpy as np
-import pandas as pd
 import pytest
 
-from geo_data.demo import load_demo_territory
-from geo_data.roads import load_network, prepare_network
 from planner.catchment import Catchments, catchments
 from planner.errors import InvalidProblemError
 from planner.matrix import UNREACHABLE, TravelMatrix
-from planner.network import road_network_from_graph
 
 MIN = 60
 
@@ -75,33 +69,3 @@ def test_both_directions_require_the_trip_back(to_stop):
 def test_bad_inputs(to_stop, young, kwargs, message):
     with pytest.raises(InvalidProblemError, match=message):
         catchments(to_stop, young, **kwargs)
-
-
-def test_demo_territory_uses_the_declared_estimate():
-    territory = load_demo_territory("creusot-montceau")
-    stops = territory.communes[["lon", "lat"]].to_numpy(dtype=float)[:3]
-    c = Catchments.from_territory(territory, stops)
-    assert c.method == "estimate" and c.n_communes == len(territory.communes) and c.n_stops == 3
-    for j in range(3):  # each stop is in its own commune
-        assert j in c.communes_of(j, 20)
-    assert np.all(c.young_within[0] <= c.young_within[1])
-    assert c.young_within[1].max() <= territory.communes["young"].sum()
-
-
-@pytest.mark.shared
-def test_same_code_path_on_a_real_osm_graph(geo_dir):
-    G, _ = prepare_network(load_network(geo_dir / "osm" / "saint_barthelemy.osm.pbf"))
-    net = road_network_from_graph(G)
-    rng = np.random.default_rng(3)
-    pts = net.lonlat[rng.choice(net.n_nodes, size=12, replace=False)]
-    communes = pd.DataFrame({"lon": pts[:, 0], "lat": pts[:, 1], "young": rng.uniform(0, 50, 12)})
-    territory = SimpleNamespace(communes=communes)
-    stops = pts[:2]
-    to_stop = Catchments.from_territory(territory, stops, network=net, thresholds_min=(5, 10))
-    both = Catchments.from_territory(
-        territory, stops, network=G, thresholds_min=(5, 10), both_directions=True
-    )
-    assert to_stop.method == both.method == "osm"
-    assert "OpenStreetMap" in to_stop.describe_fr()
-    assert to_stop.communes_of(0, 5)[0] == 0 and np.all(both.within <= to_stop.within)
-    assert to_stop.within[1].sum() > to_stop.within[0].sum()  # 10 min reaches more than 5

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-import pandas as pd
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from api.service import analysis, responses
+from api.service import responses
 from api.service.auth import require_territory
 from api.service.db import repo
 from api.service.deps import PrincipalDep, SessionDep, StateDep
@@ -17,11 +16,12 @@ from api.service.routes.plan_outputs import check_instant, done_plan
 from api.service.routes.plans import PlanId, readable_plan
 from api.service.routes.territories import TerritoryId
 from api.service.schemas.common import ERRORS
+from api.service.territory_tables import fixed_matrix_of, need_of
 from maps.assets import render_offline
 from maps.coverage import coverage_map
-from maps.coverage_inputs import coverage_inputs
 from maps.itinerary import itinerary_map
 from maps.next_stop import next_stop_page
+from planner.workflows.map_inputs import coverage_inputs
 
 router = APIRouter(tags=["cartes"], responses=ERRORS, default_response_class=HTMLResponse)
 HTML: dict[int | str, dict[str, Any]] = {
@@ -74,14 +74,14 @@ def coverage_page(
     cache = state.territories
     territory, _ = cache.get(territory_id, s)
     latest = repo.latest_done_plan(s, territory_id)
-    if latest is not None and latest.document is not None:
-        # the van's stops of the latest plan, with their 20-min catchments
-        inputs = coverage_inputs(territory, latest.document)
-        page = coverage_map(
-            territory, need=inputs.need, access_min=inputs.access_min, stops=inputs.stops
-        )
-        return HTMLResponse(render_offline(page))
-    need = cache.derived(territory_id, "need", analysis.need_table, s)
-    fixed = cache.derived(territory_id, "fixed_times", analysis.fixed_times, s)
-    access = pd.Series(fixed / 60.0, index=territory.communes.index)
-    return HTMLResponse(render_offline(coverage_map(territory, need=need.frame, access_min=access)))
+    # the van's stops of the latest plan (if any), with their 20-min catchments
+    inputs = coverage_inputs(
+        territory,
+        latest.document if latest is not None else None,
+        to_fixed=fixed_matrix_of(cache, territory_id, s),
+        need=need_of(cache, territory_id, s),
+    )
+    page = coverage_map(
+        territory, need=inputs.need, access_min=inputs.access_min, stops=inputs.stops
+    )
+    return HTMLResponse(render_offline(page))

@@ -12,12 +12,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.service import analysis, responses
+from api.service import responses
 from api.service.db.models import PlanRow
 from api.service.deps import PrincipalDep, SessionDep, StateDep
 from api.service.routes.plans import PlanId, not_ready, plan_entry, readable_plan
 from api.service.schemas.common import ERRORS
 from api.service.schemas.plans import EARLIEST, LATEST, NextStopPublic
+from api.service.territory_tables import HOSTS, hosts_of
 from planner.errors import InvalidProblemError, NotFoundError
 from planner.itinerary.export import plan_to_csv, plan_to_gpx, plan_to_ics
 from planner.itinerary.plan import Plan
@@ -160,11 +161,9 @@ async def next_stop(
             hint="Le plan est terminé : calculez un plan pour les semaines suivantes.",
         )
     tid = entry.territory_id
-    hosts: Any = state.territories.recent(tid, "hosts", max_age=HOSTS_MAX_AGE_S)
+    hosts: Any = state.territories.recent(tid, HOSTS, max_age=HOSTS_MAX_AGE_S)
     if hosts is None:
-        hosts = await run_in_threadpool(
-            state.territories.derived, tid, "hosts", analysis.host_index
-        )
+        hosts = await run_in_threadpool(hosts_of, state.territories, tid)
     host = hosts.get((visit.commune, visit.host))
     body = responses.next_stop_public(plan_id, visit, local, seconds, host)
     return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")

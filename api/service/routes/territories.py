@@ -8,15 +8,18 @@ from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
-from api.service import analysis, responses
+from api.service import responses
 from api.service.auth import require_territory
 from api.service.db import repo
 from api.service.deps import AppState, PrincipalDep, SessionDep, StateDep
 from api.service.schemas.activity import CoveragePublic
 from api.service.schemas.common import ERRORS, FeatureCollection
 from api.service.schemas.territories import TerritoriesPublic, TerritoryPublic
+from api.service.territory_json import communes_geojson, indicator_record
+from api.service.territory_tables import fixed_matrix_of, need_of
 from planner.coverage.indicators import TerritoryIndicators
 from planner.coverage.need import NO_ACTIVITY_LABEL, REAL_LABEL
+from planner.workflows.coverage import plan_indicators
 
 router = APIRouter(prefix="/territories", tags=["territoires"], responses=ERRORS)
 
@@ -50,10 +53,8 @@ def communes(
     territory_id: TerritoryId, state: StateDep, s: SessionDep, who: PrincipalDep
 ) -> JSONResponse:
     require_territory(who, territory_id, action="lire les communes et scores de besoin")
-    cache = state.territories
-    territory, _ = cache.get(territory_id, s)
-    need = cache.derived(territory_id, "need", analysis.need_table, s)
-    body = analysis.communes_geojson(territory, need)
+    territory, _ = state.territories.get(territory_id, s)
+    body = communes_geojson(territory, need_of(state.territories, territory_id, s))
     return JSONResponse(body, media_type="application/geo+json")
 
 
@@ -68,7 +69,7 @@ def coverage(territory_id: TerritoryId, state: StateDep, s: SessionDep, who: Pri
     return {
         "territory_id": territory_id,
         "plan_id": plan_id,
-        "indicators": analysis.indicator_record(ind),
+        "indicators": indicator_record(ind),
     }
 
 
@@ -77,15 +78,15 @@ def territory_indicators(
 ) -> tuple[str | None, TerritoryIndicators]:
     """Indicators of ``territory_id`` with its latest finished plan and recorded activity."""
     territory, _ = state.territories.get(territory_id, s)
-    fixed = state.territories.derived(territory_id, "fixed_times", analysis.fixed_times, s)
+    to_fixed = fixed_matrix_of(state.territories, territory_id, s)
     plan = repo.latest_done_plan(s, territory_id)
     totals = repo.activity_totals(s, territory_id)
     label = REAL_LABEL if totals["sessions"] else NO_ACTIVITY_LABEL
-    ind = analysis.indicators(
+    ind = plan_indicators(
         territory,
         plan=plan.document if plan else None,
         activity=totals,
-        fixed_times=fixed,
         activity_label=label,
+        to_fixed=to_fixed,
     )
     return (plan.id if plan else None), ind

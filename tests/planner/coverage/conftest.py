@@ -1,7 +1,7 @@
 """Tiny territory for the coverage tests: 4 communes on a line, one host partner each.
 
 A plain namespace stands in for :class:`planner.territory.Territory`: the coverage
-``from_territory`` functions only read its attributes.
+workflows (``planner.workflows``) only read its attributes.
 """
 
 from __future__ import annotations

@@ -8,14 +8,14 @@ import pytest
 
 from planner.coverage import (
     ActivitySettings,
-    CoverageProblem,
     maximal_covering,
-    need_scores_from_territory,
     smoothed_rates,
     validate_activity,
 )
 from planner.coverage.activity import fit_prior
 from planner.errors import InvalidProblemError, InvalidTerritoryError
+from planner.workflows.coverage import coverage_problem
+from planner.workflows.need import need_table
 
 from .conftest import matrix, read_activity
 
@@ -129,7 +129,7 @@ def flat(tiny):
 def ranking(territory, extra: list[dict], settings: ActivitySettings | None = None):
     territory.activity = pd.DataFrame(HISTORY + extra)
     fixed = matrix(np.full((4, 1), 1200.0))
-    table = need_scores_from_territory(territory, fixed, activity_settings=settings, today=TODAY)
+    table = need_table(territory, fixed, activity_settings=settings, today=TODAY)
     return table, table.frame["rank"].tolist()
 
 
@@ -137,9 +137,7 @@ def next_stop(territory, table) -> str:
     """The plan's first candidate: MCLP k=1 on need weights, each stop covers its commune."""
     pos = np.arange(4) * 600.0
     tm = matrix(np.abs(pos[:, None] - pos[None, :]) + 60.0)
-    problem = CoverageProblem.from_territory(
-        territory, tm, site_ids=PLACES, weights=table.coverage_weights()
-    )
+    problem = coverage_problem(territory, tm, site_ids=PLACES, weights=table.coverage_weights())
     return maximal_covering(problem, k=1, within=300).selected_ids[0]
 
 

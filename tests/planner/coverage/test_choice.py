@@ -12,8 +12,6 @@ from planner.coverage import (
 )
 from planner.errors import InfeasibleError, InvalidProblemError
 
-from .conftest import matrix
-
 # 4 demand points x 3 sites; site 2 is far from everyone but point 3.
 COSTS = np.array([[5, 50, 90], [10, 40, 80], [50, 5, 70], [90, 60, 5]])
 WEIGHTS = np.array([15, 20, 30, 40])
@@ -92,23 +90,6 @@ def test_records_and_ids():
     assert [r["demand_id"] for r in recs] == ["w", "x", "y", "z"]
 
 
-def test_from_territory_uses_young_and_matrix(tiny, line_seconds):
-    tm = matrix(line_seconds)
-    problem = CoverageProblem.from_territory(tiny, tm, site_ids=list(tiny.partners.index[:4]))
-    assert problem.weights.tolist() == [400, 330, 300, 280]
-    assert problem.demand_ids == ("21001", "21002", "21003", "21004")
-    assert problem.method == "estimate" and problem.unit == "s"
-    sol = maximal_covering(problem, k=1, within=700)
-    assert sol.selected_ids == ("p2",)  # covers 21001-21003 within 11 min 40 s
-
-
-def test_from_territory_unreachable_minus_one_is_accepted(tiny, line_seconds):
-    sec = line_seconds.copy()
-    sec[0, 3] = np.inf
-    problem = CoverageProblem.from_territory(tiny, matrix(sec), site_ids=["p1", "p2", "p3", "p4"])
-    assert not problem.reachable[0, 3]
-
-
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -148,12 +129,6 @@ def test_duplicate_ids_and_bad_options():
         SolverOptions(backend="GUROBI")
     with pytest.raises(InvalidProblemError, match="limite de temps"):
         SolverOptions(time_limit=0)
-
-
-def test_territory_without_young_population(tiny, line_seconds):
-    tiny.communes["young"] = 0.0
-    with pytest.raises(InvalidProblemError, match="aucune population jeune"):
-        CoverageProblem.from_territory(tiny, matrix(line_seconds), site_ids=["a", "b", "c", "d"])
 
 
 def test_p_median_row_without_reachable_site():

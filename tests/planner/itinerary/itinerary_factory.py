@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
+from planner.fleet import Van
 from planner.hours import WeeklyHours
-from planner.itinerary.problem import BaseSpec, Candidate, Frequency, ItineraryProblem, VanSpec
+from planner.itinerary.problem import BaseLocation, Candidate, Frequency, ItineraryProblem
 
 MONDAY = dt.date(2026, 3, 2)  # a school term week in zone A, no public holiday
 
@@ -52,12 +53,12 @@ def random_problem(
                 frequency=freqs[i % 3] if i < periodic else None,
             )
         )
-    vans = [VanSpec(id=f"v{j}", base="b0") for j in range(n_vans)]
+    vans = [Van(id=f"v{j}", base="b0") for j in range(n_vans)]
     return ItineraryProblem.from_matrix(
         dur,
         dist,
         candidates=cands,
-        bases=[BaseSpec("b0", "Siège", 0)],
+        bases=[BaseLocation("b0", "Siège", 0)],
         vans=vans,
         start=start,
         weeks=weeks,
@@ -91,13 +92,13 @@ def tiny_problem(*, weeks: int = 2, start: dt.date = MONDAY, **changes: object) 
                 frequency=Frequency(s["frequency"]) if "frequency" in s else None,
             )
         )
-    options: dict = {"vans": [VanSpec(id="v0", base="b0")]}
+    options: dict = {"vans": [Van(id="v0", base="b0")]}
     options.update(changes)
     return ItineraryProblem.from_matrix(
         np.array(doc["durations"]),
         np.array(doc["distances"]),
         candidates=options.pop("candidates", cands),
-        bases=[BaseSpec("b0", "Siège", 0)],
+        bases=[BaseLocation("b0", "Siège", 0)],
         start=start,
         weeks=weeks,
         territory="tiny",

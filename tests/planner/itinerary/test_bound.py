@@ -7,9 +7,10 @@ import itertools
 import numpy as np
 import pytest
 
+from planner.fleet import Van
 from planner.itinerary.bound import gap_pct, upper_bound
 from planner.itinerary.grid import Grid
-from planner.itinerary.problem import NEED_POINTS, BaseSpec, Candidate, ItineraryProblem, VanSpec
+from planner.itinerary.problem import NEED_POINTS, BaseLocation, Candidate, ItineraryProblem
 from planner.itinerary.solver import solve
 
 from .conftest import load_factory
@@ -29,8 +30,8 @@ def _tiny_random(seed: int, n: int = 4) -> ItineraryProblem:
         dur,
         dist,
         candidates=cands,
-        bases=[BaseSpec("b", "B", 0)],
-        vans=[VanSpec("v", "b", working_days=(0, 1))],
+        bases=[BaseLocation("b", "B", 0)],
+        vans=[Van("v", "b", working_days=(0, 1))],
         start=_f.MONDAY,
         weeks=1,
     )

@@ -8,9 +8,10 @@ import dataclasses
 import numpy as np
 import pytest
 
+from planner.fleet import Van
 from planner.hours import WeeklyHours
 from planner.itinerary.check import validate_plan
-from planner.itinerary.problem import Frequency, VanSpec
+from planner.itinerary.problem import Frequency
 from planner.itinerary.solver import solve
 
 from .conftest import load_factory
@@ -97,10 +98,10 @@ def test_rules_checked_against_a_changed_problem(good) -> None:
     slow = _with(pb, durations=pb.durations * 8)
     assert {"shift", "day-mismatch"} <= _rules(slow, plan)
     van = pb.vans[0]
-    assert "span" in _rules(_with(pb, vans=(dataclasses.replace(van, max_span_s=3600),)), plan)
-    assert "work" in _rules(_with(pb, vans=(dataclasses.replace(van, max_work_s=3600),)), plan)
-    needy = (VanSpec(id="v0", base="b0", needs=frozenset({"power"})),)
-    assert "needs" in _rules(_with(pb, vans=needy), plan)
+    short = dataclasses.replace(van, end_min=van.start_min + 60, max_span_min=60)
+    assert "span" in _rules(_with(pb, vans=(short,)), plan)
+    assert "work" in _rules(_with(pb, vans=(dataclasses.replace(van, max_work_min=60),)), plan)
+    assert "needs" in _rules(_with(pb, van_needs=frozenset({"power"})), plan)
     cut = np.array(pb.reachable)
     cut[0, 2] = False
     assert "unreachable" in _rules(_with(pb, reachable=cut), plan)
@@ -124,7 +125,7 @@ def test_arrival_too_late_between_two_stops() -> None:
         for c in base.candidates[:2]
     )
     pb = _f.tiny_problem(
-        weeks=1, candidates=cands, vans=[VanSpec(id="v0", base="b0", working_days=(0,))]
+        weeks=1, candidates=cands, vans=[Van(id="v0", base="b0", working_days=(0,))]
     )
     plan = solve(pb, time_limit=1).to_json()
     assert [len(d["stops"]) for d in plan["days"]] == [2]

@@ -1,4 +1,4 @@
-"""Problem model: bad inputs give clear French errors; the demo territory converts."""
+"""Problem model: bad inputs give clear French errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from planner.errors import InvalidProblemError
-from planner.itinerary.problem import BaseSpec, Candidate, ItineraryProblem, VanSpec
+from planner.fleet import Van
+from planner.itinerary.problem import BaseLocation, Candidate, ItineraryProblem
 
 from .conftest import load_factory
 
@@ -29,7 +30,7 @@ def test_weeks_out_of_range(weeks: int) -> None:
 
 def test_unknown_base() -> None:
     with pytest.raises(InvalidProblemError, match="base 'nulle-part' inconnue"):
-        tiny_problem(vans=[VanSpec(id="v0", base="nulle-part")])
+        tiny_problem(vans=[Van(id="v0", base="nulle-part")])
 
 
 def test_negative_need_and_bad_location() -> None:
@@ -57,22 +58,9 @@ def test_unreachable_pairs_from_a_matrix() -> None:
         dur,
         dur,
         candidates=[Candidate(id="x", name="X", location=1, need=5.0)],
-        bases=[BaseSpec("b", "B", 0)],
-        vans=[VanSpec("v", "b")],
+        bases=[BaseLocation("b", "B", 0)],
+        vans=[Van("v", "b")],
         start=MONDAY,
         weeks=1,
     )
     assert not pb.reachable[0, 1] and pb.durations.dtype == np.int64
-
-
-def test_from_territory_on_the_demo() -> None:
-    from geo_data.demo import load_demo_territory
-
-    terr = load_demo_territory("creusot-montceau")
-    pb = ItineraryProblem.from_territory(terr, start=MONDAY, weeks=1)
-    assert len(pb.candidates) == len(terr.communes)
-    assert pb.travel_time_method == "estimate"
-    assert {v.id for v in pb.vans} == {v.id for v in terr.vans}
-    qpv = [c for c in pb.candidates if c.qpv]
-    assert qpv and all(c.frequency is not None for c in qpv)
-    assert all(c.need > 0 for c in pb.candidates)

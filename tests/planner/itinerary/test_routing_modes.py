@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from planner.errors import InvalidProblemError
+from planner.fleet import Van
 from planner.itinerary.assemble import REASON_REQUIRED_NO_ROOM
 from planner.itinerary.check import validate_plan
 from planner.itinerary.grid import Grid
-from planner.itinerary.problem import Candidate, VanSpec
+from planner.itinerary.problem import Candidate
 from planner.itinerary.routing_bridge import (
     UNREACHABLE_S,
     build_model,
@@ -115,7 +116,7 @@ def test_read_back_enforces_the_work_limit() -> None:
         Candidate(id="a", name="A", location=1, need=30.0),
         Candidate(id="b", name="B", location=2, need=20.0),
     ]
-    van = VanSpec(id="v0", base="b0", max_work_s=6 * 3600)
+    van = Van(id="v0", base="b0", max_work_min=6 * 60)
     pb = _f.tiny_problem(weeks=1, vans=[van], candidates=cands)
     grid = Grid(pb)
     schedule, _, _, singles = build_schedule(grid, baseline=False)

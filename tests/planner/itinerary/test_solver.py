@@ -13,7 +13,7 @@ from planner.hours import WeeklyHours
 from planner.itinerary.assemble import REASON_REQUIRED_NO_ROOM
 from planner.itinerary.check import validate_plan
 from planner.itinerary.grid import REASON_HOURS, REASON_TOO_FAR, REASON_UNREACHABLE
-from planner.itinerary.problem import Candidate, Frequency, VanSpec
+from planner.itinerary.problem import Candidate, Frequency
 from planner.itinerary.solver import solve
 
 from .conftest import load_factory
@@ -128,7 +128,7 @@ def test_closed_dates_skip_periodic_visits_and_say_so() -> None:
 
 
 def test_van_needs_unmet_and_unknown_solver() -> None:
-    pb = _f.tiny_problem(weeks=1, vans=[VanSpec(id="v0", base="b0", needs=frozenset({"power"}))])
+    pb = _f.tiny_problem(weeks=1, van_needs=frozenset({"power"}))
     plan = solve(pb, time_limit=1)
     assert not plan.visits and all("besoins" in d.reason for d in plan.dropped[:3])
     with pytest.raises(InvalidProblemError, match="Solveur 'magic' inconnu"):

@@ -1,4 +1,4 @@
-"""Build an :class:`ItineraryProblem` from a Territory (attributes read, converted to arrays).
+"""The itinerary problem of a Territory: candidates, vans, bases and calendar as plain arrays.
 
 One candidate stop per commune:
 
@@ -7,8 +7,8 @@ One candidate stop per commune:
   none covers any slot, the van stands on the public square by the town hall without a host
   (no opening-hours constraint, parking only), unless ``require_host=True`` (then the stop keeps
   the town hall's hours and is dropped with the hours reason).
-* **Need** (until the coverage score is wired): estimated 16-25 population x FRR weight x QPV
-  weight (:data:`FRR_WEIGHTS`, :data:`QPV_WEIGHT`).
+* **Need**: the commune's need score (:func:`planner.workflows.need.need_table`, 0-100), the
+  same number that coverage, maps and the API show; the caller computes the table once.
 * **Frequency** (default rule, documented and overridable): communes with a QPV weekly, communes
   of at least :data:`FORTNIGHTLY_YOUNG` young people fortnightly, the others one optional visit.
 
@@ -22,30 +22,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 
+from planner.coverage.need import NeedTable
 from planner.errors import InvalidProblemError
+from planner.fleet import Slot
 from planner.hours import WeeklyHours
-from planner.itinerary.problem import (
-    BaseSpec,
-    Candidate,
-    Frequency,
-    ItineraryProblem,
-    SlotSpec,
-    VanSpec,
-)
-from planner.taxonomy import FrrClass
+from planner.itinerary.problem import BaseLocation, Candidate, Frequency, ItineraryProblem
+from planner.matrix import travel_matrix
+from planner.territory import Territory
 
-FRR_WEIGHTS: dict[str, float] = {
-    FrrClass.PLUS.value: 1.5,
-    FrrClass.SOCLE.value: 1.25,
-    FrrClass.BENEFICIAIRE.value: 1.25,
-    FrrClass.BENEFICIAIRE_PARTIELLEMENT.value: 1.15,
-    FrrClass.PARTIELLEMENT.value: 1.15,
-    FrrClass.NON_CLASSEE.value: 1.0,
-    FrrClass.INCONNUE.value: 1.0,
-}
-QPV_WEIGHT = 1.5
 FORTNIGHTLY_YOUNG = 400.0
 HOST_PREFERENCE = ("france_services", "mairie")
 
@@ -59,18 +46,12 @@ def default_frequency(row: Any) -> Frequency | None:
     return None
 
 
-def need_of(row: Any) -> float:
-    """Young population x FRR weight x QPV weight."""
-    weight = FRR_WEIGHTS.get(str(row["frr_class"]), 1.0)
-    return float(row["young"]) * weight * (QPV_WEIGHT if bool(row["qpv"]) else 1.0)
-
-
-def _open_pairs(hours: WeeklyHours, slots: tuple[SlotSpec, ...], days: tuple[int, ...]) -> int:
-    return sum(hours.is_open(d, s.start_s // 60, s.end_s // 60) for d in days for s in slots)
+def _open_pairs(hours: WeeklyHours, slots: tuple[Slot, ...], days: tuple[int, ...]) -> int:
+    return sum(hours.is_open(d, s.start_min, s.end_min) for d in days for s in slots)
 
 
 def _choose_host(
-    code: str, partners: Any, slots: tuple[SlotSpec, ...], days: tuple[int, ...]
+    code: str, partners: gpd.GeoDataFrame, slots: tuple[Slot, ...], days: tuple[int, ...]
 ) -> tuple[Any | None, int]:
     here = partners[(partners["commune"] == code) & partners["can_host_van"].astype(bool)]
     best: tuple[tuple[int, int, str], Any] | None = None
@@ -86,8 +67,9 @@ def _choose_host(
     return best[1], best[0][0]
 
 
-def problem_from_territory(
-    territory: Any,
+def itinerary_problem(
+    territory: Territory,
+    need: NeedTable,
     *,
     start: dt.date,
     weeks: int,
@@ -99,38 +81,27 @@ def problem_from_territory(
     unavailable: dict[str, frozenset[dt.date]] | None = None,
     today: dt.date | None = None,
 ) -> ItineraryProblem:
-    """Candidates, vans, bases and calendar of ``territory`` (see the module docstring)."""
-    from planner.matrix import travel_matrix
+    """Candidates, vans, bases and calendar of ``territory`` (see the module docstring).
 
+    ``need`` is the territory's need table; a visit of a commune's stop is worth its score.
+    """
     cal = territory.calendar
-    slots = tuple(SlotSpec(s.name, s.start_min * 60, s.end_min * 60) for s in cal.slots)
-    unavailable = unavailable or {}
-    vans = tuple(
-        VanSpec(
-            id=v.id,
-            base=v.base,
-            working_days=tuple(v.working_days),
-            shift_start_s=v.start_min * 60,
-            shift_end_s=v.end_min * 60,
-            max_work_s=v.max_work_min * 60,
-            max_span_s=v.max_span_min * 60,
-            needs=van_needs,
-            unavailable=frozenset(unavailable.get(v.id, frozenset())),
-        )
-        for v in territory.vans
-    )
+    vans = territory.vans
     if not vans:
         raise InvalidProblemError(
             f"Territoire {territory.id} : aucun véhicule (ni équipe à pied).",
             hint="Déclarez au moins un véhicule [[vans]] dans la spécification.",
         )
+    scores = need.frame["score"]
     workdays = tuple(sorted({d for v in vans for d in v.working_days}))
     points: list[tuple[float, float]] = [(b.lon, b.lat) for b in territory.bases]
-    bases = tuple(BaseSpec(b.id, b.name, i, b.lon, b.lat) for i, b in enumerate(territory.bases))
+    bases = tuple(
+        BaseLocation(b.id, b.name, i, b.lon, b.lat) for i, b in enumerate(territory.bases)
+    )
     candidates: list[Candidate] = []
     partners = territory.partners
     for code, row in territory.communes.iterrows():
-        chosen, open_pairs = _choose_host(str(code), partners, slots, workdays)
+        chosen, open_pairs = _choose_host(str(code), partners, cal.slots, workdays)
         hosted = chosen is not None and (open_pairs > 0 or require_host)
         if hosted and chosen is not None:
             pid, prow = chosen
@@ -150,7 +121,7 @@ def problem_from_territory(
                 id=str(code),
                 name=str(row["name"]),
                 location=location,
-                need=need_of(row),
+                need=float(scores.loc[str(code)]),
                 commune=str(code),
                 lon=lon,
                 lat=lat,
@@ -172,7 +143,7 @@ def problem_from_territory(
         vans=vans,
         start=start,
         weeks=weeks,
-        slots=slots,
+        slots=cal.slots,
         setup_s=cal.setup_min * 60,
         school_zone=cal.school_zone,
         closed=closed,
@@ -180,4 +151,6 @@ def problem_from_territory(
         territory=territory.id,
         travel_time_method=matrix.method,
         travel_time=matrix.describe_fr(),
+        van_needs=van_needs,
+        van_unavailable=unavailable,
     )
