@@ -31,6 +31,7 @@ import sys
 from benchmarks import SHARED
 from geo_data.demo import demo_spec_path, load_demo_territory
 from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS, solve
+from planner.territory import Territory
 from planner.workflows.planning import territory_problem
 
 START = dt.date(2026, 3, 2)
@@ -85,8 +86,8 @@ def _five_hundred(territory):
     return build_territory(grown, official)
 
 
-def cases(only: set[str] | None) -> list[tuple[str, object, int]]:
-    out: list[tuple[str, object, int]] = []
+def cases(only: set[str] | None) -> list[tuple[str, Territory, int]]:
+    out: list[tuple[str, Territory, int]] = []
     want = lambda name: only is None or name in only  # noqa: E731
     marches = load_demo_territory("marches-de-bourgogne")
     if want("demo-marches-de-bourgogne"):

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 
 from planner.coverage.need import NeedTable
@@ -32,6 +31,9 @@ from planner.hours import WeeklyHours
 from planner.itinerary.problem import BaseLocation, Candidate, Frequency, ItineraryProblem
 from planner.matrix import travel_matrix
 from planner.territory import Territory
+
+if TYPE_CHECKING:  # partners frames are built by geo_data; the glue only reads them
+    import geopandas as gpd
 
 FORTNIGHTLY_YOUNG = 400.0
 HOST_PREFERENCE = ("france_services", "mairie")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 
 from planner.coverage.activity import COUNT_COLUMNS, validate_activity
@@ -22,6 +21,9 @@ from planner.hours import WeeklyHours
 from planner.matrix import TravelMatrix, travel_matrix
 from planner.taxonomy import PartnerType
 from planner.territory import Territory
+
+if TYPE_CHECKING:  # partners frames are built by geo_data; the glue only reads them
+    import geopandas as gpd
 
 
 def commune_codes(territory: Territory) -> list[str]:
