@@ -238,7 +238,8 @@ VISIT = Record(
         PlanField("end_s", int, "Fin en secondes après minuit.", unit=_CLOCK, db=True),
         PlanField("host", OPTIONAL_TEXT, "Partenaire qui accueille, ou null (place publique).",
                   default="", csv=True, geojson=True, db=True, db_length=200),
-        PlanField("need", float, "Besoin servi par la visite.", digits=3, default=0.0,
+        PlanField("need", float, "Besoin servi : score de besoin de la commune (0 à 100, "
+                  "le même que need.csv).", unit="points sur 100", digits=3, default=0.0,
                   csv=True, geojson=True),
         PlanField("frr_class", str, "Classe FRR de la commune.", default="inconnue", csv=True),
         PlanField("qpv", bool, "Commune avec un QPV.", default=False, csv=True),
