@@ -2,11 +2,15 @@
 
 One candidate stop per commune:
 
-* **Host**: among the commune's partners that can host the van, the one whose opening hours
-  cover the most (weekday, slot) pairs (France Services first on ties, then the town hall); when
-  none covers any slot, the van stands on the public square by the town hall without a host
-  (no opening-hours constraint, parking only), unless ``require_host=True`` (then the stop keeps
-  the town hall's hours and is dropped with the hours reason).
+* **Host**, in this fallback order: (1) among the commune's partners that can host the van,
+  offer what the van needs (``van_needs``, parking by default) and are open in at least one
+  (weekday, slot), the one open in the most pairs (France Services first on ties, then the town
+  hall, then any other partner); (2) otherwise the public square by the town hall, without a
+  host (no opening-hours constraint, parking only). A partner whose amenities do not meet the
+  van's needs (a France Services site whose parking is not known) is therefore never chosen
+  when a town hall or the square would do: no commune is dropped for a reason a fallback place
+  removes. With ``require_host=True`` the square is not a fallback: the best partner is kept
+  even when it does not fit, and the stop is dropped with its reason.
 * **Need**: the commune's need score (:func:`planner.workflows.need.need_table`, 0-100), the
   same number that coverage, maps and the API show; the caller computes the table once.
 * **Frequency** (default rule, documented and overridable): communes with a QPV weekly, communes
@@ -37,6 +41,8 @@ if TYPE_CHECKING:  # partners frames are built by geo_data; the glue only reads 
 
 FORTNIGHTLY_YOUNG = 400.0
 HOST_PREFERENCE = ("france_services", "mairie")
+#: Amenities of a place that a session may need (``Candidate.needs`` / ``van_needs``).
+AMENITIES = ("power", "parking")
 
 
 def default_frequency(row: Any) -> Frequency | None:
@@ -52,21 +58,45 @@ def _open_pairs(hours: WeeklyHours, slots: tuple[Slot, ...], days: tuple[int, ..
     return sum(hours.is_open(d, s.start_min, s.end_min) for d in days for s in slots)
 
 
+def _amenities(row: Any) -> frozenset[str]:
+    """What a partner's place offers among the amenities the engine knows."""
+    return frozenset(k for k in AMENITIES if bool(row.get(k, False)))
+
+
 def _choose_host(
-    code: str, partners: gpd.GeoDataFrame, slots: tuple[Slot, ...], days: tuple[int, ...]
-) -> tuple[Any | None, int]:
+    code: str,
+    partners: gpd.GeoDataFrame,
+    slots: tuple[Slot, ...],
+    days: tuple[int, ...],
+    *,
+    van_needs: frozenset[str],
+    require_host: bool = False,
+) -> Any | None:
+    """The ``(id, row)`` of the commune's host in the module's fallback order, or None for the
+    public square. With ``require_host``, the best partner even when it does not fit."""
     here = partners[(partners["commune"] == code) & partners["can_host_van"].astype(bool)]
-    best: tuple[tuple[int, int, str], Any] | None = None
+    fitting: tuple[tuple[int, int, str], Any] | None = None
+    any_partner: tuple[tuple[bool, int, int, str], Any] | None = None
     for pid, row in here.iterrows():
         hours = row["hours"] if isinstance(row["hours"], WeeklyHours) else WeeklyHours()
         kind = str(row["type"])
         pref = len(HOST_PREFERENCE) - HOST_PREFERENCE.index(kind) if kind in HOST_PREFERENCE else 0
-        key = (_open_pairs(hours, slots, days), pref, str(pid))
-        if best is None or key > best[0]:
-            best = (key, (pid, row))
-    if best is None:
-        return None, 0
-    return best[1], best[0][0]
+        open_pairs = _open_pairs(hours, slots, days)
+        meets = van_needs <= _amenities(row)
+        if (
+            meets
+            and open_pairs > 0
+            and (fitting is None or (open_pairs, pref, str(pid)) > fitting[0])
+        ):
+            fitting = ((open_pairs, pref, str(pid)), (pid, row))
+        key = (meets, open_pairs, pref, str(pid))
+        if any_partner is None or key > any_partner[0]:
+            any_partner = (key, (pid, row))
+    if fitting is not None:
+        return fitting[1]
+    if require_host and any_partner is not None:
+        return any_partner[1]
+    return None
 
 
 def itinerary_problem(
@@ -103,14 +133,15 @@ def itinerary_problem(
     candidates: list[Candidate] = []
     partners = territory.partners
     for code, row in territory.communes.iterrows():
-        chosen, open_pairs = _choose_host(str(code), partners, cal.slots, workdays)
-        hosted = chosen is not None and (open_pairs > 0 or require_host)
-        if hosted and chosen is not None:
-            pid, prow = chosen
+        chosen = _choose_host(
+            str(code), partners, cal.slots, workdays, van_needs=van_needs, require_host=require_host
+        )
+        if chosen is not None:
+            _, prow = chosen
             lon, lat = float(prow.geometry.x), float(prow.geometry.y)
             hours = prow["hours"] if isinstance(prow["hours"], WeeklyHours) else WeeklyHours()
             host = str(prow["name"])
-            amenities = frozenset(k for k in ("power", "parking") if bool(prow.get(k, False)))
+            amenities = _amenities(prow)
         else:
             lon, lat = float(row["lon"]), float(row["lat"])
             hours = WeeklyHours.open_always()
