@@ -135,6 +135,11 @@ class JobRunner:
             )
         old = Plan.from_json(document)
         result = replan(
-            problem, old, [change_from_json(c) for c in changes], seed=int(options["seed"])
+            problem,
+            old,
+            [change_from_json(c) for c in changes],
+            mode=str(options.get("replan_mode", "minimal")),
+            fill_freed=bool(options.get("fill_freed", False)),
+            seed=int(options["seed"]),
         )
         return result.plan

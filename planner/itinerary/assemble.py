@@ -14,13 +14,16 @@ REASON_OUTRANKED = "non retenu : les créneaux disponibles servent des besoins p
 REASON_NOT_WORTH = "non retenu : le trajet coûte plus que le besoin servi"
 REASON_REQUIRED_NO_ROOM = "obligatoire mais aucun créneau compatible n'est resté libre"
 REASON_CANCELLED = "annulé"
+REASON_VISIT_CANCELLED = "visite annulée"
 
 
-def skip_reason(grid: Grid, v: int, d: int) -> str:
-    """French reason why van ``v`` has no working day on horizon day ``d``."""
+def skip_reason(grid: Grid, v: int, d: int, c: int | None = None) -> str:
+    """French reason why van ``v`` has no visit of candidate ``c`` on horizon day ``d``."""
     pb = grid.problem
     info = pb.calendar.days[d]
     van = pb.vans[v]
+    if c is not None and info.date in pb.cancelled(pb.candidates[c]):
+        return REASON_VISIT_CANCELLED
     if info.public_holiday is not None:
         return f"jour férié ({info.public_holiday})"
     if info.date in pb.calendar.closed:
@@ -108,7 +111,7 @@ def assemble(
         )
     dropped = _dropped(grid, schedule, failed_periodic, cancelled)
     skipped = [
-        Skipped(pb.candidates[c].id, cal.days[d].date, skip_reason(grid, pat.van, d))
+        Skipped(pb.candidates[c].id, cal.days[d].date, skip_reason(grid, pat.van, d, c))
         for c, pat in sorted(patterns.items())
         for d in pat.skipped_days
     ]

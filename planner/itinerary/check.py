@@ -106,6 +106,8 @@ class _Checker:
             self.add("hours", f"{v.stop_id} le {v.date} : hôte fermé pendant la séance.")
         if stop.market_day is not None and wd != stop.market_day:
             self.add("market-day", f"{v.stop_id} le {v.date} : hors du jour de marché.")
+        if v.date in self.pb.cancelled(stop):
+            self.add("cancelled", f"{v.stop_id} le {v.date} : visite annulée mais planifiée.")
         if not self.in_period(stop, v.date):
             self.add("period", f"{v.stop_id} le {v.date} : hors de sa période ({stop.period}).")
         needs = stop.needs | self.pb.van_needs
@@ -196,10 +198,13 @@ class _Checker:
                 )
                 continue
             van = self.vans[vs[0].van]
+            # a repetition whose visit was cancelled (re-planning) is missing for a reason
+            cancelled = self.pb.cancelled(stop)
             for d in range(idx[0] % step, cal.n_days, step):
                 date = cal.days[d].date
                 if (
                     d not in idx
+                    and date not in cancelled
                     and self.day_exists(van, date) is None
                     and self.in_period(stop, date)
                 ):

@@ -23,6 +23,7 @@ REASON_NEEDS = "besoins (électricité, stationnement...) non satisfaits par le 
 REASON_UNREACHABLE = "lieu inaccessible depuis la base du véhicule"
 REASON_TOO_FAR = "trop loin de la base pour tenir dans la journée de service"
 REASON_NO_DAY = "aucun jour ouvré disponible dans l'horizon"
+REASON_CANCELLED = "toutes ses dates restantes sont annulées"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ class Grid:
             if c.period != "always":
                 want = in_school_hol if c.period == "school_holidays" else ~in_school_hol
                 steps.append((REASON_PERIOD, np.repeat(want[:, None], n_s, 1)))
+            cancelled = pb.cancelled(c)
+            if cancelled:
+                kept = np.array([cal.days[d].date not in cancelled for d in days_d], dtype=bool)
+                steps.append((REASON_CANCELLED, np.repeat(kept[:, None], n_s, 1)))
             van_ok = np.array([self._needs_ok(c, v) for v in range(len(pb.vans))], dtype=bool)
             steps.append((REASON_NEEDS, np.repeat(van_ok[days_v][:, None], n_s, 1)))
             reach = np.array(

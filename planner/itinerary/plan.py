@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from planner.itinerary.plan_schema import (
+    CHANGE,
     DROPPED,
     SKIPPED,
     SOLVER,
@@ -85,6 +86,25 @@ class Skipped(PlanRecord):
 
 
 @dataclass(frozen=True)
+class PlanChange(PlanRecord):
+    """One difference between a re-planned plan and the plan it repairs (see ``replan``)."""
+
+    change: str
+    label: str
+    stop_id: str
+    stop_name: str
+    date: dt.date
+    van: str
+    slot: str
+    new_date: str = ""
+    new_van: str = ""
+    new_slot: str = ""
+    reason: str = ""
+
+    schema: ClassVar[Record] = CHANGE
+
+
+@dataclass(frozen=True)
 class SolverInfo(PlanRecord):
     """How the plan was found, its objective and a valid upper bound (see :mod:`.bound`)."""
 
@@ -118,6 +138,7 @@ class Plan:
     source: dict[str, Any] = field(default_factory=dict)
     van_bases: dict[str, tuple[float, float]] = field(default_factory=dict)
     travel_time: str = ""
+    changes: tuple[PlanChange, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``plan.json`` document (plain JSON types only)."""
@@ -131,6 +152,7 @@ class Plan:
             "days": [d.to_json() for d in self.days],
             "dropped": [d.to_json() for d in self.dropped],
             "skipped": [s.to_json() for s in self.skipped],
+            "changes": [c.to_json() for c in self.changes],
             "kpis": self.kpis,
             "solver": self.solver.to_json(),
             "notes": list(self.notes),
@@ -153,6 +175,7 @@ class Plan:
                 kpis=dict(d.get("kpis", {})),
                 solver=SolverInfo.from_json(d["solver"]),
                 skipped=tuple(Skipped.from_json(v) for v in d.get("skipped", ())),
+                changes=tuple(PlanChange.from_json(v) for v in d.get("changes", ())),
                 notes=tuple(d.get("notes", ())),
                 source=dict(d.get("source", {})),
                 van_bases={

@@ -1,7 +1,8 @@
 """The plan.json schema: every field of a plan's records, defined once.
 
 A plan (:class:`planner.itinerary.plan.Plan`) is written as ``plan.json``: a document whose
-lists hold records (``visits``, ``days``, ``dropped``, ``skipped``) and whose ``solver`` object
+lists hold records (``visits``, ``days``, ``dropped``, ``skipped``, and for a re-plan the
+``changes`` relative to the plan it repairs) and whose ``solver`` object
 says how it was found. Each field of a record is one :class:`PlanField` of the tables below:
 its JSON name, JSON type, unit, French description, and where else it appears. The rest is
 derived from these tables:
@@ -281,6 +282,29 @@ SKIPPED = Record(
         PlanField("reason", str, "Raison, en français (jour férié, fermeture...)."),
     ),
 )
+
+CHANGE = Record(
+    "changement",
+    (
+        PlanField("change", str, "Nature du changement : removed (visite retirée), added "
+                  "(visite ajoutée), moved (date, créneau ou véhicule changé), retimed "
+                  "(même séance, heure d'arrivée changée par la tournée du jour)."),
+        PlanField("label", str, "Libellé en français (visite annulée, visite déplacée...)."),
+        PlanField("stop_id", str, "Arrêt."),
+        PlanField("stop_name", str, "Nom de l'arrêt.", default=""),
+        PlanField("date", dt.date, "Date de la visite dans le plan d'origine (ajout : dans le "
+                  "nouveau plan).", unit="AAAA-MM-JJ"),
+        PlanField("van", str, "Véhicule (plan d'origine ; ajout : nouveau plan)."),
+        PlanField("slot", str, "Créneau (plan d'origine ; ajout : nouveau plan)."),
+        PlanField("new_date", OPTIONAL_TEXT, "Nouvelle date d'une visite déplacée, ou null.",
+                  unit="AAAA-MM-JJ", default=""),
+        PlanField("new_van", OPTIONAL_TEXT, "Nouveau véhicule d'une visite déplacée, ou null.",
+                  default=""),
+        PlanField("new_slot", OPTIONAL_TEXT, "Nouveau créneau d'une visite déplacée, ou null.",
+                  default=""),
+        PlanField("reason", str, "Pourquoi, en français.", default=""),
+    ),
+)  # fmt: skip
 
 SOLVER = Record(
     "information du solveur",

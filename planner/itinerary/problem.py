@@ -145,7 +145,9 @@ class ItineraryProblem:
     ``durations`` (s) and ``distances`` (m) are square int64 matrices over matrix locations;
     ``reachable[i, j]`` is False when no road links ``i`` to ``j``. ``van_needs`` is what every
     session of a van needs from the place (``parking`` for a vehicle; nothing for a team on
-    foot); ``van_unavailable`` maps a van id to the dates it cannot work (breakdown, leave).
+    foot); ``van_unavailable`` maps a van id to the dates it cannot work (breakdown, leave);
+    ``stop_cancelled`` maps a stop id to the dates its visit is cancelled (re-planning: the
+    stop is planned on its other dates, never on these).
     """
 
     durations: np.ndarray
@@ -163,6 +165,7 @@ class ItineraryProblem:
     travel_time: str = ""  # French sentence: how travel times were obtained, with parameters
     van_needs: frozenset[str] = frozenset()
     van_unavailable: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)
+    stop_cancelled: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = self.durations.shape[0] if self.durations.ndim == 2 else -1
@@ -199,6 +202,12 @@ class ItineraryProblem:
                 hint=f"Véhicules connus : {', '.join(v.id for v in self.vans)}.",
             )
         _check_unique([c.id for c in self.candidates], "arrêt")
+        unknown = sorted(set(self.stop_cancelled) - {c.id for c in self.candidates})
+        if unknown:
+            raise InvalidProblemError(
+                f"Visites annulées pour un arrêt inconnu : {', '.join(unknown)}.",
+                hint="Annulez seulement des arrêts du problème (champ stop_id de plan.json).",
+            )
         for c in self.candidates:
             _check_location(c.location, n, f"Arrêt {c.id}")
         if not self.slots:
@@ -219,6 +228,10 @@ class ItineraryProblem:
     def unavailable(self, van: Van) -> frozenset[dt.date]:
         """Dates ``van`` cannot work (besides closed dates and public holidays)."""
         return self.van_unavailable.get(van.id, frozenset())
+
+    def cancelled(self, c: Candidate) -> frozenset[dt.date]:
+        """Dates the visit of ``c`` is cancelled (re-planning)."""
+        return self.stop_cancelled.get(c.id, frozenset())
 
     def service_of(self, c: Candidate, slot: Slot) -> int:
         """Session length of ``c`` in ``slot`` (the whole slot unless set)."""

@@ -127,7 +127,7 @@ def replan(
         territory_id=parent.territory_id,
         start=parent.start,
         weeks=parent.weeks,
-        options=dict(parent.options),
+        options={**parent.options, "replan_mode": body.mode, "fill_freed": body.fill_freed},
         parent_id=plan_id,
         changes=changes,
     )

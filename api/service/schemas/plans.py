@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, create_model, field_validator
 
 from api.service.schemas.common import ErrorPublic, Strict
 from planner.itinerary.calendar import MAX_WEEKS
-from planner.itinerary.plan_schema import VAN_DAY, VISIT, Record
+from planner.itinerary.plan_schema import CHANGE, VAN_DAY, VISIT, Record
 from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -66,7 +66,10 @@ class ChangeCreate(Strict):
         examples=["close_date"],
     )
     stop_id: str | None = Field(
-        default=None, max_length=100, description="Arrêt annulé (cancel_stop).", examples=["71153"]
+        default=None,
+        max_length=100,
+        description="Arrêt annulé (cancel_stop uniquement).",
+        examples=["71153"],
     )
     van: str | None = Field(
         default=None,
@@ -76,7 +79,9 @@ class ChangeCreate(Strict):
     dates: list[dt.date] = Field(
         default_factory=list,
         max_length=62,
-        description="Dates concernées (van_down sans date : tout l'horizon).",
+        description="Dates concernées : cancel_stop, les visites de ces dates seulement (sans "
+        "date : toutes les visites de l'arrêt) ; close_date, au moins une ; van_down, ces "
+        "jours (sans date : tout l'horizon).",
         examples=[["2026-01-06"]],
     )
 
@@ -87,8 +92,20 @@ class ChangeCreate(Strict):
 
 
 class ReplanCreate(Strict):
+    """The changes, and how much of the plan may move."""
+
     changes: list[ChangeCreate] = Field(
         min_length=1, max_length=20, description="Changements à appliquer au plan."
+    )
+    mode: Literal["minimal", "full"] = Field(
+        default="minimal",
+        description="minimal (défaut) : les visites non touchées gardent date, créneau, "
+        "véhicule et horaires ; full : tout l'horizon est recalculé.",
+    )
+    fill_freed: bool = Field(
+        default=False,
+        description="Mode minimal : proposer les places libérées aux arrêts non planifiés "
+        "(défaut : non, rien n'apparaît que le responsable n'a pas demandé).",
     )
 
 
@@ -107,6 +124,7 @@ VisitPublic = record_model(
     id=(int, Field(description="Identifiant de la visite (saisie d'activité).")),
 )
 VanDayPublic = record_model("VanDayPublic", VAN_DAY)
+ChangePublic = record_model("ChangePublic", CHANGE)
 
 
 class PlanDocument(BaseModel):
@@ -123,6 +141,11 @@ class PlanDocument(BaseModel):
     dropped: list[dict[str, Any]] = Field(description="Arrêts écartés, avec la raison.")
     skipped: list[dict[str, Any]] = Field(
         default_factory=list, description="Répétitions sautées (fériés...), avec la raison."
+    )
+    changes: list[ChangePublic] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Re-plan : ce qui a changé par rapport au plan d'origine (visite annulée, "
+        "supprimée, déplacée, ajoutée, arrivée modifiée) ; vide pour un plan calculé.",
     )
     kpis: dict[str, Any] = Field(description="Indicateurs du plan.")
     solver: dict[str, Any] = Field(description="Moteur, graine, temps, objectif, borne, écart.")
