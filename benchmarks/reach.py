@@ -143,6 +143,11 @@ def summary(lines: list[dict[str, Any]]) -> str:
         out.append(f"Objectifs sur {GOAL_CASE}, méthode {x['method']} :")
         for goal, ok in goals(x).items():
             out.append(f"  [{'OK' if ok else 'ÉCHEC'}] {goal}")
+        out.append(
+            f"  (atteinte régulière : {x['regular_reach_pct']:.1f} % avec les partenaires fixes, "
+            f"{x['regular_reach_bases_only_pct']} % avec les seules bases ; "
+            f"{x['drive_per_visit_h']} h de conduite par séance)"
+        )
         for c in x["unreached_150"]:
             near = "aucune" if c["nearest_regular_min"] is None else f"{c['nearest_regular_min']}"
             out.append(f"    {c['name']} ({c['code']}) : {c['young']:.0f} jeunes, {near} min")
