@@ -11,13 +11,14 @@ from typing import Any
 
 import pandas as pd
 
-from planner.coverage.activity import ActivitySettings, smoothed_rates, validate_activity
+from planner.coverage.activity import ActivitySettings
 from planner.coverage.need import NeedTable, NeedWeights, nearest_times, need_scores
 from planner.errors import InvalidProblemError
 from planner.matrix import TravelMatrix
 from planner.territory import Territory
 from planner.workflows.territory_arrays import (
     activity_label,
+    commune_activity_rates,
     commune_codes,
     fixed_matrix,
     young,
@@ -61,10 +62,7 @@ def need_table(
             hint="Une ligne par commune du territoire, dans le même ordre.",
         )
     codes = commune_codes(territory)
-    activity = territory.activity
-    if len(activity):
-        activity = validate_activity(activity, known_communes=codes, today=today or date.today())
-    rates = smoothed_rates(activity, by="commune", keys=codes, settings=activity_settings)
+    rates = commune_activity_rates(territory, today=today, settings=activity_settings)
     partners = territory.partners
     counts = (
         partners["commune"].astype(str).value_counts().reindex(codes, fill_value=0)

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from planner.coverage.activity import COUNT_COLUMNS, validate_activity
+from planner.coverage.activity import (
+    COUNT_COLUMNS,
+    ActivityRates,
+    ActivitySettings,
+    smoothed_rates,
+    validate_activity,
+)
 from planner.coverage.need import NO_ACTIVITY_LABEL, REAL_LABEL, SYNTHETIC_LABEL
 from planner.errors import InvalidProblemError
 from planner.hours import WeeklyHours
@@ -120,3 +126,15 @@ def activity_totals(
     if since is not None:
         df = df[df["period_start"] >= since]
     return {k: int(df[k].sum()) for k in COUNT_COLUMNS}
+
+
+def commune_activity_rates(
+    territory: Territory, *, today: date | None = None, settings: ActivitySettings | None = None
+) -> ActivityRates:
+    """Smoothed repérés per session of every commune (``territory.communes`` order; prior mean
+    without history). Activity after ``today`` (default: the current date) is refused."""
+    codes = commune_codes(territory)
+    activity = territory.activity
+    if len(activity):
+        activity = validate_activity(activity, known_communes=codes, today=today or date.today())
+    return smoothed_rates(activity, by="commune", keys=codes, settings=settings)

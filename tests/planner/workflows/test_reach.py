@@ -1,0 +1,28 @@
+"""The reach of a demo plan, measured from the territory."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner.workflows.planning import plan_territory
+from planner.workflows.reach import RATES_METHOD, territory_plan_reach
+from planner.workflows.territory_arrays import commune_activity_rates
+
+MONDAY = dt.date(2026, 9, 7)
+
+
+def test_reach_of_a_demo_plan(creusot) -> None:
+    plan = plan_territory(creusot, start=MONDAY, weeks=2, time_limit=1, solver="greedy")
+    r = territory_plan_reach(creusot, plan)
+    assert 0 < r.fixed_share <= r.regular_share <= r.any_share <= 1
+    assert r.regular_bases_share is not None and r.regular_bases_share <= r.regular_share
+    assert r.visits == len(plan.visits) and r.stops == len({v.stop_id for v in plan.visits})
+    assert r.drive_h == pytest.approx(plan.kpis["drive_h"], abs=1e-3)
+    assert (r.rates_label, r.rates_method) == ("données fictives", RATES_METHOD)
+    rates = commune_activity_rates(creusot).frame["smoothed_rate"]
+    assert r.expected_reperes == pytest.approx(sum(rates[v.commune] for v in plan.visits))
+    assert all(c.young >= 150 for c in r.unreached_large)
+    # a longer access time reaches at least as many young people
+    assert territory_plan_reach(creusot, plan, access_s=1800).regular_share >= r.regular_share
