@@ -127,6 +127,24 @@ class TravelMatrix:
         """Durations in float minutes, ``nan`` where unreachable."""
         return np.where(self.reachable, self.durations / 60.0, np.nan)
 
+    def columns(self, index: object) -> TravelMatrix:
+        """The same sources to a subset of the destinations (``index``: column positions)."""
+        cols = np.asarray(index, dtype=np.int64).reshape(-1)
+        return TravelMatrix(
+            durations=self.durations[:, cols],
+            distances=self.distances[:, cols],
+            reachable=self.reachable[:, cols],
+            method=self.method,
+            params=self.params,
+        )
+
+    def nearest_s(self) -> np.ndarray:
+        """Per source, the shortest reachable duration (s) to any destination; NaN when none."""
+        if self.durations.shape[1] == 0:
+            return np.full(self.durations.shape[0], np.nan)
+        best = np.where(self.reachable, self.durations.astype(float), np.inf).min(axis=1)
+        return np.where(np.isfinite(best), best, np.nan)
+
     def transpose(self) -> TravelMatrix:
         """The same pairs seen from the destinations (rows and columns swapped)."""
         return TravelMatrix(

@@ -251,14 +251,3 @@ def need_scores(
     frame["rank"] = frame["score"].rank(ascending=False, method="min").astype(np.int64)
     notes = (f"{COMPONENT_LABELS['activity']} : {activity_label}",)
     return NeedTable(frame, weights, young_method, activity_label, notes)
-
-
-def nearest_times(matrix: Any) -> np.ndarray:
-    """Per row, the shortest reachable duration (s) of a travel matrix; NaN when none."""
-    durations = np.asarray(matrix.durations, dtype=float)
-    reach = np.asarray(matrix.reachable, dtype=bool)
-    if durations.ndim != 2 or durations.shape[1] == 0:
-        return np.full(durations.shape[0] if durations.ndim else 0, np.nan)
-    masked = np.where(reach, durations, np.inf)
-    best = masked.min(axis=1)
-    return np.where(np.isfinite(best), best, np.nan)

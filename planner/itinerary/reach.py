@@ -135,19 +135,6 @@ def _within(matrix: TravelMatrix, columns: np.ndarray | None, access_s: int) -> 
     return np.asarray(ok.any(axis=1), dtype=bool)
 
 
-def _nearest_min(matrices: Sequence[tuple[TravelMatrix, np.ndarray | None]]) -> np.ndarray:
-    """Per row, minutes to the nearest reachable selected column of any matrix (inf: none)."""
-    best: np.ndarray | None = None
-    for matrix, columns in matrices:
-        d = np.where(matrix.reachable, np.asarray(matrix.durations, dtype=float), np.inf)
-        if columns is not None:
-            d = d[:, columns]
-        row = d.min(axis=1) if d.shape[1] else np.full(d.shape[0], np.inf)
-        best = row if best is None else np.minimum(best, row)
-    assert best is not None
-    return best / 60
-
-
 @dataclass(frozen=True, eq=False)
 class ReachArrays:
     """What the measurement reads of a territory, rows in the communes' order.
@@ -261,7 +248,7 @@ def plan_reach(
     regular_near = fixed_near | regular_van
     total = float(young.sum())
     share = (lambda mask: float(young[mask].sum()) / total) if total > 0 else (lambda _: 0.0)
-    nearest = _nearest_min([(to_fixed, None), (to_stops, reg_cols)])
+    nearest = np.fmin(to_fixed.nearest_s(), to_stops.columns(reg_cols).nearest_s()) / 60
     unreached = tuple(
         UnreachedCommune(
             str(codes[i]),

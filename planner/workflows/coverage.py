@@ -17,7 +17,7 @@ import numpy as np
 
 from planner.coverage.choice import CoverageSolution, SolverOptions, maximal_covering
 from planner.coverage.indicators import TerritoryIndicators, territory_indicators
-from planner.coverage.need import NeedTable, NeedWeights, nearest_times
+from planner.coverage.need import NeedTable, NeedWeights
 from planner.coverage.problem import CoverageProblem, young_weights
 from planner.errors import InvalidProblemError
 from planner.matrix import TravelMatrix, travel_matrix
@@ -153,10 +153,10 @@ def coverage_indicators(
                 f"La matrice vers les arrêts a {columns} colonnes pour {len(stop_ids)} arrêts.",
                 hint="Une colonne par arrêt planifié, dans l'ordre de stop_ids.",
             )
-        van_times = nearest_times(stop_matrix)
+        van_times = stop_matrix.nearest_s()
     return _indicators(
         territory,
-        nearest_times(to_fixed),
+        to_fixed.nearest_s(),
         van_times=van_times,
         stop_types=partner_types(territory, stop_ids),
         activity_totals=activity_totals(territory, today=today or date.today(), since=since),
@@ -199,7 +199,7 @@ def plan_indicators(
         ]
         if stops:
             pts = np.asarray([(lon, lat) for lon, lat, _, _ in stops.values()], dtype=float)
-            van_times = nearest_times(travel_matrix(commune_points(territory), pts))
+            van_times = travel_matrix(commune_points(territory), pts).nearest_s()
         sessions_planned = len(plan["visits"])
         km = float(plan.get("kpis", {}).get("drive_km", 0.0))
         notes.append(f"Temps de trajet : {plan.get('travel_time_method', 'estimate')}.")
@@ -207,7 +207,7 @@ def plan_indicators(
         notes.append("Aucun plan terminé : indicateurs sans camion.")
     return _indicators(
         territory,
-        nearest_times(to_fixed),
+        to_fixed.nearest_s(),
         van_times=van_times,
         stop_types=stop_types,
         activity_totals=activity,
@@ -247,7 +247,7 @@ def territory_coverage(
         problem, k=min(k, problem.n_sites), within=within, already_covered=pre, options=options
     )
     cols = list(choice.selected)
-    stop_m = travel_matrix(commune_points(territory), host_pts[cols], network=network)
+    stop_m = host_m.columns(cols)  # the chosen hosts' columns, not computed again
     indicators = coverage_indicators(
         territory, to_fixed, stop_matrix=stop_m, stop_ids=list(choice.selected_ids), today=today
     )

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from planner.catchment import Catchments, CoverageStop, catchments
-from planner.coverage.need import NeedTable, nearest_times
+from planner.coverage.need import NeedTable
 from planner.estimate import EstimateParams
 from planner.matrix import SnapParams, TravelMatrix, travel_matrix
 from planner.territory import Territory
@@ -95,13 +95,13 @@ def coverage_inputs(
     chosen: dict[str, tuple[str, str, float, float]] = {}
     for stop in [*plan_stops(plan), *stops]:
         chosen.setdefault(stop[0], stop)
-    best = nearest_times(to_fixed)
+    best = to_fixed.nearest_s()
     out_stops: tuple[CoverageStop, ...] = ()
     if chosen:
         lonlat = np.array([(s[2], s[3]) for s in chosen.values()], dtype=float)
         to_stops = travel_matrix(commune_points(territory), lonlat, network=network)
         catch = catchments(to_stops, young(territory), thresholds_min=(threshold_min,))
-        best = np.fmin(best, nearest_times(to_stops))
+        best = np.fmin(best, to_stops.nearest_s())
         codes = np.asarray(commune_codes(territory), dtype=object)
         out_stops = tuple(
             CoverageStop(

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from planner.coverage.activity import ActivitySettings
-from planner.coverage.need import NeedTable, NeedWeights, nearest_times, need_scores
+from planner.coverage.need import NeedTable, NeedWeights, need_scores
 from planner.errors import InvalidProblemError
 from planner.matrix import TravelMatrix
 from planner.territory import Territory
@@ -54,7 +54,7 @@ def need_table(
         )
     if to_fixed is None:
         to_fixed = fixed_matrix(territory, network=network)
-    nearest = nearest_times(to_fixed)
+    nearest = to_fixed.nearest_s()
     if nearest.shape != (len(communes),):
         raise InvalidProblemError(
             f"La matrice vers les points de contact a {nearest.shape[0]} lignes pour "

@@ -23,7 +23,7 @@ from planner.itinerary.reach import (
     plan_reach,
     plan_stop_ids,
 )
-from planner.matrix import travel_matrix
+from planner.matrix import TravelMatrix, travel_matrix
 from planner.territory import Territory
 from planner.workflows.territory_arrays import (
     activity_label,
@@ -47,11 +47,13 @@ def territory_plan_reach(
     access_s: int = ACCESS_S,
     large_young: float = LARGE_YOUNG,
     network: Any = None,
+    to_fixed: TravelMatrix | None = None,
     today: date | None = None,
 ) -> PlanReach:
     """The reach of ``plan`` over ``territory`` (see :func:`planner.itinerary.reach.plan_reach`).
 
-    ``network``: road network for the travel times (default: the declared estimate).
+    ``network``: road network for the travel times (default: the declared estimate);
+    ``to_fixed``: the communes -> fixed contact points matrix when the caller has it.
     """
     stop_ids = plan_stop_ids(plan)
     rates = commune_activity_rates(territory, today=today).frame["smoothed_rate"]
@@ -62,7 +64,7 @@ def territory_plan_reach(
     arrays = ReachArrays(
         to_stops=travel_matrix(commune_points(territory), points, network=network),
         stop_ids=stop_ids,
-        to_fixed=fixed_matrix(territory, network=network),
+        to_fixed=to_fixed if to_fixed is not None else fixed_matrix(territory, network=network),
         young=young(territory),
         codes=commune_codes(territory),
         names=[str(n) for n in territory.communes["name"]],
