@@ -161,16 +161,31 @@ def figure_of(m: folium.Map) -> Figure:
     return figure
 
 
+DEFAULT_TITLE = "Carte — milo-nomade"
+#: folium's viewport forbids zooming the page (WCAG 1.4.4); ours lets people zoom.
+_FOLIUM_VIEWPORT = re.compile(
+    r'<meta name="viewport" content="width=device-width,\s*'
+    r'initial-scale=1.0, maximum-scale=1.0, user-scalable=no" />'
+)
+VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
 def render_offline(m: folium.Map) -> str:
-    """The complete HTML page of ``m`` with every library inlined (no external request)."""
+    """The complete HTML page of ``m`` with every library inlined (no external request).
+
+    The page is in French (``lang="fr"``), has a ``<title>`` (the legend's, HTML-escaped, else
+    :data:`DEFAULT_TITLE`) and lets people zoom it.
+    """
     figure = figure_of(m)
+    figure.title = figure.title or DEFAULT_TITLE
     needed = _needed_assets(figure) | {"leaflet", "leaflet_css", "jquery"}
     for name, (kind, _) in ASSETS.items():
         if name in needed:
             figure.header.add_child(_inline(kind, asset_text(name)), name=f"milo_{name}")
         if name == "leaflet":
             figure.header.add_child(_inline("js", default_icon_js()), name="milo_leaflet_icons")
-    html = figure.render()
+    html = figure.render().replace("<html>", '<html lang="fr">', 1)
+    html = _FOLIUM_VIEWPORT.sub(VIEWPORT, html)
     leaks = external_urls(html)
     if leaks:
         raise DataSourceError(

@@ -229,7 +229,10 @@ class Legend:
             self.sections.append((heading, items))
 
     def to_html(self) -> str:
-        parts = [f'<div class="milo-legend" id="milo-legend"><h4>{esc(self.title)}</h4>']
+        parts = [
+            '<div class="milo-legend" id="milo-legend" tabindex="0" role="region" '
+            f'aria-label="Légende"><h4>{esc(self.title)}</h4>'
+        ]
         for heading, items in self.sections:
             parts.append(f"<h5>{esc(heading)}</h5>")
             parts.extend(f"<div>{sw}{esc(label)}</div>" for sw, label in items)
@@ -239,7 +242,10 @@ class Legend:
         return "".join(parts)
 
     def add_to(self, m: folium.Map) -> None:
-        figure_of(m).html.add_child(RawHtml(self.to_html()), name="milo_legend")
+        """Draw the legend on ``m``; its title is also the page's ``<title>``."""
+        figure = figure_of(m)
+        figure.html.add_child(RawHtml(self.to_html()), name="milo_legend")
+        figure.title = esc(f"{self.title} — milo-nomade")
 
 
 def finish(m: folium.Map, legend: Legend) -> folium.Map:

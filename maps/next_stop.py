@@ -135,6 +135,7 @@ def next_stop_map(
         name="milo_viewport",
     )
     root.html.add_child(RawHtml(card), name="milo_next_card")
+    root.title = esc(f"Prochain arrêt : {visit['stop_name']} — milo-nomade")
     return m
 
 

@@ -63,3 +63,16 @@ def test_inlined_script_cannot_close_its_tag():
 
     assert _inline("js", "a='</script>'").text == "<script>a='<\\/script>'</script>"
     assert _inline("css", "a{}").text == "<style>a{}</style>"
+
+
+def test_pages_are_french_titled_and_zoomable():
+    from maps.base import Legend
+
+    m = folium.Map(location=[47.0, 4.5], zoom_start=9, tiles=None)
+    assert "<title>Carte — milo-nomade</title>" in render_offline(m)
+    m = folium.Map(location=[47.0, 4.5], zoom_start=9, tiles=None)
+    Legend("Tournées — <script>alert(1)</script>").add_to(m)
+    html = render_offline(m)
+    assert html.count('<html lang="fr">') == 1
+    assert "<title>Tournées — &lt;script&gt;alert(1)&lt;/script&gt; — milo-nomade</title>" in html
+    assert "user-scalable=no" not in html and "maximum-scale" not in html
