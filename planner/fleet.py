@@ -52,7 +52,9 @@ class Van(_MinutesWindow):
     """A van (or a team on foot) with its base, working weekdays, shift and daily limits.
 
     ``start_min``/``end_min`` bound the shift (leave the base, be back); ``max_work_min``
-    (driving plus sessions) and ``max_span_min`` (first departure to last return) limit a day.
+    (driving plus sessions) and ``max_span_min`` (first departure to last return) limit a day;
+    the manager may cap ``max_drive_min`` (driving per day) and ``sessions_per_week`` (None: no
+    cap, the van fills its working half-days).
     """
 
     id: str
@@ -62,6 +64,8 @@ class Van(_MinutesWindow):
     end_min: int = 18 * 60
     max_work_min: int = 10 * 60
     max_span_min: int = 13 * 60
+    max_drive_min: int | None = None
+    sessions_per_week: int | None = None
 
     def __post_init__(self) -> None:
         if not (0 <= self.start_min < self.end_min <= 24 * 60):

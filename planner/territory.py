@@ -29,6 +29,7 @@ import pandas as pd
 
 from planner.errors import NotFoundError
 from planner.fleet import Base, CalendarSettings, Van
+from planner.rules import PlanningRules
 
 if TYPE_CHECKING:  # the readers of geo_data build the frames; the engine only reads them
     import geopandas as gpd
@@ -96,6 +97,7 @@ class Territory:
     young_method: str = ""
     approximation: str = ""
     sources: tuple[str, ...] = ()
+    rules: PlanningRules = field(default_factory=PlanningRules)
 
     def base(self, base_id: str) -> Base:
         for b in self.bases:
