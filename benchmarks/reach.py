@@ -7,9 +7,12 @@ Cases (start Monday 7 September 2026, the rentrée, so that runs are comparable)
 * ``weekly`` group: the larger cases of ``benchmarks/weekly.py`` (``marches-8-weeks``,
   ``marches-4-vans``, ``marches-500-communes``; they need ``../shared``).
 
-Methods (:data:`METHODS`, one entry per planning method): ``current`` is today's
-:func:`planner.workflows.planning.plan_territory` at its default settings (only the time limit
-and the seed are set here).
+Methods (:data:`METHODS`, one entry per planning method of
+:func:`planner.workflows.planning.plan_territory`, only the time limit and the seed set here):
+``need``, the method before regular circuits (one candidate per commune valued at its need
+score, QPV weekly, large communes fortnightly, the rest one optional visit), and ``circuits``,
+the default (regular hubs sized from capacity, then exploration, :mod:`planner.workflows.
+circuits`).
 
 Measured by :func:`planner.workflows.reach.territory_plan_reach` (see
 :mod:`planner.itinerary.reach`): the share of the estimated 16-25 within 15 min (declared
@@ -56,12 +59,17 @@ GOAL_DRIVE_PER_VISIT_H = 0.56
 Method = Callable[[Territory, dt.date, int, float, int], Plan]
 
 
-def _current(territory: Territory, start: dt.date, weeks: int, limit: float, seed: int) -> Plan:
-    return plan_territory(territory, start=start, weeks=weeks, time_limit=limit, seed=seed)
+def _method(name: str) -> Method:
+    def plan(territory: Territory, start: dt.date, weeks: int, limit: float, seed: int) -> Plan:
+        return plan_territory(
+            territory, start=start, weeks=weeks, time_limit=limit, seed=seed, method=name
+        )
+
+    return plan
 
 
-#: planning methods by name, in print order (today's method first)
-METHODS: dict[str, Method] = {"current": _current}
+#: planning methods by name, in print order (the earlier method first)
+METHODS: dict[str, Method] = {name: _method(name) for name in ("need", "circuits")}
 
 
 def _names(text: str, known: Any, what: str) -> list[str]:

@@ -13,8 +13,10 @@ One candidate stop per commune:
   even when it does not fit, and the stop is dropped with its reason.
 * **Need**: the commune's need score (:func:`planner.workflows.need.need_table`, 0-100), the
   same number that coverage, maps and the API show; the caller computes the table once.
-* **Frequency** (default rule, documented and overridable): communes with a QPV weekly, communes
-  of at least :data:`FORTNIGHTLY_YOUNG` young people fortnightly, the others one optional visit.
+* **Frequency** (the ``need`` method's rule, documented and overridable): communes with a QPV
+  weekly, communes of at least :data:`FORTNIGHTLY_YOUNG` young people fortnightly, the others
+  one optional visit. The default ``circuits`` method then replaces frequencies and values from
+  the circuit choice (:mod:`planner.workflows.circuits`).
 
 Travel times: :func:`planner.matrix.travel_matrix` (the declared estimate unless a road
 network is given); the method is carried into every plan.

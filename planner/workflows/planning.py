@@ -1,5 +1,10 @@
 """Plan a territory: build its itinerary problem, solve it, re-check a plan document.
 
+The default method, ``circuits``, makes regular circuits: hubs and their frequency sized from
+the vans' capacity, valued by the need-weighted young within the access time, then exploration
+(:mod:`planner.workflows.circuits`); ``need`` is the earlier method (a visit worth its
+commune's need score), kept for comparison.
+
 Travel times are the declared estimate unless a road ``network`` is given in the options. The
 need table (the value of a visit) is computed once here unless the caller passes the one it
 already has (``milo demo`` after coverage, the service's cache).
@@ -11,14 +16,23 @@ import datetime as dt
 from typing import Any
 
 from planner.coverage.need import NeedTable
+from planner.errors import InvalidProblemError
 from planner.itinerary.check import ValidationReport, validate_plan
 from planner.itinerary.plan import Plan
 from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.solver import DEFAULT_SOLVER, solve
-from planner.matrix import path_geometry
+from planner.matrix import TravelMatrix, path_geometry
+from planner.rules import PlanningRules
 from planner.territory import Territory
+from planner.workflows.circuits import circuit_problem
 from planner.workflows.itinerary_input import itinerary_problem
 from planner.workflows.need import need_table
+from planner.workflows.territory_arrays import fixed_matrix
+
+#: planning methods: ``circuits`` (regular hubs sized from capacity, then exploration; the
+#: default) or ``need`` (the earlier method: one candidate per commune valued at its need score,
+#: QPV weekly, large communes fortnightly, kept for comparison in ``benchmarks/reach.py``)
+METHODS = ("circuits", "need")
 
 
 def territory_problem(
@@ -28,6 +42,9 @@ def territory_problem(
     weeks: int,
     today: dt.date | None = None,
     need: NeedTable | None = None,
+    method: str = "circuits",
+    rules: PlanningRules | None = None,
+    to_fixed: TravelMatrix | None = None,
     **options: Any,
 ) -> ItineraryProblem:
     """The itinerary problem of ``territory`` (options: see
@@ -35,11 +52,27 @@ def territory_problem(
 
     ``need``: the territory's need table when the caller has it; otherwise computed with the
     same road ``network`` option (activity checked against the current date). ``today`` only
-    lets the problem say that ``start`` is in the past.
+    lets the problem say that ``start`` is in the past. ``method``: see :data:`METHODS`;
+    ``rules``: the manager's rules (default: the territory's spec rules); ``to_fixed``: the
+    communes -> fixed contact points matrix when the caller has it.
     """
+    if method not in METHODS:
+        raise InvalidProblemError(
+            f"Méthode de planification {method!r} inconnue (attendu {', '.join(METHODS)}).",
+            hint="circuits (arrêts réguliers puis exploration) par défaut.",
+        )
+    network = options.get("network")
+    if method == "circuits" and to_fixed is None:
+        to_fixed = fixed_matrix(territory, network=network)
     if need is None:
-        need = need_table(territory, network=options.get("network"))
-    return itinerary_problem(territory, need, start=start, weeks=weeks, today=today, **options)
+        need = need_table(territory, to_fixed, network=network)
+    problem = itinerary_problem(territory, need, start=start, weeks=weeks, today=today, **options)
+    if method == "need":
+        return problem
+    problem, _ = circuit_problem(
+        problem, territory, need, rules=rules, network=network, to_fixed=to_fixed
+    )
+    return problem
 
 
 def plan_territory(

@@ -12,18 +12,18 @@ def test_case_groups_name_cases_of_the_weekly_benchmark() -> None:
     demo = cases(set(reach.CASE_GROUPS["demo"]))
     assert [name for name, _, _ in demo] == list(reach.CASE_GROUPS["demo"])
     assert reach.GOAL_CASE in reach.CASE_GROUPS["demo"]
-    assert "current" in reach.METHODS
+    assert list(reach.METHODS) == ["need", "circuits"]
 
 
 def test_unknown_names_are_refused_in_french() -> None:
     with pytest.raises(SystemExit, match="Méthode\\(s\\) inconnu\\(s\\) : nouvelle ; possibles"):
-        reach._names("current,nouvelle", reach.METHODS, "Méthode(s)")
+        reach._names("circuits,nouvelle", reach.METHODS, "Méthode(s)")
 
 
 def test_one_line_goals_and_table(monkeypatch) -> None:
     [(name, territory, _)] = cases({"demo-creusot-montceau"})
-    line = reach.measure(name, territory, 1, "current", time_limit=1, seed=0)
-    assert line["case"] == name and line["method"] == "current" and line["weeks"] == 1
+    line = reach.measure(name, territory, 1, "circuits", time_limit=1, seed=0)
+    assert line["case"] == name and line["method"] == "circuits" and line["weeks"] == 1
     assert 0 <= line["regular_reach_pct"] <= line["any_reach_pct"] <= 100
     assert line["reperes_label"] == "données fictives"
     good = dict(line, case=reach.GOAL_CASE, regular_reach_pct=90.0, drive_per_visit_h=0.5)

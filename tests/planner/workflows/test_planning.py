@@ -1,4 +1,4 @@
-"""Plan a territory: the demo converts to an itinerary problem valued by the one need score."""
+"""Plan a territory: the demo converts to an itinerary problem (need method and circuits)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ MONDAY = dt.date(2026, 3, 2)
 
 
 def test_territory_problem_on_the_demo(creusot) -> None:
-    pb = territory_problem(creusot, start=MONDAY, weeks=1)
+    pb = territory_problem(creusot, start=MONDAY, weeks=1, method="need")
     assert len(pb.candidates) == len(creusot.communes)
     assert pb.travel_time_method == "estimate"
     assert {v.id for v in pb.vans} == {v.id for v in creusot.vans}
@@ -26,12 +26,19 @@ def test_territory_problem_on_the_demo(creusot) -> None:
 
 def test_a_visit_is_worth_the_commune_need_score(creusot) -> None:
     need = need_table(creusot)
-    pb = territory_problem(creusot, start=MONDAY, weeks=1, need=need)
+    pb = territory_problem(creusot, start=MONDAY, weeks=1, need=need, method="need")
     scores = need.frame["score"]
     assert [c.need for c in pb.candidates] == [float(scores[c.id]) for c in pb.candidates]
     assert all(0 < c.need <= 100 for c in pb.candidates)
     plan = plan_territory(
-        creusot, start=MONDAY, weeks=1, time_limit=1, solver="greedy", today=MONDAY, need=need
+        creusot,
+        start=MONDAY,
+        weeks=1,
+        time_limit=1,
+        solver="greedy",
+        today=MONDAY,
+        need=need,
+        method="need",
     )
     for visit in plan.visits:
         assert visit.need == pytest.approx(float(scores[visit.commune]))
@@ -45,3 +52,8 @@ def test_van_unavailable_dates_are_checked(creusot) -> None:
         territory_problem(
             creusot, start=MONDAY, weeks=1, unavailable={"nulle-part": frozenset({MONDAY})}
         )
+
+
+def test_an_unknown_method_is_refused_in_french(creusot) -> None:
+    with pytest.raises(InvalidProblemError, match="Méthode de planification 'tournée' inconnue"):
+        territory_problem(creusot, start=MONDAY, weeks=1, method="tournée")

@@ -1,0 +1,209 @@
+"""Regular circuits for a territory's itinerary problem (the default planning method).
+
+From the problem built by :mod:`.itinerary_input` (one candidate per commune, its host place,
+the travel matrix), :func:`circuit_problem`:
+
+1. counts the horizon's sessions: the vans' half-day positions (``Van.sessions_per_week`` caps
+   a van's week), keeps ``rules.exploration_share`` of them for exploration and gives the rest
+   (minus nothing: pinned and forced stops are inside) to regular stops;
+2. measures, for every commune, which candidate places and fixed contact points lie within the
+   access time (``rules.access_min``, default 15 min, by the problem's travel-time method:
+   the declared estimate unless a road network is given);
+3. solves the circuit choice (:func:`planner.coverage.circuits.choose_circuits`): hubs and their
+   frequency, forced ones kept (pins, ``rules.frequency``), forbidden ones avoided
+   (``rules.forbid``);
+4. rewrites the candidates: a hub gets its frequency (same weekday, slot and van each time) and
+   the value of one visit = its share of the need-weighted young it reaches regularly divided by
+   its sessions; every other candidate is an optional single visit (exploration) worth the
+   need-weighted young it reaches, counted at ``SECOND_WEIGHT`` where a regular presence exists,
+   times a novelty factor ``1 / (1 + past sessions / NOVELTY_SESSIONS)`` so that places never or
+   rarely visited are explored first.
+
+The result says what it did (``CircuitReport``) and the problem's notes carry it in French.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from planner.coverage.circuits import (
+    HUB_FREQUENCIES,
+    CircuitChoice,
+    CircuitInputs,
+    choose_circuits,
+    marginal_value,
+    sessions_per_frequency,
+)
+from planner.coverage.need import NeedTable
+from planner.itinerary.grid import Grid
+from planner.itinerary.problem import Candidate, Frequency, ItineraryProblem
+from planner.matrix import TravelMatrix, travel_matrix
+from planner.rules import FREQUENCY_FR, PlanningRules
+from planner.territory import Territory
+from planner.workflows.territory_arrays import commune_codes, commune_points, fixed_matrix, young
+
+#: past sessions at which a place's exploration value is halved
+NOVELTY_SESSIONS = 4.0
+
+
+@dataclass(frozen=True)
+class CircuitReport:
+    """What the circuit step decided, for notes, explanations and benchmarks."""
+
+    choice: CircuitChoice
+    positions: int
+    exploration_share: float
+    access_min: int
+    #: per candidate (problem order): need-weighted young within the access time
+    reach_demand: np.ndarray
+    #: per candidate: estimated young within the access time
+    reach_young: np.ndarray
+    #: per candidate: past sessions held in its commune
+    past_sessions: np.ndarray
+
+    def note_fr(self) -> str:
+        hubs = [f for f in self.choice.frequency if f is not None]
+        counts = {f: hubs.count(f) for f in HUB_FREQUENCIES if hubs.count(f)}
+        detail = ", ".join(f"{n} {FREQUENCY_FR[f]}" for f, n in counts.items()) or "aucun"
+        return (
+            f"Circuits réguliers : {len(hubs)} arrêts réguliers ({detail}), "
+            f"{self.choice.sessions_used} séances sur {self.positions} demi-journées ; "
+            f"{round(100 * self.exploration_share)} % des séances gardées pour explorer ; "
+            f"un arrêt sert les communes à {self.access_min} min ou moins."
+        )
+
+
+def positions_per_van_week(grid: Grid) -> int:
+    """Positions of the horizon, each van's week capped at its ``sessions_per_week``."""
+    pb = grid.problem
+    per: dict[tuple[int, int], int] = {}
+    for v, d in grid.vandays:
+        key = (v, d // 7)
+        per[key] = per.get(key, 0) + grid.n_slots
+    total = 0
+    for (v, _), n in per.items():
+        cap = pb.vans[v].sessions_per_week
+        total += n if cap is None else min(n, cap)
+    return total
+
+
+def _past_sessions(territory: Territory, codes: list[str]) -> np.ndarray:
+    activity = territory.activity
+    if not len(activity):
+        return np.zeros(len(codes))
+    by = activity.groupby(activity["commune"].astype(str))["sessions"].sum()
+    return np.array([float(by.get(c, 0.0)) for c in codes])
+
+
+def circuit_inputs(
+    problem: ItineraryProblem,
+    territory: Territory,
+    need: NeedTable,
+    *,
+    rules: PlanningRules,
+    network: Any = None,
+    to_fixed: TravelMatrix | None = None,
+) -> tuple[CircuitInputs, Grid, np.ndarray, int]:
+    """The circuit arrays of ``problem`` (see the module docstring), its grid, the communes ->
+    candidates access matrix and the horizon's positions."""
+    grid = Grid(problem)
+    cands = problem.candidates
+    access_s = rules.access_s
+    places = np.array([(c.lon, c.lat) for c in cands], dtype=float).reshape(-1, 2)
+    to_cands = travel_matrix(commune_points(territory), places, network=network)
+    access = np.asarray(to_cands.reachable, bool) & (np.asarray(to_cands.durations) <= access_s)
+    fixed_m = to_fixed if to_fixed is not None else fixed_matrix(territory, network=network)
+    near_fixed = np.asarray(fixed_m.reachable, bool) & (np.asarray(fixed_m.durations) <= access_s)
+    fixed = np.asarray(near_fixed.any(axis=1), dtype=bool)
+    codes = commune_codes(territory)
+    scores = need.frame["score"].reindex(codes).fillna(0.0).to_numpy(dtype=float)
+    demand = young(territory) * scores / 100.0
+    base_locs = sorted({problem.base_of(v).location for v in problem.vans})
+    one_way = np.asarray(problem.durations)[np.ix_(base_locs, [c.location for c in cands])]
+    drive_h = one_way.min(axis=0) / 3600.0 if len(cands) else np.zeros(0)
+    weeks = problem.calendar.weeks
+    sessions = sessions_per_frequency(weeks)
+    positions = positions_per_van_week(grid)
+    forced: dict[int, str] = {}
+    allowed: list[tuple[str, ...]] = []
+    for j, c in enumerate(cands):
+        code = c.commune or c.id
+        freq = c.frequency.value if c.frequency is not None else None
+        if c.required and freq in HUB_FREQUENCIES:  # pinned (or imposed) regular stop
+            forced[j] = freq
+        elif rules.frequency.get(code) in HUB_FREQUENCIES:
+            forced[j] = rules.frequency[code]
+        fits = grid.never_reason[j] is None
+        options = rules.allowed(code) if code not in rules.frequency else ()
+        allowed.append(tuple(f for f in options if f in HUB_FREQUENCIES) if fits else ())
+    budget = max(
+        int((1.0 - rules.exploration_share) * positions),
+        sum(sessions[f] for f in forced.values()),
+    )
+    inputs = CircuitInputs(
+        access=access,
+        demand=demand,
+        fixed=fixed,
+        drive_h=drive_h,
+        allowed=allowed,
+        sessions=sessions,
+        budget=budget,
+        forced=forced,
+    )
+    return inputs, grid, access, positions
+
+
+def circuit_problem(
+    problem: ItineraryProblem,
+    territory: Territory,
+    need: NeedTable,
+    *,
+    rules: PlanningRules | None = None,
+    network: Any = None,
+    to_fixed: TravelMatrix | None = None,
+    time_limit: float = 20.0,
+) -> tuple[ItineraryProblem, CircuitReport]:
+    """``problem`` with regular circuits (see the module docstring) and what was decided."""
+    rules = rules or territory.rules
+    inputs, _, access, positions = circuit_inputs(
+        problem, territory, need, rules=rules, network=network, to_fixed=to_fixed
+    )
+    choice = choose_circuits(inputs, time_limit=time_limit)
+    codes = [c.commune or c.id for c in problem.candidates]
+    past = _past_sessions(territory, codes)
+    novelty = 1.0 / (1.0 + past / NOVELTY_SESSIONS)
+    single = marginal_value(inputs, choice) * novelty
+    sessions = inputs.sessions
+    out: list[Candidate] = []
+    for j, c in enumerate(problem.candidates):
+        f = choice.frequency[j]
+        if f is not None:
+            value = float(choice.hub_value[j]) / sessions[f]
+            out.append(replace(c, frequency=Frequency(f), need=round(max(value, 0.0), 3)))
+        else:
+            keep = c.frequency if c.frequency is Frequency.ONCE else None
+            forced_once = rules.frequency.get(codes[j]) == "once"
+            out.append(
+                replace(
+                    c,
+                    frequency=Frequency.ONCE if forced_once else keep,
+                    required=c.required or forced_once,
+                    need=round(float(single[j]), 3),
+                )
+            )
+    young_c = young(territory)
+    demand = np.asarray(inputs.demand, dtype=float)
+    report = CircuitReport(
+        choice=choice,
+        positions=positions,
+        exploration_share=rules.exploration_share,
+        access_min=rules.access_min,
+        reach_demand=access.astype(float).T @ demand,
+        reach_young=access.astype(float).T @ young_c,
+        past_sessions=past,
+    )
+    notes = (*problem.notes, report.note_fr())
+    return problem.replace(candidates=tuple(out), notes=notes), report
