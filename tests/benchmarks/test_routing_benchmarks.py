@@ -140,7 +140,8 @@ def test_solomon_best_known_solutions_pass_the_checker(shared_dir):
 @pytest.mark.shared
 def test_solomon_c101_near_best_known(shared_dir):
     inst = read_solomon(shared_dir / "benchmarks" / "solomon" / "C101.txt")
-    solution = solve(vrptw.vrptw_problem(inst), time_limit=2.0)
+    # an iteration budget, not a deadline: the result does not depend on the machine's load
+    solution = solve(vrptw.vrptw_problem(inst), time_limit=120.0, max_iterations=2000)
     assert solution.feasible
     assert vrptw.vrptw_cost(inst, solution) <= 827.3 * 1.005
 
@@ -148,7 +149,7 @@ def test_solomon_c101_near_best_known(shared_dir):
 @pytest.mark.shared
 def test_optw_c101_reaches_optimum(shared_dir):
     inst = read_toptw(shared_dir / "benchmarks" / "optw" / "optw_c101.txt")
-    solution = solve(optw.optw_problem(inst), time_limit=3.0)
+    solution = solve(optw.optw_problem(inst), time_limit=120.0, max_iterations=5000)
     assert solution.feasible and optw.optw_score(inst, solution) == 320
 
 
