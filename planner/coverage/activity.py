@@ -26,6 +26,22 @@ afternoon does not dominate), the cap (also used when ``v <= 0``, no visible ext
 dispersion) lets a well-observed place move away from the mean. With
 fewer than ``min_groups`` observed groups the fallback prior (``fallback_rate``,
 ``fallback_sessions``) is used. Groups without any session get the prior mean ``m``.
+
+Group-specific prior means
+--------------------------
+:func:`prior_weight` and :func:`shrink` also take one prior mean ``mu_g`` per group (the
+expected rate of the group before its own history, e.g. from its population: see
+:mod:`planner.coverage.expected`), with the prior ``Gamma(beta * mu_g, beta)`` (mean ``mu_g``,
+variance ``mu_g / beta``). The same moments give, with ``S = sum n_g (y_g/n_g - mu_g)^2``::
+
+    beta = sum(n_g mu_g) / (S - sum(mu_g))
+
+which is the formula above when every ``mu_g = m``; the posterior mean is
+``(beta * mu_g + y_g) / (beta + n_g)``. When sessions vary more than Poisson counts do (a
+session's variance is ``phi`` times its mean: empty afternoons, groups of friends), ``S`` is
+divided by the ``dispersion`` ``phi`` (Bühlmann-Straub credibility: the weight is the
+within-group variance per session over the between-group variance); ``phi = 1`` is the plain
+gamma-Poisson model.
 """
 
 from __future__ import annotations
@@ -192,11 +208,44 @@ def fit_prior(
         beta = settings.fallback_sessions
         return GammaPrior(settings.fallback_rate * beta, beta, "a priori par défaut")
     m = y.sum() / n.sum()
-    s2 = float((n * (y / n - m) ** 2).sum() / n.sum())
-    v = s2 - m / n.mean()
-    low, cap = settings.min_prior_sessions, settings.max_prior_sessions
-    beta = float(np.clip(m / v, low, cap)) if v > 0 and m > 0 else cap
+    beta = prior_weight(
+        n, y, np.full(n.size, m), low=settings.min_prior_sessions, cap=settings.max_prior_sessions
+    )
     return GammaPrior(float(m * beta), beta, "moments (gamma-Poisson)")
+
+
+def prior_weight(
+    exposure: np.ndarray,
+    counts: np.ndarray,
+    means: np.ndarray,
+    *,
+    low: float,
+    cap: float,
+    dispersion: float = 1.0,
+) -> float:
+    """Method-of-moments prior weight ``beta`` (in exposure units, e.g. sessions) of a
+    gamma-Poisson model whose group *g* has prior mean rate ``means[g]`` (module doc), kept in
+    ``[low, cap]``; ``cap`` when the groups differ no more than ``dispersion`` times Poisson
+    noise. Groups without exposure are ignored."""
+    n = np.asarray(exposure, dtype=float)
+    y = np.asarray(counts, dtype=float)
+    mu = np.asarray(means, dtype=float)
+    seen = n > 0
+    n, y, mu = n[seen], y[seen], mu[seen]
+    if not n.size or not (n * mu).sum() > 0:
+        return float(cap)
+    excess = float((n * (y / n - mu) ** 2).sum() / dispersion - mu.sum())
+    return float(np.clip((n * mu).sum() / excess, low, cap)) if excess > 0 else float(cap)
+
+
+def shrink(
+    exposure: np.ndarray, counts: np.ndarray, means: np.ndarray, weight: float
+) -> np.ndarray:
+    """Posterior mean rates ``(weight * means + counts) / (weight + exposure)``."""
+    n = np.asarray(exposure, dtype=float)
+    return (weight * np.asarray(means, dtype=float) + np.asarray(counts, dtype=float)) / (
+        weight + n
+    )
 
 
 def smoothed_rates(
@@ -234,7 +283,7 @@ def smoothed_rates(
     mob = frame["mobilises"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         frame["raw_rate"] = np.where(n > 0, y / np.where(n > 0, n, 1), np.nan)
-    frame["smoothed_rate"] = (prior.alpha + y) / (prior.beta + n)
+    frame["smoothed_rate"] = shrink(n, y, np.full(n.size, prior.mean), prior.beta)
     share_prior = mob.sum() / y.sum() if y.sum() > 0 else 0.0
     frame["mobilises_share"] = (share_prior * prior.beta + mob) / (prior.beta + y)
     return ActivityRates(frame=frame, prior=prior, by=by)
