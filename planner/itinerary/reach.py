@@ -206,6 +206,7 @@ def plan_reach(
     rates_label: str,
     access_s: int = ACCESS_S,
     large_young: float = LARGE_YOUNG,
+    visit_rates: Sequence[float] | None = None,
 ) -> PlanReach:
     """Measure the reach of ``plan`` over the communes of ``arrays`` (see the module docstring).
 
@@ -214,6 +215,9 @@ def plan_reach(
     rates
         Expected repérés per session by commune code; a visit whose commune is absent counts
         for the mean of ``rates``.
+    visit_rates
+        When given, the expected repérés of each visit (``plan.visits`` order; by commune and
+        month, say), used instead of ``rates``.
     rates_method, rates_label
         What the rates are (shown with the figure) and the history's label.
     access_s
@@ -259,8 +263,16 @@ def plan_reach(
         for i in np.argsort(-young, kind="stable")
         if young[i] >= large_young and not regular_near[i]
     )
-    mean_rate = float(np.mean(list(rates.values()))) if rates else 0.0
-    expected = sum(float(rates.get(v.commune, mean_rate)) for v in plan.visits)
+    if visit_rates is not None:
+        if len(visit_rates) != len(plan.visits):
+            raise InvalidProblemError(
+                f"{len(visit_rates)} repérés attendus pour {len(plan.visits)} visites.",
+                hint="Un nombre par visite du plan, dans l'ordre de plan.visits.",
+            )
+        expected = float(np.sum(np.asarray(visit_rates, dtype=float)))
+    else:
+        mean_rate = float(np.mean(list(rates.values()))) if rates else 0.0
+        expected = sum(float(rates.get(v.commune, mean_rate)) for v in plan.visits)
     drive_s = sum(d.drive_s for d in plan.days)
     n_visits = len(plan.visits)
     return PlanReach(

@@ -19,12 +19,19 @@ the travel matrix), :func:`circuit_problem`:
    times a novelty factor ``1 / (1 + past sessions / NOVELTY_SESSIONS)`` so that places never or
    rarely visited are explored first.
 
+History (:mod:`planner.workflows.expected`): every session's value also gains
+``HISTORY_WEIGHT`` x (the repérés per session learned at the place over the horizon's months -
+the population-only expectation), so that a place where young people were actually found
+(more than its population says) gets regular visits, and one where few were found fewer. The
+need-weighted young already count the population: only what the history adds is added.
+
 The result says what it did (``CircuitReport``) and the problem's notes carry it in French.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -43,10 +50,15 @@ from planner.itinerary.problem import Candidate, Frequency, ItineraryProblem
 from planner.matrix import TravelMatrix, travel_matrix
 from planner.rules import FREQUENCY_FR, PlanningRules
 from planner.territory import Territory
+from planner.workflows.expected import VAN, ExpectedTable, expected_table
 from planner.workflows.territory_arrays import commune_codes, commune_points, fixed_matrix, young
 
 #: past sessions at which a place's exploration value is halved
 NOVELTY_SESSIONS = 4.0
+#: value (need-weighted young reached regularly) of one more expected repéré per session: a
+#: session of a demo hub reaches about 40 need-weighted young and finds about 2 repérés, so one
+#: repéré is worth about 20 of them; 10 keeps the catchment first and the history second
+HISTORY_WEIGHT = 10.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,10 @@ class CircuitReport:
     reach_young: np.ndarray
     #: per candidate: past sessions held in its commune
     past_sessions: np.ndarray
+    #: per candidate: repérés per session expected over the horizon (learned, population-only)
+    expected: np.ndarray
+    expected_population: np.ndarray
+    expected_label: str
 
     def note_fr(self) -> str:
         hubs = [f for f in self.choice.frequency if f is not None]
@@ -98,6 +114,33 @@ def _past_sessions(territory: Territory, codes: list[str]) -> np.ndarray:
     return np.array([float(by.get(c, 0.0)) for c in codes])
 
 
+def horizon_expectation(
+    problem: ItineraryProblem, table: ExpectedTable
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate, repérés per van session expected over the horizon's open days (learned,
+    population-only), from ``table``."""
+    cal = problem.calendar
+    months = [cal.days[d].date.month for d in range(cal.n_days) if cal.is_open(d)]
+    months = months or [cal.start.month]
+    codes = [c.commune or c.id for c in problem.candidates]
+    known = set(table.model.codes)
+    rows = [code if code in known else None for code in codes]
+    learned = np.zeros(len(codes))
+    prior = np.zeros(len(codes))
+    for month in sorted(set(months)):
+        weight = months.count(month) / len(months)
+        have = [code for code in rows if code is not None]
+        if not have:
+            break
+        k = len(have)
+        got, _ = table.model.predict(have, [month] * k, [VAN] * k)
+        pop, _ = table.model.predict(have, [month] * k, [VAN] * k, kind="population_factors")
+        mask = np.array([code is not None for code in rows])
+        learned[mask] += weight * got
+        prior[mask] += weight * pop
+    return learned, prior
+
+
 def circuit_inputs(
     problem: ItineraryProblem,
     territory: Territory,
@@ -106,6 +149,7 @@ def circuit_inputs(
     rules: PlanningRules,
     network: Any = None,
     to_fixed: TravelMatrix | None = None,
+    bonus: np.ndarray | None = None,
 ) -> tuple[CircuitInputs, Grid, np.ndarray, int]:
     """The circuit arrays of ``problem`` (see the module docstring), its grid, the communes ->
     candidates access matrix and the horizon's positions."""
@@ -152,6 +196,7 @@ def circuit_inputs(
         sessions=sessions,
         budget=budget,
         forced=forced,
+        bonus=bonus,
     )
     return inputs, grid, access, positions
 
@@ -165,23 +210,33 @@ def circuit_problem(
     network: Any = None,
     to_fixed: TravelMatrix | None = None,
     time_limit: float = 20.0,
+    expected: ExpectedTable | None = None,
+    today: date | None = None,
+    history_weight: float = HISTORY_WEIGHT,
 ) -> tuple[ItineraryProblem, CircuitReport]:
-    """``problem`` with regular circuits (see the module docstring) and what was decided."""
+    """``problem`` with regular circuits (see the module docstring) and what was decided.
+
+    ``expected``: the territory's expected repérés (default: fitted on its whole history,
+    ``today`` refusing history dated after it); ``history_weight`` 0 ignores the history (the
+    population-only values, for comparison)."""
     rules = rules or territory.rules
+    table = expected if expected is not None else expected_table(territory, today=today)
+    learned, prior = horizon_expectation(problem, table)
+    bonus = history_weight * (learned - prior)
     inputs, _, access, positions = circuit_inputs(
-        problem, territory, need, rules=rules, network=network, to_fixed=to_fixed
+        problem, territory, need, rules=rules, network=network, to_fixed=to_fixed, bonus=bonus
     )
     choice = choose_circuits(inputs, time_limit=time_limit)
     codes = [c.commune or c.id for c in problem.candidates]
     past = _past_sessions(territory, codes)
     novelty = 1.0 / (1.0 + past / NOVELTY_SESSIONS)
-    single = marginal_value(inputs, choice) * novelty
+    single = np.maximum(marginal_value(inputs, choice) * novelty + bonus, 0.0)
     sessions = inputs.sessions
     out: list[Candidate] = []
     for j, c in enumerate(problem.candidates):
         f = choice.frequency[j]
         if f is not None:
-            value = float(choice.hub_value[j]) / sessions[f]
+            value = float(choice.hub_value[j]) / sessions[f] + float(bonus[j])
             out.append(replace(c, frequency=Frequency(f), need=round(max(value, 0.0), 3)))
         else:
             keep = c.frequency if c.frequency is Frequency.ONCE else None
@@ -204,6 +259,9 @@ def circuit_problem(
         reach_demand=access.astype(float).T @ demand,
         reach_young=access.astype(float).T @ young_c,
         past_sessions=past,
+        expected=learned,
+        expected_population=prior,
+        expected_label=table.label,
     )
     notes = (*problem.notes, report.note_fr())
     return problem.replace(candidates=tuple(out), notes=notes), report

@@ -2,9 +2,9 @@
 
 Travel times communes -> the plan's stops and communes -> fixed contact points come from
 :func:`planner.matrix.travel_matrix` (the road ``network`` when given, else the declared
-estimate, as the plan's own times). Expected repérés per session: for now the empirical-Bayes
-smoothed repérés per session of each commune (:func:`planner.coverage.activity.smoothed_rates`,
-by commune, the same rates as the need score), applied to each visit's commune.
+estimate, as the plan's own times). Expected repérés: those learned from the history by commune
+and month (:func:`planner.workflows.expected.expected_table`), for each visit's commune and
+month (a van session).
 """
 
 from __future__ import annotations
@@ -25,18 +25,12 @@ from planner.itinerary.reach import (
 )
 from planner.matrix import TravelMatrix, travel_matrix
 from planner.territory import Territory
+from planner.workflows.expected import VAN, expected_table
 from planner.workflows.territory_arrays import (
-    activity_label,
-    commune_activity_rates,
     commune_codes,
     commune_points,
     fixed_matrix,
     young,
-)
-
-#: what the expected repérés are, shown with the figure (item 5 of issue #11 replaces it)
-RATES_METHOD = (
-    "repérés par séance lissés (Bayes empirique gamma-Poisson) par commune, sans saison ni démarche"
 )
 
 
@@ -56,7 +50,12 @@ def territory_plan_reach(
     ``to_fixed``: the communes -> fixed contact points matrix when the caller has it.
     """
     stop_ids = plan_stop_ids(plan)
-    rates = commune_activity_rates(territory, today=today).frame["smoothed_rate"]
+    table = expected_table(territory, today=today)
+    visit_rates, _ = table.model.predict(
+        [v.commune for v in plan.visits],
+        [v.date.month for v in plan.visits],
+        [VAN] * len(plan.visits),
+    )
     where: dict[str, tuple[float, float]] = {}
     for v in plan.visits:
         where.setdefault(v.stop_id, (v.lon, v.lat))
@@ -73,9 +72,10 @@ def territory_plan_reach(
     return plan_reach(
         plan,
         arrays,
-        rates={str(k): float(r) for k, r in rates.items()},
-        rates_method=RATES_METHOD,
-        rates_label=activity_label(territory),
+        rates={},
+        visit_rates=[float(r) for r in visit_rates],
+        rates_method=table.method,
+        rates_label=table.label,
         access_s=access_s,
         large_young=large_young,
     )

@@ -52,10 +52,12 @@ def _reach(plan: Plan = PLAN, *, access_s: int = 900, large_young: float = 150, 
         names=NAMES,
     )  # fmt: skip
     rates = changes.pop("rates", {"A": 2.0, "C": 1.0, "B": 0.0, "D": 0.0})
+    visit_rates = changes.pop("visit_rates", None)
     arrays.update(changes)
     return plan_reach(
         plan, ReachArrays(**arrays), rates=rates, rates_method="essai",
         rates_label="données fictives", access_s=access_s, large_young=large_young,
+        visit_rates=visit_rates,
     )  # fmt: skip
 
 
@@ -144,3 +146,11 @@ def test_bad_inputs_get_a_french_message() -> None:
         _reach(bases=2)
     with pytest.raises(InvalidProblemError, match="Temps d'accès invalide : 0 s"):
         _reach(access_s=0)
+
+
+def test_expected_reperes_per_visit_replace_the_commune_rates() -> None:
+    n = _reach().visits  # the number of visits of the tiny plan
+    r = _reach(visit_rates=[0.5] * n)
+    assert r.expected_reperes == pytest.approx(0.5 * n)
+    with pytest.raises(InvalidProblemError, match="1 repérés attendus pour"):
+        _reach(visit_rates=[1.0])

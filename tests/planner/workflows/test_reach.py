@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from planner.workflows.planning import plan_territory
-from planner.workflows.reach import RATES_METHOD, territory_plan_reach
-from planner.workflows.territory_arrays import commune_activity_rates
+from planner.workflows.expected import expected_table, plan_expectation
+from planner.workflows.reach import territory_plan_reach
 
 MONDAY = dt.date(2026, 9, 7)
 
@@ -20,9 +20,10 @@ def test_reach_of_a_demo_plan(creusot) -> None:
     assert r.regular_bases_share is not None and r.regular_bases_share <= r.regular_share
     assert r.visits == len(plan.visits) and r.stops == len({v.stop_id for v in plan.visits})
     assert r.drive_h == pytest.approx(plan.kpis["drive_h"], abs=1e-3)
-    assert (r.rates_label, r.rates_method) == ("données fictives", RATES_METHOD)
-    rates = commune_activity_rates(creusot).frame["smoothed_rate"]
-    assert r.expected_reperes == pytest.approx(sum(rates[v.commune] for v in plan.visits))
+    table = expected_table(creusot)
+    assert (r.rates_label, r.rates_method) == ("données fictives", table.method)
+    # the learned repérés of each visit's commune and month, as the plan's own expectation
+    assert r.expected_reperes == pytest.approx(plan_expectation(table, plan).reperes)
     assert all(c.young >= 150 for c in r.unreached_large)
     # a longer access time reaches at least as many young people
     assert territory_plan_reach(creusot, plan, access_s=1800).regular_share >= r.regular_share
