@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from planner.workflows.planning import plan_territory
 from planner.workflows.expected import expected_table, plan_expectation
+from planner.workflows.planning import plan_territory
 from planner.workflows.reach import territory_plan_reach
 
 MONDAY = dt.date(2026, 9, 7)
