@@ -121,7 +121,13 @@ def _add_townhalls(frame: gpd.GeoDataFrame, mairies: gpd.GeoDataFrame) -> None:
 def build_partners(
     communes: gpd.GeoDataFrame, official: OfficialData, spec: TerritorySpec
 ) -> gpd.GeoDataFrame:
-    """France Services of the territory, its town halls, and the user's partners."""
+    """France Services of the territory, its town halls, and the user's partners.
+
+    Town halls: the Annuaire de l'administration says nothing of electricity (``power`` None,
+    « à vérifier »); ``parking`` is True by the project's declared assumption that a van can
+    park on the square by the town hall (the same assumption as the public-square fallback of
+    :mod:`planner.workflows.itinerary_input`).
+    """
     fs = official.france_services[official.france_services["commune"].isin(communes.index)]
     halls = gpd.GeoDataFrame(
         {
@@ -130,7 +136,7 @@ def build_partners(
             "commune": communes.index.to_numpy(),
             "hours": communes["townhall_hours"].to_numpy(),
             "can_host_van": True,
-            "power": False,
+            "power": [None] * len(communes),
             "parking": True,
             "fixed_site": False,
             "source": "Annuaire de l'administration",
@@ -222,6 +228,7 @@ def validate_territory(territory: Territory) -> None:
     v.require_ids(territory.partners, what="Partenaires")
     v.require_crs(territory.partners, what="Partenaires")
     v.require_valid_geometries(territory.partners, what="Partenaires")
+    v.require_amenity_states(territory.partners, what="Partenaires")
     known = set(territory.partners.index) | set(territory.communes.index)
     if not territory.activity.empty:
         v.require_known(

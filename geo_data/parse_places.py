@@ -108,6 +108,8 @@ def parse_france_services(text: str) -> gpd.GeoDataFrame:
 
     ``fixed_site`` is True for the fixed formats (``Fixe``, ``Fixe_antenne(s)``, ``Multisites``);
     itinerant buses (``Bus_équivalent``, ``Itinérante``) are kept with ``fixed_site=False``.
+    The list says nothing of electricity or parking: ``power`` and ``parking`` are None
+    (« à vérifier », :mod:`planner.amenities`).
     """
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     required = {"id_fs", "lib_fs", "insee_com", "latitude", "longitude", "format_fs"}
@@ -140,8 +142,8 @@ def parse_france_services(text: str) -> gpd.GeoDataFrame:
             "commune": frame["insee_com"].str.zfill(5),
             "hours": hours,
             "can_host_van": True,
-            "power": False,
-            "parking": False,
+            "power": [None] * len(frame),
+            "parking": [None] * len(frame),
             "fixed_site": fixed.to_numpy(),
             "source": "ANCT France Services 2024-08-01",
             "address": _column(frame, "adresse")

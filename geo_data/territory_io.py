@@ -22,6 +22,7 @@ import shapely
 
 from geo_data.parse_admin import read_geojson_bytes
 from geo_data.user_files import parse_activity
+from planner.amenities import AMENITIES, amenity_state
 from planner.fleet import Base, CalendarSettings, Slot, Van
 from planner.hours import WeeklyHours
 from planner.territory import ACTIVITY_COLUMNS, PARTNER_COLUMNS, QPV_COLUMNS, Territory
@@ -35,6 +36,19 @@ def _hours_to_text(value: object) -> str:
 
 def _hours_from_text(value: object) -> WeeklyHours | None:
     return WeeklyHours.from_json(json.loads(value)) if isinstance(value, str) and value else None
+
+
+def _amenity_column(values: pd.Series) -> pd.Series:
+    """True / False / None (object dtype); a value that is none of them is left for the
+    validation to refuse in French."""
+
+    def state(value: object) -> object:
+        try:
+            return amenity_state(value)
+        except ValueError:
+            return value
+
+    return pd.Series([state(x) for x in values], index=values.index, dtype=object)
 
 
 def _geojson(frame: gpd.GeoDataFrame, *, precision: int = 5) -> str:
@@ -109,6 +123,9 @@ def territory_from_files(folder: Path) -> Territory:
     )
     partners["hours"] = partners["hours"].map(_hours_from_text)
     partners["commune"] = partners["commune"].astype(str)
+    for column in AMENITIES:  # a boolean column with nulls reads back as 1.0 / 0.0 / NaN
+        if column in partners.columns:
+            partners[column] = _amenity_column(partners[column])
     activity_path = folder / "activity.csv"
     kwargs = {}
     if activity_path.is_file():

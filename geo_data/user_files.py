@@ -15,6 +15,7 @@ import pyogrio
 
 from geo_data import validation as v
 from geo_data.parse_places import parse_weekly_text
+from planner.amenities import AMENITIES, amenity_state
 from planner.errors import DataSourceError, InvalidTerritoryError
 from planner.hours import DAY_NAMES_FR, WeeklyHours
 from planner.taxonomy import Approach, PartnerType
@@ -22,7 +23,11 @@ from planner.territory import ACTIVITY_COLUMNS
 
 SUFFIXES = (".csv", ".geojson", ".json", ".gpkg")
 TRUE_WORDS = {"1", "true", "vrai", "oui", "yes", "x", "o"}
-FALSE_WORDS = {"0", "false", "faux", "non", "no", ""}
+FALSE_WORDS = {"0", "false", "faux", "non", "no"}
+#: Words of an amenity nobody checked (``power``, ``parking``): read as None, « à vérifier ».
+UNKNOWN_WORDS = {"", "à vérifier", "a vérifier", "a verifier", "à verifier", "inconnu", "inconnue"}
+#: Columns read as oui/non (empty: non) and as a tri-state amenity (empty: à vérifier).
+FLAG_COLUMNS = ("can_host_van",)
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -46,15 +51,62 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _flag(series: pd.Series, *, what: str, column: str) -> pd.Series:
-    text = series.astype(str).str.strip().str.lower()
-    bad = sorted(set(text) - TRUE_WORDS - FALSE_WORDS)
+def _row_place(frame: pd.DataFrame, position: int) -> str:
+    """Where row ``position`` is in its file: a CSV line (header = line 1) or a feature."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        return f"objet n° {position + 1}"
+    return f"ligne {position + 2}"
+
+
+def _yes_no(value: object, *, unknown: bool) -> bool | None:
+    """One cell as True/False (or None for an unknown amenity); ``ValueError`` if unreadable."""
+    if not isinstance(value, str):  # GeoJSON / GeoPackage: booleans, numbers or null
+        state = amenity_state(value)
+        if state is None and not unknown:
+            return False
+        return state
+    text = " ".join(value.strip().lower().split())
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS or (text == "" and not unknown):
+        return False
+    if unknown and text in UNKNOWN_WORDS:
+        return None
+    raise ValueError(value)
+
+
+def _flags(frame: pd.DataFrame, column: str, *, what: str, unknown: bool) -> list[bool | None]:
+    """Column ``column`` read with :func:`_yes_no`; the first bad cell is a French error naming
+    the file, the line, the column, the value and what is expected."""
+    if column not in frame.columns:
+        return [None if unknown else False] * len(frame)
+    out: list[bool | None] = []
+    bad: list[tuple[int, object]] = []
+    for position, value in enumerate(frame[column].tolist()):
+        try:
+            out.append(_yes_no(value, unknown=unknown))
+        except ValueError:
+            bad.append((position, value))
     if bad:
-        raise InvalidTerritoryError(
-            f"{what} : colonne {column}, valeurs {bad[:5]} illisibles (attendu oui/non).",
-            hint="Écrivez oui ou non (ou 1 / 0).",
+        position, value = bad[0]
+        more = (
+            f" {len(bad) - 1} autre(s) valeur(s) illisible(s) dans la colonne." if bad[1:] else ""
         )
-    return text.isin(TRUE_WORDS)
+        expected = "oui/non, vrai/faux, 1/0" + (
+            ", ou vide / « à vérifier » / « inconnu » quand on ne sait pas" if unknown else ""
+        )
+        raise InvalidTerritoryError(
+            f"{what} : {_row_place(frame, position)}, colonne {column}, valeur « {value} » "
+            f"illisible (attendu {expected}).{more}",
+            hint="Écrivez oui ou non."
+            + (
+                " Laissez la case vide ou écrivez « à vérifier » quand l'équipement du lieu "
+                "n'est pas connu : il sera affiché « à vérifier », jamais « non »."
+                if unknown
+                else " Une case vide vaut non."
+            ),
+        )
+    return out
 
 
 def _points(frame: pd.DataFrame, *, what: str) -> gpd.GeoDataFrame:
@@ -77,9 +129,10 @@ def parse_partners(frame: pd.DataFrame, *, source: str = "fichier partenaires") 
     """User partners -> the Territory's partner columns.
 
     Required: ``id``, ``name``, ``type`` (a :class:`PartnerType` value), and ``lon``/``lat`` (CSV)
-    or a point geometry. Optional: ``commune``, ``can_host_van``, ``power``, ``parking`` (oui/non),
-    hours as one column per weekday (``lundi`` ... ``dimanche``, text like
-    ``09:00-12:00 / 14:00-17:00``).
+    or a point geometry. Optional: ``commune``, ``can_host_van`` (oui/non, empty or absent: non),
+    ``power``, ``parking`` (oui/non/vrai/faux/1/0; empty, « à vérifier », « inconnu » or an absent
+    column: None, shown « à vérifier »), hours as one column per weekday (``lundi`` ...
+    ``dimanche``, text like ``09:00-12:00 / 14:00-17:00``).
     """
     what = f"Partenaires ({source})"
     v.require_no_personal_data([c for c in frame.columns if c not in ("name",)], what=what)
@@ -106,10 +159,8 @@ def parse_partners(frame: pd.DataFrame, *, source: str = "fichier partenaires") 
         else:
             hours.append(WeeklyHours.open_always())
     flags = {
-        col: _flag(frame[col], what=what, column=col)
-        if col in frame.columns
-        else pd.Series(False, index=frame.index)
-        for col in ("can_host_van", "power", "parking")
+        col: _flags(frame, col, what=what, unknown=col not in FLAG_COLUMNS)
+        for col in (*FLAG_COLUMNS, *AMENITIES)
     }
     out = gpd.GeoDataFrame(
         {
@@ -117,9 +168,9 @@ def parse_partners(frame: pd.DataFrame, *, source: str = "fichier partenaires") 
             "type": frame["type"].astype(str),
             "commune": frame["commune"].astype(str).str.zfill(5) if "commune" in frame else "",
             "hours": hours,
-            "can_host_van": flags["can_host_van"].to_numpy(),
-            "power": flags["power"].to_numpy(),
-            "parking": flags["parking"].to_numpy(),
+            "can_host_van": flags["can_host_van"],
+            "power": pd.Series(flags["power"], dtype=object).to_numpy(),
+            "parking": pd.Series(flags["parking"], dtype=object).to_numpy(),
             "fixed_site": False,
             "source": source,
         },

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from planner.amenities import AMENITIES, amenity_state
 from planner.errors import InvalidTerritoryError, PersonalDataError
 
 #: Column names that look like personal data (compared after lower-casing and removing accents
@@ -148,3 +149,29 @@ def require_columns(frame: pd.DataFrame, required: Iterable[str], *, what: str) 
             f"{what} : colonnes obligatoires manquantes {missing} (reçu {list(frame.columns)}).",
             hint="Ajoutez ces colonnes (voir le README, section fichiers utilisateur).",
         )
+
+
+def require_amenity_states(partners: pd.DataFrame, *, what: str) -> None:
+    """Amenities (``power``, ``parking``) are True, False or None (à vérifier), never a guess."""
+    missing = [c for c in AMENITIES if c not in partners.columns]
+    if missing:
+        raise InvalidTerritoryError(
+            f"{what} : colonnes d'équipement absentes {missing} (attendu {list(AMENITIES)}).",
+            hint="Ajoutez-les : oui, non, ou vide quand l'équipement n'est pas connu "
+            "(« à vérifier »).",
+        )
+    for column in AMENITIES:
+        bad = []
+        for pid, value in partners[column].items():
+            try:
+                amenity_state(value)
+            except ValueError:
+                bad.append((pid, value))
+        if bad:
+            shown = ", ".join(f"{pid} : {value!r}" for pid, value in bad[:5])
+            raise InvalidTerritoryError(
+                f"{what} : colonne {column}, {len(bad)} valeur(s) qui ne sont ni oui, ni non, "
+                f"ni « à vérifier » ({shown}).",
+                hint="Chaque équipement vaut vrai (oui), faux (non) ou vide (à vérifier) : "
+                "corrigez ces lignes.",
+            )

@@ -30,6 +30,7 @@ from maps.base import (
     qpv_layer,
     swatch,
 )
+from planner.amenities import amenity_label
 from planner.catchment import CoverageStop
 from planner.errors import InvalidSpecError
 from planner.taxonomy import PartnerType
@@ -235,7 +236,13 @@ def _partners_layer(territory: Territory) -> tuple[folium.FeatureGroup, list[tup
             fill_opacity=0.9,
             popup=popup_table(
                 str(row["name"]),
-                [("Type", kind.label), ("Identifiant", pid), ("Source", row.get("source", ""))],
+                [
+                    ("Type", kind.label),
+                    ("Identifiant", pid),
+                    ("Électricité", amenity_label(row.get("power"))),
+                    ("Stationnement", amenity_label(row.get("parking"))),
+                    ("Source", row.get("source", "")),
+                ],
             ),
             tooltip=f"{kind.label} : {row['name']}",
         ).add_to(target)

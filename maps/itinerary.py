@@ -127,6 +127,7 @@ def stop_popup(stop: NumberedVisit, territory: Territory | None) -> folium.Popup
         ("Commune", commune_name(territory, str(v["commune"]))),
         ("Hôte", v.get("host") or "sans hôte (stationnement sur place)"),
         ("Horaires de l'hôte", host_hours(territory, v)),
+        ("Sur place", v.get("to_check", "")),
         ("Besoin servi", need_text(v)),
         ("Véhicule", v["van"]),
     ]

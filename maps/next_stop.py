@@ -118,6 +118,7 @@ def next_stop_map(
         ("Commune", commune_name(territory, str(visit["commune"]))),
         ("Hôte", visit.get("host") or "sans hôte (stationnement sur place)"),
         ("Horaires de l'hôte", host_hours(territory, visit)),
+        ("Sur place", visit.get("to_check", "")),
         ("Besoin servi", need_text(visit)),
         ("Véhicule", visit["van"]),
     ]

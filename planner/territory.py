@@ -12,8 +12,10 @@ All GeoDataFrames are in EPSG:4326 (lon/lat); engines project to EPSG:2154 thems
     ``name``, ``communes`` (comma-separated INSEE codes), ``geometry``.
 ``partners`` (index ``id``)
     ``name``, ``type`` (:class:`planner.taxonomy.PartnerType` value), ``commune``, ``hours``
-    (WeeklyHours), ``can_host_van``, ``power``, ``parking``, ``fixed_site`` (a fixed contact point
-    such as a fixed France Services), ``source``, ``geometry`` (point).
+    (WeeklyHours), ``can_host_van`` (bool), ``power``, ``parking`` (tri-state, object dtype: True
+    « oui », False « non », None « à vérifier » when no source says, see
+    :mod:`planner.amenities`), ``fixed_site`` (a fixed contact point such as a fixed France
+    Services), ``source``, ``geometry`` (point).
 ``activity`` (plain DataFrame)
     ``period_start``, ``period_end`` (dates), ``place_id``, ``commune``, ``approach``
     (:class:`planner.taxonomy.Approach` value), ``sessions``, ``contacts``, ``reperes``,

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from api.cli.app import DataDir, console, fail, open_territory
 from geo_data.outputs import write_territory_geojson
+from planner.amenities import AMENITIES, AMENITY_LABELS, amenity_state
 from planner.errors import MiloError
 from planner.taxonomy import FrrClass, PartnerType
 from planner.territory import Territory
@@ -44,6 +45,11 @@ def territory_summary(territory: Territory) -> Table:
     table.add_row(
         "Partenaires",
         " ; ".join(f"{PartnerType(k).label} : {_fmt(n)}" for k, n in types.items()),
+    )
+    unknown = {k: sum(amenity_state(x) is None for x in territory.partners[k]) for k in AMENITIES}
+    table.add_row(
+        "Équipements « à vérifier » (aucune source ne les indique)",
+        " ; ".join(f"{AMENITY_LABELS[k]} : {_fmt(n)} lieu(x)" for k, n in unknown.items()),
     )
     table.add_row(
         "Bases",

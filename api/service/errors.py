@@ -66,6 +66,10 @@ _FR_TYPES = {
     "missing": "champ obligatoire absent",
     "extra_forbidden": "champ non autorisé",
     "json_invalid": "JSON illisible",
+    "bool_parsing": "valeur illisible : attendu true (oui) ou false (non), ou null pour un "
+    "équipement à vérifier",
+    "bool_type": "valeur illisible : attendu true (oui) ou false (non), ou null pour un "
+    "équipement à vérifier",
 }
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from api.service.db.models import PartnerRow, PlanRow, TerritoryRow
+from planner.amenities import amenities_text
 from planner.hours import DAY_NAMES_FR, WeeklyHours
 from planner.itinerary.plan_schema import VISIT, hhmm
 from planner.taxonomy import PartnerType
@@ -54,6 +55,7 @@ def partner_public(row: PartnerRow) -> dict[str, Any]:
         "can_host_van": row.can_host_van,
         "power": row.power,
         "parking": row.parking,
+        "amenities": amenities_text({"power": row.power, "parking": row.parking}),
         "fixed_site": row.fixed_site,
         "source": row.source,
     }
@@ -159,6 +161,7 @@ def next_stop_public(
             "lat": visit.lat,
             "where": where,
             "times": f"{hhmm(visit.start_s)}-{hhmm(visit.end_s)}",
+            "to_check": visit.to_check,
         },
         "host": host_body,
         "links": map_links(visit.lon, visit.lat, where),

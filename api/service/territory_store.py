@@ -25,6 +25,7 @@ from api.service.db.session import Database
 from geo_data.demo import DEMO_SLUGS, load_demo_territory
 from geo_data.loader import load_territory
 from geo_data.validation import require_inside
+from planner.amenities import amenity_state
 from planner.hours import WeeklyHours
 from planner.territory import PARTNER_COLUMNS, Territory
 
@@ -50,8 +51,8 @@ def partner_records(territory: Territory) -> list[dict[str, Any]]:
                 "lat": float(row.geometry.y),
                 "hours": hours.to_json() if isinstance(hours, WeeklyHours) else None,
                 "can_host_van": bool(row["can_host_van"]),
-                "power": bool(row["power"]),
-                "parking": bool(row["parking"]),
+                "power": amenity_state(row["power"]),
+                "parking": amenity_state(row["parking"]),
                 "fixed_site": bool(row["fixed_site"]),
                 "source": str(row["source"]),
             }
@@ -112,8 +113,8 @@ def partners_frame(rows: list[PartnerRow]) -> gpd.GeoDataFrame:
         "commune": [r.commune for r in rows],
         "hours": [WeeklyHours.from_json(r.hours) if r.hours else None for r in rows],
         "can_host_van": [bool(r.can_host_van) for r in rows],
-        "power": [bool(r.power) for r in rows],
-        "parking": [bool(r.parking) for r in rows],
+        "power": pd.Series([r.power for r in rows], dtype=object),
+        "parking": pd.Series([r.parking for r in rows], dtype=object),
         "fixed_site": [bool(r.fixed_site) for r in rows],
         "source": [r.source for r in rows],
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from planner.amenities import to_check_text
 from planner.itinerary.grid import Grid
 from planner.itinerary.periodic import REASON_NO_PATTERN, Pattern
 from planner.itinerary.plan import Dropped, Plan, Skipped, SolverInfo, VanDay, Visit
@@ -96,6 +97,7 @@ def assemble(
                     need=cand.need,
                     frr_class=cand.frr_class,
                     qpv=cand.qpv,
+                    to_check=to_check_text(cand.to_check(pb.van_needs)),
                 )
             )
         days.append(

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from planner.amenities import to_check_text
 from planner.fleet import Van
 from planner.itinerary.plan import Plan, Visit
 from planner.itinerary.problem import Candidate, ItineraryProblem
@@ -111,8 +112,14 @@ class _Checker:
         if not self.in_period(stop, v.date):
             self.add("period", f"{v.stop_id} le {v.date} : hors de sa période ({stop.period}).")
         needs = stop.needs | self.pb.van_needs
-        if not needs <= stop.amenities:
+        if not needs <= stop.amenities | stop.unverified:
             self.add("needs", f"{v.stop_id} : besoins {sorted(needs)} non satisfaits.")
+        expected = to_check_text(needs & stop.unverified)
+        if v.to_check != expected:
+            self.add(
+                "to-check",
+                f"{v.stop_id} le {v.date} : « à vérifier » {v.to_check!r} au lieu de {expected!r}.",
+            )
         base = self.bases[van.base].location
         if not (self.pb.reachable[base, stop.location] and self.pb.reachable[stop.location, base]):
             self.add("unreachable", f"{v.stop_id} : inaccessible depuis la base {van.base}.")

@@ -59,10 +59,11 @@ def plan_to_ics(plan: Plan) -> bytes:
         where = visit.host or f"Place publique, {visit.stop_name}"
         event.add("location", where)
         event.add("geo", (visit.lat, visit.lon))
+        check = f" Sur place : {visit.to_check}." if visit.to_check else ""
         event.add(
             "description",
             f"Arrivée {hhmm(visit.arrival_s)}, installation comprise dans le créneau "
-            f"{visit.slot}. Commune INSEE {visit.commune}.",
+            f"{visit.slot}. Commune INSEE {visit.commune}.{check}",
         )
         cal.add_component(event)
     cal.add_missing_timezones()

@@ -142,7 +142,7 @@ class Grid:
         return fit.reshape(n_c, n_k * n_s), reasons
 
     def _needs_ok(self, c: Candidate, v: int) -> bool:
-        return (c.needs | self.problem.van_needs) <= c.amenities
+        return (c.needs | self.problem.van_needs) <= c.amenities | c.unverified
 
     def _alone_ok(self, ci: int, v: int, s: int) -> bool:
         return self.day_timing(v, [(s, ci)]).feasible

@@ -43,6 +43,7 @@ class Visit(PlanRecord):
     need: float = 0.0
     frr_class: str = "inconnue"
     qpv: bool = False
+    to_check: str = ""
 
     schema: ClassVar[Record] = VISIT
 

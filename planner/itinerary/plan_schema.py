@@ -244,6 +244,9 @@ VISIT = Record(
                   csv=True, geojson=True),
         PlanField("frr_class", str, "Classe FRR de la commune.", default="inconnue", csv=True),
         PlanField("qpv", bool, "Commune avec un QPV.", default=False, csv=True),
+        PlanField("to_check", str, "Équipements dont la séance a besoin et que personne n'a "
+                  "confirmés sur le lieu (« stationnement à vérifier ») ; vide si rien.",
+                  default="", csv=True, geojson=True, db=True, db_length=200),
     ),
 )  # fmt: skip
 

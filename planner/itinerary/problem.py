@@ -75,9 +75,12 @@ class Candidate:
     required
         The stop must be planned (or appear in ``dropped`` with the reason it cannot be).
     needs, amenities
-        What the session needs (``power``, ``parking``...) and what the place offers.
+        What the session needs (``power``, ``parking``...) and what the place is known to offer.
     period
         ``always``, ``school_term`` (outside school holidays only) or ``school_holidays``.
+    unverified
+        Amenities nobody confirmed at the place (« à vérifier », :mod:`planner.amenities`): a
+        need among them does not drop the stop; its visits list it in ``Visit.to_check``.
     """
 
     id: str
@@ -98,6 +101,7 @@ class Candidate:
     period: str = "always"
     frr_class: str = "inconnue"
     qpv: bool = False
+    unverified: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.need) or self.need < 0:
@@ -115,11 +119,22 @@ class Candidate:
                 f"Arrêt {self.id} : jour de marché {self.market_day!r} invalide (0 à 6).",
                 hint="0 = lundi ... 6 = dimanche.",
             )
+        if self.amenities & self.unverified:
+            raise InvalidProblemError(
+                f"Arrêt {self.id} : équipements {sorted(self.amenities & self.unverified)} à la "
+                "fois connus et à vérifier.",
+                hint="Un équipement est soit disponible (amenities), soit à vérifier "
+                "(unverified), pas les deux.",
+            )
         if self.period not in PERIODS:
             raise InvalidProblemError(
                 f"Arrêt {self.id} : période {self.period!r} inconnue (attendu {PERIODS}).",
                 hint="Choisissez always, school_term ou school_holidays.",
             )
+
+    def to_check(self, van_needs: frozenset[str] = frozenset()) -> frozenset[str]:
+        """What the session needs (its own and the van's needs) that nobody confirmed here."""
+        return (self.needs | van_needs) & self.unverified
 
     @property
     def visits_wanted(self) -> int | None:

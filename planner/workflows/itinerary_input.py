@@ -3,14 +3,16 @@
 One candidate stop per commune:
 
 * **Host**, in this fallback order: (1) among the commune's partners that can host the van,
-  offer what the van needs (``van_needs``, parking by default) and are open in at least one
-  (weekday, slot), the one open in the most pairs (France Services first on ties, then the town
-  hall, then any other partner); (2) otherwise the public square by the town hall, without a
-  host (no opening-hours constraint, parking only). A partner whose amenities do not meet the
-  van's needs (a France Services site whose parking is not known) is therefore never chosen
-  when a town hall or the square would do: no commune is dropped for a reason a fallback place
-  removes. With ``require_host=True`` the square is not a fallback: the best partner is kept
-  even when it does not fit, and the stop is dropped with its reason.
+  are *known* to offer what the van needs (``van_needs``, parking by default) and are open in
+  at least one (weekday, slot), the one open in the most pairs (France Services first on ties,
+  then the town hall, then any other partner); (2) otherwise the public square by the town
+  hall, without a host (no opening-hours constraint, parking only). An amenity that is
+  unknown (« à vérifier », :mod:`planner.amenities`: a France Services site's parking) does
+  not count as offered, so such a partner is never chosen when a town hall or the square would
+  do: no commune is dropped for a reason a fallback place removes. With ``require_host=True``
+  the square is not a fallback: the best partner is kept (known fits first, then places whose
+  missing needs are only unknown), and a stop whose needs are only unknown is planned with
+  them listed in each visit's ``to_check``; a known « non » drops it with its reason.
 * **Need**: the commune's need score (:func:`planner.workflows.need.need_table`, 0-100), the
   same number that coverage, maps and the API show; the caller computes the table once.
 * **Frequency** (the ``need`` method's rule, documented and overridable): communes with a QPV
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from planner.amenities import amenity_sets
 from planner.coverage.need import NeedTable
 from planner.errors import InvalidProblemError
 from planner.fleet import Slot
@@ -43,8 +46,6 @@ if TYPE_CHECKING:  # partners frames are built by geo_data; the glue only reads 
 
 FORTNIGHTLY_YOUNG = 400.0
 HOST_PREFERENCE = ("france_services", "mairie")
-#: Amenities of a place that a session may need (``Candidate.needs`` / ``van_needs``).
-AMENITIES = ("power", "parking")
 
 
 def default_frequency(row: Any) -> Frequency | None:
@@ -60,9 +61,9 @@ def _open_pairs(hours: WeeklyHours, slots: tuple[Slot, ...], days: tuple[int, ..
     return sum(hours.is_open(d, s.start_min, s.end_min) for d in days for s in slots)
 
 
-def _amenities(row: Any) -> frozenset[str]:
-    """What a partner's place offers among the amenities the engine knows."""
-    return frozenset(k for k in AMENITIES if bool(row.get(k, False)))
+def _amenities(row: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """``(known offered, unverified)`` amenities of a partner's place (None: à vérifier)."""
+    return amenity_sets(row)
 
 
 def _choose_host(
@@ -75,23 +76,26 @@ def _choose_host(
     require_host: bool = False,
 ) -> Any | None:
     """The ``(id, row)`` of the commune's host in the module's fallback order, or None for the
-    public square. With ``require_host``, the best partner even when it does not fit."""
+    public square. Only known amenities fit. With ``require_host``, the best partner even when
+    it does not fit: open places whose needs are known or only unknown first."""
     here = partners[(partners["commune"] == code) & partners["can_host_van"].astype(bool)]
     fitting: tuple[tuple[int, int, str], Any] | None = None
-    any_partner: tuple[tuple[bool, int, int, str], Any] | None = None
+    any_partner: tuple[tuple[bool, bool, bool, int, int, str], Any] | None = None
     for pid, row in here.iterrows():
         hours = row["hours"] if isinstance(row["hours"], WeeklyHours) else WeeklyHours()
         kind = str(row["type"])
         pref = len(HOST_PREFERENCE) - HOST_PREFERENCE.index(kind) if kind in HOST_PREFERENCE else 0
         open_pairs = _open_pairs(hours, slots, days)
-        meets = van_needs <= _amenities(row)
+        offered, unverified = _amenities(row)
+        meets = van_needs <= offered
         if (
             meets
             and open_pairs > 0
             and (fitting is None or (open_pairs, pref, str(pid)) > fitting[0])
         ):
             fitting = ((open_pairs, pref, str(pid)), (pid, row))
-        key = (meets, open_pairs, pref, str(pid))
+        possible = van_needs <= offered | unverified
+        key = (possible and open_pairs > 0, meets, possible, open_pairs, pref, str(pid))
         if any_partner is None or key > any_partner[0]:
             any_partner = (key, (pid, row))
     if fitting is not None:
@@ -143,12 +147,12 @@ def itinerary_problem(
             lon, lat = float(prow.geometry.x), float(prow.geometry.y)
             hours = prow["hours"] if isinstance(prow["hours"], WeeklyHours) else WeeklyHours()
             host = str(prow["name"])
-            amenities = _amenities(prow)
+            amenities, unverified = _amenities(prow)
         else:
             lon, lat = float(row["lon"]), float(row["lat"])
             hours = WeeklyHours.open_always()
             host = ""
-            amenities = frozenset({"parking"})
+            amenities, unverified = frozenset({"parking"}), frozenset()
         location = len(points)
         points.append((lon, lat))
         candidates.append(
@@ -166,6 +170,7 @@ def itinerary_problem(
                 amenities=amenities,
                 frr_class=str(row["frr_class"]),
                 qpv=bool(row["qpv"]),
+                unverified=unverified,
             )
         )
     matrix = travel_matrix(np.array(points, dtype=float), network=network)

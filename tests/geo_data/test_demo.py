@@ -37,7 +37,18 @@ def test_round_trip(tmp_path):
     back = territory_from_files(tmp_path / "copy")
     assert back.communes.index.tolist() == t.communes.index.tolist()
     assert back.partners["hours"].tolist() == t.partners["hours"].tolist()
+    for column in ("power", "parking"):  # None (à vérifier) survives the GeoJSON round trip
+        assert back.partners[column].tolist() == t.partners[column].tolist()
+    assert back.partners["power"].isna().all()
     assert back.vans == t.vans and back.bases == t.bases and back.calendar == t.calendar
+
+
+def test_demo_amenities_unknown_where_the_sources_do_not_say():
+    p = load_demo_territory("marches-de-bourgogne").partners
+    fs, halls = p[p["type"] == "france_services"], p[p["type"] == "mairie"]
+    assert len(fs) == 8 and fs["power"].isna().all() and fs["parking"].isna().all()
+    assert len(halls) == 252 and halls["power"].isna().all()
+    assert halls["parking"].tolist() == [True] * 252  # the declared square assumption
 
 
 @pytest.mark.shared

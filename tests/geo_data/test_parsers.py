@@ -153,6 +153,8 @@ def test_france_services_fixed_and_itinerant():
     )
     frame = parse_france_services(text)
     assert frame["fixed_site"].tolist() == [True, False]
+    # the ANCT list says nothing of electricity or parking: « à vérifier », never « non »
+    assert frame["power"].tolist() == [None, None] and frame["parking"].tolist() == [None, None]
     assert frame.loc["fs-1", "hours"].is_open(0, 540, 720)
     with pytest.raises(InvalidTerritoryError, match="coordonnées absentes"):
         parse_france_services(text.replace("47.62,4.33,Fixe", ",,Fixe"))

@@ -62,6 +62,11 @@ def test_loader_builds_territory_with_user_files(data_dir, official):
     assert t.communes.loc["21425", "young"] == 700.0  # real data replaces the estimate
     assert "fournies par l'utilisateur (1 communes)" in t.young_method
     assert {"cs-montbard", "epi-chatillon", "mairie-21425"} <= set(t.partners.index)
+    p = t.partners
+    assert p.loc["mairie-21425", "power"] is None and p.loc["mairie-21425", "parking"] is True
+    assert (p.loc["cs-montbard", "power"], p.loc["cs-montbard", "parking"]) == (True, False)
+    fs = p[p["type"] == "france_services"]
+    assert len(fs) and fs["power"].isna().all() and fs["parking"].isna().all()
     assert t.activity["reperes"].sum() == 5
     assert t.bases[0].commune == "21425"
     assert t.communes.crs.to_epsg() == 4326

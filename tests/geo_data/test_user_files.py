@@ -113,3 +113,69 @@ def test_missing_file_and_bad_format(tmp_path):
     (tmp_path / "x.xlsx").write_text("x")
     with pytest.raises(DataSourceError, match="non pris en charge"):
         read_table(tmp_path / "x.xlsx")
+
+
+@pytest.mark.parametrize("name", ["partners_amenities.csv", "partners_amenities.geojson"])
+def test_partner_amenities_are_a_tri_state(data_dir, name):
+    frame = partners(data_dir, name)
+    states = {pid: (row["power"], row["parking"]) for pid, row in frame.iterrows()}
+    if name.endswith(".csv"):
+        assert states == {
+            "p-oui": (True, False),
+            "p-vrai": (True, False),
+            "p-chiffres": (True, False),
+            "p-anglais": (True, False),
+            "p-vide": (None, None),
+            "p-a-verifier": (None, None),
+            "p-inconnu": (None, None),
+        }
+        assert not frame.loc["p-vide", "can_host_van"]  # an empty oui/non flag stays « non »
+    else:
+        assert states == {"g-oui": (True, False), "g-null": (None, None)}
+    v.require_amenity_states(frame, what="Partenaires")
+
+
+def test_absent_amenity_columns_are_to_check(data_dir):
+    raw = read_table(data_dir / "geo_data" / "partners_ok.csv").drop(columns=["power", "parking"])
+    frame = parse_partners(raw, source="partners_ok.csv")
+    assert frame["power"].tolist() == [None, None] and frame["parking"].tolist() == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("name", "match"),
+    [
+        (
+            "partners_bad_amenity.csv",
+            r"^Partenaires \(partners_bad_amenity\.csv\) : ligne 3, colonne parking, valeur "
+            r"« peut-être » illisible \(attendu oui/non, vrai/faux, 1/0, ou vide / « à vérifier » "
+            r"/ « inconnu » quand on ne sait pas\)\. 1 autre\(s\) valeur\(s\) illisible\(s\)",
+        ),
+        (
+            "partners_bad_amenity.geojson",
+            r"^Partenaires \(partners_bad_amenity\.geojson\) : objet n° 2, colonne power, valeur "
+            r"« sans doute » illisible",
+        ),
+        (
+            "partners_bad_can_host.csv",
+            r"^Partenaires \(partners_bad_can_host\.csv\) : ligne 2, colonne can_host_van, valeur "
+            r"« à vérifier » illisible \(attendu oui/non, vrai/faux, 1/0\)\.",
+        ),
+    ],
+)
+def test_bad_flag_names_file_line_column_value_and_expected(data_dir, name, match):
+    with pytest.raises(InvalidTerritoryError, match=match) as info:
+        partners(data_dir, name)
+    assert info.value.hint.startswith("Écrivez oui ou non.")
+
+
+def test_validation_refuses_a_guessed_amenity(data_dir):
+    frame = partners(data_dir, "partners_ok.csv")
+    frame["parking"] = ["peut-être", None]
+    with pytest.raises(
+        InvalidTerritoryError,
+        match=r"colonne parking, 1 valeur\(s\) qui ne sont ni oui, ni non, ni « à vérifier » "
+        r"\(cs-montbard : 'peut-être'\)",
+    ):
+        v.require_amenity_states(frame, what="Partenaires")
+    with pytest.raises(InvalidTerritoryError, match=r"colonnes d'équipement absentes \['power'\]"):
+        v.require_amenity_states(frame.drop(columns="power"), what="Partenaires")

@@ -63,3 +63,10 @@ def test_need_frame_without_score(marches):
 def test_codes_outside_the_territory(marches):
     with pytest.raises(InvalidSpecError, match="Temps d'accès : 1 code\\(s\\) INSEE hors"):
         coverage_map(marches, access_min=pd.Series([5.0], index=["75056"]))
+
+
+def test_partner_popups_show_unknown_amenities_as_to_check(marches):
+    html = render_offline(coverage_map(marches))
+    assert contains(html, "Électricité") and contains(html, "Stationnement")
+    assert not contains(html, "Électricité</th><td>non")  # no source says « non »
+    assert contains(html, "<th>Stationnement</th><td>à vérifier</td>")  # France Services

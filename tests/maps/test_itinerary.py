@@ -110,3 +110,13 @@ def test_empty_plan_without_territory_is_refused(small_plan):
     plan.update(visits=[], days=[], van_bases={})
     with pytest.raises(InvalidSpecError, match="Plan sans visite ni base"):
         itinerary_map(plan, None)
+
+
+def test_popup_says_what_is_to_check_on_site(marches):
+    plan = make_plan(marches, weeks=1)
+    plan["visits"][0]["to_check"] = "stationnement à vérifier"
+    html = render_offline(itinerary_map(plan, marches))
+    assert contains(html, "Sur place") and contains(html, "stationnement à vérifier")
+    # only the visit that has something to check shows the row
+    assert html.count("<th>Sur place</th><td>stationnement à vérifier</td>") == 1
+    assert html.count("<th>Sur place</th>") == 1

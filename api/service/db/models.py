@@ -70,8 +70,9 @@ class PartnerRow(TableBase):
     lat: Mapped[float] = mapped_column(Float)
     hours: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     can_host_van: Mapped[bool] = mapped_column(Boolean, default=True)
-    power: Mapped[bool] = mapped_column(Boolean, default=False)
-    parking: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Amenities: True (oui), False (non), NULL (à vérifier: no source says).
+    power: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
+    parking: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
     fixed_site: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(200), default="API")
 

@@ -198,7 +198,10 @@ class NextStopPublic(BaseModel):
     start: dt.datetime = Field(description="Début de séance (Europe/Paris).")
     end: dt.datetime = Field(description="Fin de séance (Europe/Paris).")
     days_ahead: int = Field(description="Jours d'ici la séance (0 : aujourd'hui).")
-    place: dict[str, Any] = Field(description="Lieu : arrêt, nom, commune, lon, lat.")
+    place: dict[str, Any] = Field(
+        description="Lieu : arrêt, nom, commune, lon, lat, horaires, et to_check (équipements "
+        "à vérifier sur place, « stationnement à vérifier » ; vide si rien)."
+    )
     host: HostPublic | None = Field(description="Partenaire qui accueille, ou null.")
     links: dict[str, str] = Field(
         description="Liens pour ouvrir le lieu dans une application "

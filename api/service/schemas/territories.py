@@ -66,8 +66,17 @@ class PartnerCreate(Strict):
         examples=[{"lundi": "09:00-12:00 / 14:00-17:00", "mercredi": "14:00-18:00"}],
     )
     can_host_van: bool = Field(default=True, description="Peut accueillir le camion.")
-    power: bool = Field(default=False, description="Prise électrique disponible.")
-    parking: bool = Field(default=False, description="Stationnement possible pour le véhicule.")
+    power: bool | None = Field(
+        default=None,
+        description="Prise électrique disponible : true (oui), false (non), null ou absent "
+        "(à vérifier : personne ne l'a confirmé ; le lieu n'est alors pas choisi "
+        "automatiquement pour une séance qui en a besoin).",
+    )
+    parking: bool | None = Field(
+        default=None,
+        description="Stationnement possible pour le véhicule : true (oui), false (non), null ou "
+        "absent (à vérifier, comme pour power).",
+    )
     fixed_site: bool = Field(
         default=False, description="Point de contact fixe (ex. France Services fixe)."
     )
@@ -89,8 +98,16 @@ class PartnerPublic(BaseModel):
         description="Horaires en minutes par jour (0 = lundi), ou null."
     )
     can_host_van: bool = Field(description="Peut accueillir le camion.")
-    power: bool = Field(description="Prise électrique disponible.")
-    parking: bool = Field(description="Stationnement possible.")
+    power: bool | None = Field(
+        description="Prise électrique disponible : true (oui), false (non), null (à vérifier)."
+    )
+    parking: bool | None = Field(
+        description="Stationnement possible : true (oui), false (non), null (à vérifier)."
+    )
+    amenities: str = Field(
+        description="Équipements en clair ; un équipement inconnu est « à vérifier ».",
+        examples=["électricité : à vérifier ; stationnement : oui"],
+    )
     fixed_site: bool = Field(description="Point de contact fixe.")
     source: str = Field(description="Origine de la donnée.")
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.cli.territory import print_summary
+from geo_data.demo import load_demo_territory
 
 runner = CliRunner()
 
@@ -20,6 +24,14 @@ def test_territory_on_demo_slug(tmp_path):
     assert len(data["features"]) == 34
     assert data["metadata"]["young_method"].startswith("estimation")
     assert {"frr_class", "qpv", "young"} <= set(data["features"][0]["properties"])
+
+
+def test_territory_summary_counts_amenities_to_check():
+    out = io.StringIO()
+    print_summary(load_demo_territory("creusot-montceau"), Console(file=out, width=400))
+    # 34 town halls and 5 France Services say nothing of electricity, the 5 nothing of parking
+    assert "Équipements « à vérifier » (aucune source ne les indique)" in out.getvalue()
+    assert "électricité : 39 lieu(x) ; stationnement : 5 lieu(x)" in out.getvalue()
 
 
 def test_territory_bad_spec_is_a_french_error(tmp_path, data_dir):

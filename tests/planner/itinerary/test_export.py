@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 import gpxpy
@@ -52,6 +53,17 @@ def test_ics_one_event_per_visit() -> None:
     first = events[0]
     assert first.decoded("dtstart").hour == 9
     assert str(first.decoded("dtstart").tzinfo) == "Europe/Paris"
+    assert "à vérifier" not in str(first.get("description"))
+
+
+def test_ics_and_csv_say_what_is_to_check_on_site() -> None:
+    plan = _plan()
+    first = dataclasses.replace(plan.visits[0], to_check="stationnement à vérifier")
+    plan = dataclasses.replace(plan, visits=(first, *plan.visits[1:]))
+    event = next(iter(icalendar.Calendar.from_ical(plan_to_ics(plan)).walk("VEVENT")))
+    assert str(event.get("description")).endswith("Sur place : stationnement à vérifier.")
+    rows = list(csv.DictReader(io.StringIO(plan_to_csv(plan)), delimiter=";"))
+    assert rows[0]["to_check"] == "stationnement à vérifier" and rows[1]["to_check"] == ""
 
 
 def test_gpx_stops_and_routes() -> None:

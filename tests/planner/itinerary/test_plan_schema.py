@@ -35,7 +35,15 @@ def _visit(day: int, slot: str, stop: str, start_s: int, **extra) -> Visit:
 
 def _plan() -> Plan:
     visits = (
-        _visit(0, "matin", "71001", 32400, host="Mairie", need=12.34567),
+        _visit(
+            0,
+            "matin",
+            "71001",
+            32400,
+            host="Mairie",
+            need=12.34567,
+            to_check="stationnement à vérifier",
+        ),
         _visit(0, "apres-midi", "71002", 50400, frr_class="frr_plus", qpv=True),
         _visit(1, "matin", "71001", 32400),
     )
@@ -72,7 +80,10 @@ def test_json_layout_and_round_trip(document) -> None:
     assert list(visit) == [
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival",
         "start", "end", "arrival_s", "start_s", "end_s", "host", "need", "frr_class", "qpv",
+        "to_check",
     ]  # fmt: skip
+    assert visit["to_check"] == "stationnement à vérifier"
+    assert document["visits"][1]["to_check"] == ""
     assert visit["date"] == "2025-09-01" and visit["arrival"] == "08:50"
     assert visit["lon"] == 4.123457 and visit["need"] == 12.346 and visit["host"] == "Mairie"
     assert document["visits"][1]["host"] is None
@@ -88,7 +99,8 @@ def test_json_layout_and_round_trip(document) -> None:
 
 
 def test_reading_fills_defaults_and_names_missing_keys(document) -> None:
-    visit = {k: v for k, v in document["visits"][1].items() if k not in ("host", "need", "qpv")}
+    optional = ("host", "need", "qpv", "to_check")
+    visit = {k: v for k, v in document["visits"][1].items() if k not in optional}
     rounded = dataclasses.replace(_plan().visits[1], lon=4.123457, lat=46.765432, qpv=False)
     assert Visit.from_json(visit) == rounded
     assert Dropped.from_json({"stop_id": "1", "reason": "r"}) == Dropped("1", "", "r", False)
@@ -104,7 +116,7 @@ def test_reading_fills_defaults_and_names_missing_keys(document) -> None:
 def test_derived_lists() -> None:
     assert CSV_COLUMNS == (
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival",
-        "start", "end", "host", "need", "frr_class", "qpv",
+        "start", "end", "host", "need", "frr_class", "qpv", "to_check",
     )  # fmt: skip
     assert VISIT.required_keys == (
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival",
@@ -120,11 +132,11 @@ def test_derived_lists() -> None:
     )
     assert [f.name for f in VISIT.stored] == [
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival_s",
-        "start_s", "end_s", "host",
+        "start_s", "end_s", "host", "to_check",
     ]  # fmt: skip
     assert VISIT.geojson_keys == (
         "date", "van", "slot", "stop_id", "stop_name", "commune", "arrival", "start", "end",
-        "host", "need",
+        "host", "need", "to_check",
     )  # fmt: skip
     assert hhmm(34259) == "09:30"
 

@@ -137,6 +137,30 @@ def test_van_needs_unmet_and_unknown_solver() -> None:
         solve(pb, time_limit=0)
 
 
+def test_a_need_to_check_is_planned_and_said_a_known_no_is_dropped() -> None:
+    base = _f.tiny_problem(weeks=1)
+    cands = [dataclasses.replace(c, frequency=None) for c in base.candidates]
+    cands[0] = dataclasses.replace(cands[0], unverified=frozenset({"power", "parking"}))
+    cands[1] = dataclasses.replace(cands[1], amenities=frozenset({"power"}))
+    pb = _f.tiny_problem(weeks=1, candidates=cands, van_needs=frozenset({"power"}))
+    plan = solve(pb, time_limit=30, iterations=50)
+    _valid(pb, plan)
+    by_stop = {v.stop_id: v for v in plan.visits}
+    assert by_stop[cands[0].id].to_check == "électricité à vérifier"  # parking is not needed
+    assert by_stop[cands[1].id].to_check == ""
+    dropped = {d.stop_id: d.reason for d in plan.dropped}
+    assert all("besoins" in dropped[c.id] for c in cands[2:])
+    # the independent check refuses a visit that hides what is to check
+    doc = plan.to_json()
+    doc["visits"][[v["stop_id"] for v in doc["visits"]].index(cands[0].id)]["to_check"] = ""
+    assert "to-check" in validate_plan(pb, doc).rules()
+
+
+def test_an_amenity_cannot_be_known_and_to_check() -> None:
+    with pytest.raises(InvalidProblemError, match=r"équipements \['power'\] à la fois connus"):
+        Candidate("a", "A", 1, 1.0, amenities=frozenset({"power"}), unverified=frozenset({"power"}))
+
+
 def test_school_period_stops() -> None:
     start = dt.date(2026, 2, 2)  # zone A: winter break from 7 to 23 February 2026
     pb = _f.tiny_problem(start=start, weeks=3)
