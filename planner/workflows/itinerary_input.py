@@ -35,6 +35,7 @@ from planner.hours import WeeklyHours
 from planner.itinerary.problem import BaseLocation, Candidate, Frequency, ItineraryProblem
 from planner.matrix import travel_matrix
 from planner.territory import Territory
+from planner.workflows.rules import apply_rules
 
 if TYPE_CHECKING:  # partners frames are built by geo_data; the glue only reads them
     import geopandas as gpd
@@ -166,6 +167,7 @@ def itinerary_problem(
                 qpv=bool(row["qpv"]),
             )
         )
+    candidates, excluded = apply_rules(candidates, territory.rules, cal.slots, vans)
     matrix = travel_matrix(np.array(points, dtype=float), network=network)
     return ItineraryProblem.from_matrix(
         matrix.durations,
@@ -186,4 +188,5 @@ def itinerary_problem(
         travel_time=matrix.describe_fr(),
         van_needs=van_needs,
         van_unavailable=unavailable,
+        excluded=excluded,
     )
