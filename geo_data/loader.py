@@ -19,6 +19,7 @@ from geo_data.user_files import parse_activity, parse_partners, parse_young, rea
 from geo_data.young import estimate_young
 from planner.errors import InvalidSpecError
 from planner.fleet import Base
+from planner.rules_table import check_rules
 from planner.taxonomy import FrrClass, PartnerType
 from planner.territory import COMMUNE_COLUMNS, PARTNER_COLUMNS, Territory
 
@@ -212,8 +213,10 @@ def build_territory(spec: TerritorySpec, official: OfficialData) -> Territory:
         young_method=method,
         approximation=spec.approximation,
         sources=official.attributions(),
+        rules=spec.rules,
         **({"activity": activity} if activity is not None else {}),
     )
+    check_rules(spec.rules, communes=communes.index, slots=spec.calendar.slots, vans=spec.vans)
     validate_territory(territory)
     return territory
 

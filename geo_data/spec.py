@@ -20,6 +20,8 @@ base = "montbard"
 working_days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi"]
 start = "08:00"
 end = "18:00"
+max_drive_minutes = 180              # optional: driving per day at most (1 .. shift length)
+sessions_per_week = 8                # optional: sessions per week at most (1 .. days x slots)
 
 [calendar]                           # optional
 setup_minutes = 30
@@ -31,7 +33,29 @@ slots = [{ name = "matin", start = "09:00", end = "12:00" },
 partners = "partenaires.csv"
 activity = "activite.csv"
 young = "population-16-25.csv"
+
+[planning]                           # optional: what the manager decides
+access_minutes = 15                  # 1-120: a stop serves the communes this close by car
+exploration_share = 0.2              # 0-1: share of sessions kept for exploring
+exclude = ["21425"]                  # communes never planned ("exclue par le responsable")
+
+[[planning.pins]]                    # a stop held on a weekday and slot (market day)
+commune = "21154"
+weekday = "jeudi"                    # a working day of the van (of some van without van)
+slot = "matin"                       # a slot name of [calendar]
+van = "van-1"                        # optional: this van only
+frequency = "weekly"                 # optional: weekly (default), fortnightly, monthly
+
+[planning.frequency]                 # forced frequency: weekly, fortnightly, monthly, once
+"21154" = "weekly"
+
+[planning.forbid]                    # frequencies a commune must not get; the next lower
+"21425" = ["weekly"]                 # allowed one replaces a forbidden one
 ```
+
+A pinned commune is required, gets its pin's frequency and is visited only on its weekday,
+slot (and van). The rules are read by :func:`planner.rules_table.parse_rules` (the same keys
+as the API's ``rules`` object) and checked against the communes, slots and vans by the loader.
 """
 
 from __future__ import annotations
@@ -44,12 +68,22 @@ from typing import Any
 
 from planner.errors import InvalidSpecError
 from planner.fleet import WEEKDAYS_FR, CalendarSettings, Slot, Van, parse_hhmm
+from planner.rules import PlanningRules
+from planner.rules_table import check_van_caps, parse_rules, parse_van_caps
 
 ALLOWED = {
-    "": {"territory", "bases", "vans", "calendar", "data"},
+    "": {"territory", "bases", "vans", "calendar", "data", "planning"},
     "territory": {"id", "name", "epci", "communes", "approximation"},
     "bases": {"id", "name", "commune", "lon", "lat", "kind"},
-    "vans": {"id", "base", "working_days", "start", "end"},
+    "vans": {
+        "id",
+        "base",
+        "working_days",
+        "start",
+        "end",
+        "max_drive_minutes",
+        "sessions_per_week",
+    },
     "calendar": {"setup_minutes", "school_zone", "slots"},
     "calendar.slots": {"name", "start", "end"},
     "data": {"partners", "activity", "young"},
@@ -80,6 +114,7 @@ class TerritorySpec:
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     data: dict[str, Path] = field(default_factory=dict)
     approximation: str = ""
+    rules: PlanningRules = field(default_factory=PlanningRules)
 
 
 def _check_keys(table: dict[str, Any], section: str) -> None:
@@ -176,6 +211,8 @@ def parse_spec(text: str, *, base_dir: Path | None = None) -> TerritorySpec:
         )
     _unique([v.id for v in vans], "vans.id")
     calendar = _parse_calendar(raw.get("calendar", {}))
+    check_van_caps(vans, calendar.slots)
+    rules = parse_rules(raw.get("planning", {}), where="planning")
     data_table = raw.get("data", {})
     _check_keys(data_table, "data")
     root = base_dir or Path(".")
@@ -190,6 +227,7 @@ def parse_spec(text: str, *, base_dir: Path | None = None) -> TerritorySpec:
         calendar=calendar,
         data=data,
         approximation=str(territory.get("approximation", "")),
+        rules=rules,
     )
 
 
@@ -274,6 +312,7 @@ def _parse_van(table: dict[str, Any], i: int, base_ids: set[str]) -> Van:
         working_days=tuple(sorted({_weekday(d, f"{section}.working_days") for d in days})),
         start_min=parse_hhmm(str(table.get("start", "08:00")), key=f"{section}.start"),
         end_min=parse_hhmm(str(table.get("end", "18:00")), key=f"{section}.end"),
+        **parse_van_caps(table, section),
     )
 
 

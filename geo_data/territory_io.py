@@ -2,7 +2,8 @@
 
 Used for the embedded demo and as a cache. Layout::
 
-    meta.json           id, name, approximation, young_method, sources, bases, vans, calendar
+    meta.json           id, name, approximation, young_method, sources, bases, vans, calendar,
+                        rules (the manager's, :mod:`planner.rules_table` format; optional)
     communes.geojson    one feature per commune (columns of planner.territory), hours as JSON
     qpv.geojson
     partners.geojson
@@ -25,6 +26,7 @@ from geo_data.user_files import parse_activity
 from planner.amenities import AMENITIES, amenity_state
 from planner.fleet import Base, CalendarSettings, Slot, Van
 from planner.hours import WeeklyHours
+from planner.rules_table import parse_rules, rules_to_table
 from planner.territory import ACTIVITY_COLUMNS, PARTNER_COLUMNS, QPV_COLUMNS, Territory
 
 SCHEMA_VERSION = 1
@@ -87,6 +89,7 @@ def territory_to_files(
         "bases": [asdict(b) for b in territory.bases],
         "vans": [asdict(v) for v in territory.vans],
         "calendar": asdict(territory.calendar),
+        "rules": rules_to_table(territory.rules),
     }
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
 
@@ -149,6 +152,7 @@ def territory_from_files(folder: Path) -> Territory:
         young_method=meta["young_method"],
         approximation=meta["approximation"],
         sources=tuple(meta["sources"]),
+        rules=parse_rules(meta.get("rules", {}), where="meta.json rules"),
         **kwargs,
     )
     validate_territory(territory)

@@ -13,6 +13,10 @@ from planner.errors import InvalidSpecError
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class Base:
     """Where a van day starts and ends: the head office (``siege``) or an antenna (``antenne``)."""
@@ -84,10 +88,36 @@ class Van(_MinutesWindow):
                 f"Véhicule {self.id} : jours travaillés {self.working_days} invalides.",
                 hint="Listez des jours parmi lundi..dimanche.",
             )
+        shift = self.end_min - self.start_min
+        if self.max_drive_min is not None and not (
+            _is_int(self.max_drive_min) and 1 <= self.max_drive_min <= shift
+        ):
+            raise InvalidSpecError(
+                f"Véhicule {self.id} : conduite maximale par jour (max_drive_minutes) "
+                f"{self.max_drive_min!r} invalide (attendu un entier de 1 à {shift} min, la "
+                "durée du service).",
+                hint="Par exemple max_drive_minutes = 180 (3 h de route par jour au plus), "
+                "ou retirez la clé pour ne pas plafonner.",
+            )
+        # the upper bound (working days x slots) needs the slots: rules_table.check_van_caps
+        if self.sessions_per_week is not None and not (
+            _is_int(self.sessions_per_week) and self.sessions_per_week >= 1
+        ):
+            raise InvalidSpecError(
+                f"Véhicule {self.id} : séances par semaine (sessions_per_week) "
+                f"{self.sessions_per_week!r} invalide (attendu un entier >= 1).",
+                hint="Par exemple sessions_per_week = 6 ; au plus une séance par créneau de "
+                "chaque jour travaillé.",
+            )
 
     @property
     def max_work_s(self) -> int:
         return self.max_work_min * 60
+
+    @property
+    def max_drive_s(self) -> int | None:
+        """The manager's cap on driving per day in seconds (None: no cap)."""
+        return None if self.max_drive_min is None else self.max_drive_min * 60
 
     @property
     def max_span_s(self) -> int:

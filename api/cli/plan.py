@@ -11,6 +11,7 @@ import typer
 from api.cli.app import DataDir, console, fail, open_territory
 from geo_data.plan_files import read_plan, write_plan_files
 from planner.errors import MiloError
+from planner.fleet import Van
 from planner.itinerary.plan import Plan
 from planner.itinerary.solver import DEFAULT_SOLVER
 from planner.workflows.planning import check_plan_document, plan_territory
@@ -55,6 +56,32 @@ def print_plan(plan: Plan) -> None:
         console.print(f"Note : {note}", markup=False)
 
 
+def cli_overrides(
+    vans: tuple[Van, ...],
+    access_minutes: int | None,
+    exploration_share: float | None,
+    max_drive: int | None,
+    sessions_per_week: int | None,
+) -> dict[str, Any]:
+    """The ``milo plan`` options as plan overrides (the API's ``rules`` / ``vans`` format)."""
+    rules: dict[str, Any] = {}
+    if access_minutes is not None:
+        rules["access_minutes"] = access_minutes
+    if exploration_share is not None:
+        rules["exploration_share"] = exploration_share
+    caps: dict[str, Any] = {}
+    if max_drive is not None:
+        caps["max_drive_minutes"] = max_drive
+    if sessions_per_week is not None:
+        caps["sessions_per_week"] = sessions_per_week
+    out: dict[str, Any] = {}
+    if rules:
+        out["rules"] = rules
+    if caps:
+        out["vans"] = {v.id: dict(caps) for v in vans}
+    return out
+
+
 def plan(
     spec: Annotated[str, typer.Argument(help="Fichier .toml du territoire, ou nom d'une démo.")],
     start: Annotated[
@@ -68,6 +95,19 @@ def plan(
     network: Annotated[
         Path | None, typer.Option(help="Réseau routier OSM (.osm, .osm.pbf, .graphml).")
     ] = None,
+    access_minutes: Annotated[
+        int | None, typer.Option(help="Temps d'accès en minutes (remplace access_minutes).")
+    ] = None,
+    exploration_share: Annotated[
+        float | None, typer.Option(help="Part d'exploration, 0 à 1 (remplace exploration_share).")
+    ] = None,
+    max_drive: Annotated[
+        int | None,
+        typer.Option(help="Conduite par jour au plus, en minutes, pour chaque véhicule."),
+    ] = None,
+    sessions_per_week: Annotated[
+        int | None, typer.Option(help="Séances par semaine au plus, pour chaque véhicule.")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Planifie les tournées du camion : plan.json, plan.csv, plan.ics, plan.gpx."""
@@ -78,7 +118,12 @@ def plan(
         raise typer.Exit(code=2) from None
     try:
         territory = open_territory(spec, data_dir)
-        options = {"network": _network(network)} if network else {}
+        options: dict[str, Any] = {"network": _network(network)} if network else {}
+        overrides = cli_overrides(
+            territory.vans, access_minutes, exploration_share, max_drive, sessions_per_week
+        )
+        if overrides:
+            options["overrides"] = overrides
         with console.status(f"Planification ({time_limit:.0f} s au plus)…"):
             result = plan_territory(
                 territory, start=first, weeks=weeks, time_limit=time_limit, seed=seed,

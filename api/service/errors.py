@@ -70,7 +70,21 @@ _FR_TYPES = {
     "équipement à vérifier",
     "bool_type": "valeur illisible : attendu true (oui) ou false (non), ou null pour un "
     "équipement à vérifier",
+    "int_parsing": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "string_type": "texte attendu",
+    "list_type": "liste attendue",
+    "dict_type": "objet attendu",
 }
+
+
+def _message_fr(err: Any) -> str:
+    """A validator's own (French) message, a known type in French, else pydantic's text."""
+    kind = err.get("type", "")
+    if kind == "value_error" and "error" in err.get("ctx", {}):
+        return str(err["ctx"]["error"])
+    return _FR_TYPES.get(kind, err.get("msg", ""))
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -79,9 +93,7 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     errors = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ()))
-        errors.append(
-            {"champ": where, "erreur": _FR_TYPES.get(err.get("type", ""), err.get("msg", ""))}
-        )
+        errors.append({"champ": where, "erreur": _message_fr(err)})
     fields = ", ".join(e["champ"] for e in errors[:5])
     return JSONResponse(
         {

@@ -22,7 +22,7 @@ from planner.errors import InvalidProblemError, MiloError
 from planner.itinerary.plan import Plan
 from planner.itinerary.replan import Change, replan
 from planner.itinerary.solver import solve
-from planner.workflows.planning import territory_problem
+from planner.workflows.planning import plan_source, territory_problem
 
 log = logging.getLogger("milo.jobs")
 
@@ -115,9 +115,10 @@ class JobRunner:
             today=dt.date.today(),
             need=need_of(self.territories, territory_id),
             require_host=bool(options.get("require_host", False)),
+            overrides=options.get("overrides"),
         )
         if parent_id is None:
-            source = {"spec": territory_id, "start": start.isoformat(), "weeks": weeks}
+            source = plan_source(territory_id, start, weeks, options.get("overrides"))
             return solve(
                 problem,
                 solver=options["solver"],

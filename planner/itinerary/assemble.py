@@ -168,4 +168,5 @@ def _dropped(
         else:
             reason = REASON_OUTRANKED
         out.append(Dropped(cand.id, cand.name, reason, cand.required))
+    out += [Dropped(sid, name, reason) for sid, name, reason in pb.excluded]
     return out

@@ -3,6 +3,14 @@
 It shares no code with the engine's search or timing (only the problem and result types), so
 an engine bug cannot hide itself. One rule per check; each violation names the rule and says
 in French what was expected and what came.
+
+The manager's rules (:mod:`planner.rules`, carried by the problem) are checked too: ``pin``
+(every visit of a pinned stop on its weekday, slot and van), ``drive-per-day`` (a van's
+``max_drive_min``), ``van-week-cap`` (a van's ``sessions_per_week`` per horizon week, 7 days
+from the start), ``excluded`` (no visit of an excluded commune) and ``excluded-unreported``
+(each excluded commune listed among the dropped stops with its reason). Frequencies kept
+(forced, or lowered by a forbid, are the candidates' frequencies): ``frequency-single``,
+``periodic-slot``, ``periodic-spacing`` and ``periodic-missing``.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.amenities import to_check_text
-from planner.fleet import Van
+from planner.fleet import WEEKDAYS_FR, Van
 from planner.itinerary.plan import Plan, Visit
 from planner.itinerary.problem import Candidate, ItineraryProblem
 
@@ -55,6 +63,7 @@ class _Checker:
         self.vans = {v.id: v for v in problem.vans}
         self.slots = {s.name: s for s in problem.slots}
         self.bases = {b.id: b for b in problem.bases}
+        self.excluded = {sid: reason for sid, _, reason in problem.excluded}
 
     def add(self, rule: str, message: str) -> None:
         self.out.append(Violation(rule, message))
@@ -86,6 +95,12 @@ class _Checker:
 
     # -- visits ------------------------------------------------------------------------------
     def check_visit(self, v: Visit) -> bool:
+        if v.stop_id in self.excluded or v.commune in self.excluded:
+            self.add(
+                "excluded",
+                f"{v.stop_id} le {v.date} : commune exclue par le responsable, visitée quand même.",
+            )
+            return False
         stop, van, slot = self.stops.get(v.stop_id), self.vans.get(v.van), self.slots.get(v.slot)
         if stop is None or van is None or slot is None:
             self.add(
@@ -111,6 +126,7 @@ class _Checker:
             self.add("cancelled", f"{v.stop_id} le {v.date} : visite annulée mais planifiée.")
         if not self.in_period(stop, v.date):
             self.add("period", f"{v.stop_id} le {v.date} : hors de sa période ({stop.period}).")
+        self.check_pin(stop, v)
         needs = stop.needs | self.pb.van_needs
         if not needs <= stop.amenities | stop.unverified:
             self.add("needs", f"{v.stop_id} : besoins {sorted(needs)} non satisfaits.")
@@ -124,6 +140,33 @@ class _Checker:
         if not (self.pb.reachable[base, stop.location] and self.pb.reachable[stop.location, base]):
             self.add("unreachable", f"{v.stop_id} : inaccessible depuis la base {van.base}.")
         return True
+
+    def check_pin(self, stop: Candidate, v: Visit) -> None:
+        wanted = []
+        if stop.pin_weekday is not None and v.date.weekday() != stop.pin_weekday:
+            wanted.append(f"le {WEEKDAYS_FR[stop.pin_weekday]}")
+        if stop.pin_slot is not None and v.slot != self.pb.slots[stop.pin_slot].name:
+            wanted.append(f"créneau {self.pb.slots[stop.pin_slot].name}")
+        if stop.pin_van is not None and v.van != stop.pin_van:
+            wanted.append(f"véhicule {stop.pin_van}")
+        if wanted:
+            self.add(
+                "pin",
+                f"{v.stop_id} le {v.date} ({WEEKDAYS_FR[v.date.weekday()]}, {v.slot}, {v.van}) : "
+                f"épinglé {', '.join(wanted)}.",
+            )
+
+    def check_week_caps(self, visits: list[Visit]) -> None:
+        sessions: dict[tuple[str, int], int] = defaultdict(int)
+        for v in visits:
+            sessions[(v.van, (v.date - self.pb.calendar.start).days // 7)] += 1
+        for (van_id, week), n in sorted(sessions.items()):
+            cap = self.vans[van_id].sessions_per_week
+            if cap is not None and n > cap:
+                self.add(
+                    "van-week-cap",
+                    f"{van_id}, semaine {week + 1} de l'horizon : {n} séances pour {cap} au plus.",
+                )
 
     def check_days(self, visits: list[Visit]) -> None:
         by_day: dict[tuple[str, dt.date], list[Visit]] = defaultdict(list)
@@ -166,6 +209,12 @@ class _Checker:
                 self.add("span", f"{van_id} le {date} : amplitude {ret - leave} s trop longue.")
             if work > van.max_work_s:
                 self.add("work", f"{van_id} le {date} : travail {work} s au-delà du maximum.")
+            if van.max_drive_s is not None and drive > van.max_drive_s:
+                self.add(
+                    "drive-per-day",
+                    f"{van_id} le {date} : {drive / 60:.0f} min de conduite pour "
+                    f"{van.max_drive_min} min au plus.",
+                )
             decl = declared.get((van_id, date))
             if decl is None or (
                 decl.drive_s,
@@ -229,6 +278,13 @@ class _Checker:
         for d in self.plan.dropped:
             if not d.reason.strip():
                 self.add("dropped-missing", f"{d.stop_id} : écarté sans raison.")
+        for sid, reason in sorted(self.excluded.items()):
+            if sid not in dropped or dropped[sid].reason != reason:
+                self.add(
+                    "excluded-unreported",
+                    f"{sid} : exclue par le responsable mais absente des non planifiés "
+                    f"(raison attendue « {reason} »).",
+                )
 
     def check_kpis(self, visits: list[Visit]) -> None:
         kpis: dict[str, Any] = self.plan.kpis
@@ -248,6 +304,7 @@ class _Checker:
         good = [v for v in plan.visits if self.check_visit(v)]
         self.check_days(good)
         self.check_frequencies(good)
+        self.check_week_caps(good)
         self.check_dropped(good)
         self.check_kpis(good)
         return ValidationReport(tuple(self.out))

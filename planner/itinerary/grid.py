@@ -3,7 +3,9 @@
 A *van-day* is a van on an open date of the horizon (a working weekday of that van, not a public
 holiday, not closed). A *position* is a slot of a van-day; position ``p = k * n_slots + s``. The
 boolean matrix ``fit[c, p]`` says whether stop ``c`` alone may fill position ``p`` (hours, market
-day, school period, needs, roads to and from the base, shift and work limits for a one-stop day).
+day, school period, the manager's pin, needs, roads to and from the base, shift, work and
+driving limits for a one-stop day). ``week_of[k]`` is the horizon week (7 days from the start)
+of van-day ``k``: a van's ``sessions_per_week`` counts sessions per horizon week.
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ REASON_PERIOD = "période (scolaire / vacances) absente de l'horizon"
 REASON_NEEDS = "besoins (électricité, stationnement...) non satisfaits par le lieu"
 REASON_UNREACHABLE = "lieu inaccessible depuis la base du véhicule"
 REASON_TOO_FAR = "trop loin de la base pour tenir dans la journée de service"
+REASON_DRIVE_CAP = (
+    "aller-retour depuis la base au-delà de la conduite maximale par jour du véhicule"
+)
 REASON_NO_DAY = "aucun jour ouvré disponible dans l'horizon"
 REASON_CANCELLED = "toutes ses dates restantes sont annulées"
+REASON_PIN = "épinglé sur un jour, un créneau ou un véhicule sans tournée dans l'horizon"
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,10 @@ class Grid:
         self.service = [
             [problem.service_of(c, slot) for slot in problem.slots] for c in problem.candidates
         ]
+        self.drive_cap = [van.max_drive_s for van in problem.vans]
         self.fit, self.never_reason = self._fit_matrix()
         self.kv_index = {(v, d): k for k, (v, d) in enumerate(vandays)}
+        self.week_of = [d // 7 for _, d in vandays]
 
     # -- positions -------------------------------------------------------------------------
     def position(self, v: int, d: int, s: int) -> int | None:
@@ -113,6 +121,8 @@ class Grid:
             if c.period != "always":
                 want = in_school_hol if c.period == "school_holidays" else ~in_school_hol
                 steps.append((REASON_PERIOD, np.repeat(want[:, None], n_s, 1)))
+            if c.pin_weekday is not None or c.pin_slot is not None or c.pin_van is not None:
+                steps.append((REASON_PIN, self._pin_mask(c, days_v, weekday)))
             cancelled = pb.cancelled(c)
             if cancelled:
                 kept = np.array([cal.days[d].date not in cancelled for d in days_d], dtype=bool)
@@ -132,6 +142,17 @@ class Grid:
                 dtype=bool,
             )
             steps.append((REASON_TOO_FAR, alone[days_v] if n_k else np.zeros((0, n_s), bool)))
+            if any(v.max_drive_min is not None for v in pb.vans):
+                capped = np.array(
+                    [
+                        [self._alone_ok(ci, v, s, cap=True) for s in range(n_s)]
+                        for v in range(len(pb.vans))
+                    ],
+                    dtype=bool,
+                )
+                steps.append(
+                    (REASON_DRIVE_CAP, capped[days_v] if n_k else np.zeros((0, n_s), bool))
+                )
             reason: str | None = REASON_NO_DAY if n_k == 0 else None
             for why, mask in steps:
                 ok = ok & mask
@@ -141,18 +162,36 @@ class Grid:
             reasons.append(reason)
         return fit.reshape(n_c, n_k * n_s), reasons
 
+    def _pin_mask(self, c: Candidate, days_v: np.ndarray, weekday: np.ndarray) -> np.ndarray:
+        """(van-day, slot) positions allowed by the pin of ``c``."""
+        n_s = self.n_slots
+        day_ok = np.ones(len(days_v), dtype=bool)
+        if c.pin_weekday is not None:
+            day_ok &= weekday == c.pin_weekday
+        if c.pin_van is not None:
+            vans = self.problem.vans
+            day_ok &= np.array([vans[v].id == c.pin_van for v in days_v], dtype=bool)
+        slot_ok = np.ones(n_s, dtype=bool)
+        if c.pin_slot is not None:
+            slot_ok = np.arange(n_s) == c.pin_slot
+        return day_ok[:, None] & slot_ok[None, :]
+
     def _needs_ok(self, c: Candidate, v: int) -> bool:
         return (c.needs | self.problem.van_needs) <= c.amenities | c.unverified
 
-    def _alone_ok(self, ci: int, v: int, s: int) -> bool:
-        return self.day_timing(v, [(s, ci)]).feasible
+    def _alone_ok(self, ci: int, v: int, s: int, *, cap: bool = False) -> bool:
+        return self.day_timing(v, [(s, ci)], drive_cap=cap).feasible
 
     # -- timing ----------------------------------------------------------------------------
-    def day_timing(self, v: int, visits: list[tuple[int, int]]) -> DayTiming:
+    def day_timing(
+        self, v: int, visits: list[tuple[int, int]], *, drive_cap: bool = True
+    ) -> DayTiming:
         """Timing of van ``v``'s day visiting ``(slot, candidate)`` pairs sorted by slot.
 
         The van leaves as late as possible to be at the first stop by its slot start, reaches
-        each next stop after the previous session, and returns right after the last one.
+        each next stop after the previous session, and returns right after the last one. The
+        day is infeasible past the van's ``max_drive_min`` unless ``drive_cap`` is False (used
+        only to tell that cap apart in the reasons a stop never fits).
         """
         pb = self.problem
         van = pb.vans[v]
@@ -185,10 +224,12 @@ class Grid:
         drive += dur[prev][base]
         metres += dist[prev][base]
         work += drive
+        cap = self.drive_cap[v] if drive_cap else None
         feasible = (
             feasible
             and ret <= van.end_s
             and ret - leave <= van.max_span_s
             and work <= van.max_work_s
+            and (cap is None or drive <= cap)
         )
         return DayTiming(feasible, drive, metres, leave, ret, tuple(arrivals), work)

@@ -81,6 +81,10 @@ class Candidate:
     unverified
         Amenities nobody confirmed at the place (« à vérifier », :mod:`planner.amenities`): a
         need among them does not drop the stop; its visits list it in ``Visit.to_check``.
+    pin_weekday, pin_slot, pin_van
+        A stop pinned by the manager (:class:`planner.rules.Pin`) is visited only on that
+        weekday (0 = Monday), in that slot (index in ``ItineraryProblem.slots``) and, when
+        set, by that van; None leaves the choice free.
     """
 
     id: str
@@ -102,6 +106,9 @@ class Candidate:
     frr_class: str = "inconnue"
     qpv: bool = False
     unverified: frozenset[str] = frozenset()
+    pin_weekday: int | None = None
+    pin_slot: int | None = None
+    pin_van: str | None = None
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.need) or self.need < 0:
@@ -125,6 +132,16 @@ class Candidate:
                 "fois connus et à vérifier.",
                 hint="Un équipement est soit disponible (amenities), soit à vérifier "
                 "(unverified), pas les deux.",
+            )
+        if self.pin_weekday is not None and self.pin_weekday not in range(7):
+            raise InvalidProblemError(
+                f"Arrêt {self.id} : jour épinglé {self.pin_weekday!r} invalide (0 à 6).",
+                hint="0 = lundi ... 6 = dimanche.",
+            )
+        if self.pin_slot is not None and self.pin_slot < 0:
+            raise InvalidProblemError(
+                f"Arrêt {self.id} : créneau épinglé {self.pin_slot!r} invalide (indice >= 0).",
+                hint="Donnez l'indice du créneau dans la liste des créneaux (0 = le premier).",
             )
         if self.period not in PERIODS:
             raise InvalidProblemError(
@@ -162,7 +179,9 @@ class ItineraryProblem:
     session of a van needs from the place (``parking`` for a vehicle; nothing for a team on
     foot); ``van_unavailable`` maps a van id to the dates it cannot work (breakdown, leave);
     ``stop_cancelled`` maps a stop id to the dates its visit is cancelled (re-planning: the
-    stop is planned on its other dates, never on these).
+    stop is planned on its other dates, never on these). ``excluded`` lists the communes the
+    manager excluded, as ``(stop id, name, French reason)``: they are no candidate, every plan
+    reports them among its dropped stops and the validator refuses a visit of them.
     """
 
     durations: np.ndarray
@@ -181,6 +200,7 @@ class ItineraryProblem:
     van_needs: frozenset[str] = frozenset()
     van_unavailable: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)
     stop_cancelled: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)
+    excluded: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         n = self.durations.shape[0] if self.durations.ndim == 2 else -1
@@ -223,8 +243,26 @@ class ItineraryProblem:
                 f"Visites annulées pour un arrêt inconnu : {', '.join(unknown)}.",
                 hint="Annulez seulement des arrêts du problème (champ stop_id de plan.json).",
             )
+        van_ids = {v.id for v in self.vans}
         for c in self.candidates:
             _check_location(c.location, n, f"Arrêt {c.id}")
+            if c.pin_slot is not None and c.pin_slot >= len(self.slots):
+                raise InvalidProblemError(
+                    f"Arrêt {c.id} : créneau épinglé {c.pin_slot} hors des {len(self.slots)} "
+                    "créneaux.",
+                    hint="Épinglez l'arrêt sur un créneau du territoire.",
+                )
+            if c.pin_van is not None and c.pin_van not in van_ids:
+                raise InvalidProblemError(
+                    f"Arrêt {c.id} : véhicule épinglé {c.pin_van!r} inconnu.",
+                    hint=f"Véhicules connus : {', '.join(sorted(van_ids))}.",
+                )
+        both = sorted({e[0] for e in self.excluded} & {c.id for c in self.candidates})
+        if both:
+            raise InvalidProblemError(
+                f"Arrêt(s) à la fois candidat(s) et exclu(s) : {', '.join(both)}.",
+                hint="Retirez les communes exclues des candidats.",
+            )
         if not self.slots:
             raise InvalidProblemError("Aucun créneau.", hint="Donnez au moins un créneau.")
         ordered = sorted(self.slots, key=lambda s: s.start_s)
@@ -303,6 +341,7 @@ class ItineraryProblem:
         travel_time: str = "",
         van_needs: frozenset[str] = frozenset(),
         van_unavailable: Mapping[str, frozenset[dt.date]] | None = None,
+        excluded: tuple[tuple[str, str, str], ...] = (),
     ) -> ItineraryProblem:
         """Build a problem from plain arrays (what tests, benchmarks and the workflows use).
 
@@ -343,6 +382,7 @@ class ItineraryProblem:
             travel_time=travel_time,
             van_needs=frozenset(van_needs),
             van_unavailable=dict(van_unavailable or {}),
+            excluded=tuple(excluded),
         )
 
 

@@ -10,7 +10,9 @@ class Schedule:
     """Which candidate fills each position (-1 = empty), with per-day drive kept up to date.
 
     ``locked`` positions (periodic visits, visits kept by re-planning) are never changed by the
-    search. ``count[c]`` is the number of visits of candidate ``c``.
+    search. ``count[c]`` is the number of visits of candidate ``c``; ``week_sessions[(v, w)]``
+    the sessions of van ``v`` in horizon week ``w`` (against the van's ``sessions_per_week``;
+    counted only when some van is ``capped``).
     """
 
     def __init__(self, grid: Grid) -> None:
@@ -22,6 +24,9 @@ class Schedule:
         self.need_points = 0
         self.drive = 0
         self.pattern_of: dict[int, tuple[int, ...]] = {}
+        self.week_sessions: dict[tuple[int, int], int] = {}
+        self.week_cap = [v.sessions_per_week for v in grid.problem.vans]
+        self.capped = any(cap is not None for cap in self.week_cap)
 
     def copy(self) -> Schedule:
         other = Schedule.__new__(Schedule)
@@ -33,6 +38,9 @@ class Schedule:
         other.need_points = self.need_points
         other.drive = self.drive
         other.pattern_of = dict(self.pattern_of)
+        other.week_sessions = dict(self.week_sessions)
+        other.week_cap = self.week_cap
+        other.capped = self.capped
         return other
 
     @property
@@ -58,13 +66,15 @@ class Schedule:
     def insertion(self, c: int, p: int) -> int | None:
         """Drive added by putting ``c`` at empty or occupied position ``p``; None if infeasible.
 
-        Infeasible when ``c`` does not fit ``p``, is already visited that day, or the day's
-        timing breaks.
+        Infeasible when ``c`` does not fit ``p``, is already visited that day, the day's
+        timing breaks, or an empty ``p`` would take its van past ``sessions_per_week``.
         """
         grid = self.grid
         if not grid.fit[c, p]:
             return None
         k, s = divmod(p, grid.n_slots)
+        if self.capped and self.assign[p] < 0 and self.week_full(k):
+            return None
         visits = self.day_visits(k, extra=(s, c))
         if sum(1 for _, x in visits if x == c) > 1:
             return None
@@ -73,18 +83,29 @@ class Schedule:
             return None
         return timing.drive_s - self.day_drive[k]
 
+    def week_full(self, k: int) -> bool:
+        """True when van-day ``k``'s van has used its sessions for that horizon week."""
+        v = self.grid.vandays[k][0]
+        cap = self.week_cap[v]
+        return cap is not None and self.week_sessions.get((v, self.grid.week_of[k]), 0) >= cap
+
     # -- mutations ---------------------------------------------------------------------------
     def put(self, c: int, p: int) -> None:
         """Fill position ``p`` with ``c`` (``c = -1`` empties it) and refresh the day."""
         old = self.assign[p]
+        k = p // self.grid.n_slots
+        week = (self.grid.vandays[k][0], self.grid.week_of[k]) if self.capped else (0, 0)
         if old >= 0:
             self.count[old] -= 1
             self.need_points -= self.points(old)
+            if self.capped:
+                self.week_sessions[week] -= 1
         self.assign[p] = c
         if c >= 0:
             self.count[c] += 1
             self.need_points += self.points(c)
-        k = p // self.grid.n_slots
+            if self.capped:
+                self.week_sessions[week] = self.week_sessions.get(week, 0) + 1
         timing = self.grid.day_timing(self.grid.vandays[k][0], self.day_visits(k))
         self.drive += timing.drive_s - self.day_drive[k]
         self.day_drive[k] = timing.drive_s

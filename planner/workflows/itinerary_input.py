@@ -40,6 +40,7 @@ from planner.hours import WeeklyHours
 from planner.itinerary.problem import BaseLocation, Candidate, Frequency, ItineraryProblem
 from planner.matrix import travel_matrix
 from planner.territory import Territory
+from planner.workflows.rules import apply_rules
 
 if TYPE_CHECKING:  # partners frames are built by geo_data; the glue only reads them
     import geopandas as gpd
@@ -173,6 +174,7 @@ def itinerary_problem(
                 unverified=unverified,
             )
         )
+    candidates, excluded = apply_rules(candidates, territory.rules, cal.slots, vans)
     matrix = travel_matrix(np.array(points, dtype=float), network=network)
     return ItineraryProblem.from_matrix(
         matrix.durations,
@@ -193,4 +195,5 @@ def itinerary_problem(
         travel_time=matrix.describe_fr(),
         van_needs=van_needs,
         van_unavailable=unavailable,
+        excluded=excluded,
     )

@@ -7,7 +7,9 @@ commune's need score), kept for comparison.
 
 Travel times are the declared estimate unless a road ``network`` is given in the options. The
 need table (the value of a visit) is computed once here unless the caller passes the one it
-already has (``milo demo`` after coverage, the service's cache).
+already has (``milo demo`` after coverage, the service's cache). A plan's ``overrides`` of the
+manager's rules (:func:`~planner.workflows.rules.with_overrides`) are stored in its
+``source`` so that re-checking and re-planning rebuild the same problem.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from planner.territory import Territory
 from planner.workflows.circuits import circuit_problem
 from planner.workflows.itinerary_input import itinerary_problem
 from planner.workflows.need import need_table
+from planner.workflows.rules import with_overrides
 from planner.workflows.territory_arrays import fixed_matrix
 
 #: planning methods: ``circuits`` (regular hubs sized from capacity, then exploration; the
@@ -45,10 +48,12 @@ def territory_problem(
     method: str = "circuits",
     rules: PlanningRules | None = None,
     to_fixed: TravelMatrix | None = None,
+    overrides: dict[str, Any] | None = None,
     **options: Any,
 ) -> ItineraryProblem:
     """The itinerary problem of ``territory`` (options: see
-    :func:`~planner.workflows.itinerary_input.itinerary_problem`).
+    :func:`~planner.workflows.itinerary_input.itinerary_problem`) under the plan's rule
+    ``overrides`` (:func:`~planner.workflows.rules.with_overrides`).
 
     ``need``: the territory's need table when the caller has it; otherwise computed with the
     same road ``network`` option (activity checked against the current date). ``today`` only
@@ -61,6 +66,7 @@ def territory_problem(
             f"Méthode de planification {method!r} inconnue (attendu {', '.join(METHODS)}).",
             hint="circuits (arrêts réguliers puis exploration) par défaut.",
         )
+    territory = with_overrides(territory, overrides)
     network = options.get("network")
     if method == "circuits" and to_fixed is None:
         to_fixed = fixed_matrix(territory, network=network)
@@ -86,19 +92,39 @@ def plan_territory(
     spec: str = "",
     today: dt.date | None = None,
     need: NeedTable | None = None,
+    overrides: dict[str, Any] | None = None,
     **options: Any,
 ) -> Plan:
-    """Plan ``weeks`` weeks of ``territory`` from ``start``.
+    """Plan ``weeks`` weeks of ``territory`` from ``start`` (``overrides``: see
+    :func:`territory_problem`).
 
     ``spec`` (a spec path or a demo slug) is stored in ``plan.json`` so that ``milo validate``
     can rebuild the problem; ``today`` (default: the real date) lets the plan say that a start
     date is in the past.
     """
     problem = territory_problem(
-        territory, start=start, weeks=weeks, today=today or dt.date.today(), need=need, **options
+        territory,
+        start=start,
+        weeks=weeks,
+        today=today or dt.date.today(),
+        need=need,
+        overrides=overrides,
+        **options,
     )
-    source = {"spec": spec or territory.id, "start": start.isoformat(), "weeks": weeks}
+    source = plan_source(spec or territory.id, start, weeks, overrides)
+    if options.get("method", "circuits") != "circuits":
+        source["method"] = options["method"]
     return solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
+
+
+def plan_source(
+    spec: str, start: dt.date, weeks: int, overrides: dict[str, Any] | None
+) -> dict[str, Any]:
+    """What ``plan.json`` records to rebuild its problem (``overrides`` only when given)."""
+    source: dict[str, Any] = {"spec": spec, "start": start.isoformat(), "weeks": weeks}
+    if overrides:
+        source["overrides"] = overrides
+    return source
 
 
 def route_geometries(plan: Plan, network: Any) -> list[list[list[float]]]:
@@ -118,10 +144,12 @@ def route_geometries(plan: Plan, network: Any) -> list[list[list[float]]]:
 
 def check_plan_document(document: dict[str, Any], territory: Territory) -> ValidationReport:
     """Re-check a ``plan.json`` document against the problem rebuilt from ``territory`` and the
-    plan's horizon (independent of the solver)."""
+    plan's horizon and rule overrides (independent of the solver)."""
     problem = territory_problem(
         territory,
         start=dt.date.fromisoformat(document["start"]),
         weeks=int(document["weeks"]),
+        overrides=(document.get("source") or {}).get("overrides"),
+        method=(document.get("source") or {}).get("method", "circuits"),
     )
     return validate_plan(problem, document)

@@ -17,6 +17,7 @@ from api.service.plan_index import PlanEntry
 from api.service.routes.territories import TerritoryId
 from api.service.schemas.common import ERRORS
 from api.service.schemas.plans import PlanCreate, PlanPublic, PlansPublic, PlanSummary, ReplanCreate
+from planner.workflows.rules import with_overrides
 
 router = APIRouter(tags=["plans"], responses=ERRORS)
 
@@ -75,6 +76,11 @@ def create_plan(
         "seed": body.seed,
         "require_host": body.require_host,
     }
+    overrides = body.overrides()
+    if overrides is not None:  # unknown commune, slot, van: a 422 now, not a failed job
+        territory, _ = state.territories.get(territory_id, s)
+        with_overrides(territory, overrides)
+        options["overrides"] = overrides
     row = repo.create_plan(
         s, territory_id=territory_id, start=body.start, weeks=body.weeks, options=options
     )

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, create_model, field_validator
 
 from api.service.schemas.common import ErrorPublic, Strict
+from api.service.schemas.rules import RulesCreate, VanCapsCreate
 from planner.itinerary.calendar import MAX_WEEKS
 from planner.itinerary.plan_schema import CHANGE, VAN_DAY, VISIT, Record
 from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS
@@ -53,8 +54,28 @@ class PlanCreate(Strict):
     require_host: bool = Field(
         default=False, description="N'accepter que des arrêts accueillis par un partenaire ouvert."
     )
+    rules: RulesCreate | None = Field(
+        default=None,
+        description="Règles du responsable pour ce plan (mêmes clés que [planning] de la "
+        "spécification ; chaque clé donnée remplace celle du territoire).",
+    )
+    vans: dict[str, VanCapsCreate] | None = Field(
+        default=None,
+        max_length=50,
+        description="Plafonds par véhicule pour ce plan (max_drive_minutes, sessions_per_week).",
+        examples=[{"milo-mobile-1": {"sessions_per_week": 6}}],
+    )
 
     _start = field_validator("start")(check_date)
+
+    def overrides(self) -> dict[str, Any] | None:
+        """The rule overrides in the engine's format (None when the request gives none)."""
+        out: dict[str, Any] = {}
+        if self.rules is not None and self.rules.table():
+            out["rules"] = self.rules.table()
+        if self.vans:
+            out["vans"] = {k: v.model_dump(exclude_unset=True) for k, v in self.vans.items()}
+        return out or None
 
 
 class ChangeCreate(Strict):

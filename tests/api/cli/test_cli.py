@@ -121,3 +121,37 @@ def test_plan_bad_inputs_are_french_errors(tmp_path):
     assert result.exit_code == 2 and "Erreur" in result.output
     result = runner.invoke(app, ["plan", "creusot-montceau", "--start", "30/11/2026"])
     assert result.exit_code == 2 and "AAAA-MM-JJ" in result.output
+
+
+def test_plan_with_the_manager_caps_then_validate(tmp_path):
+    out = tmp_path / "plan"
+    args = ["plan", "creusot-montceau", "--start", "2026-12-07", "--weeks", "1", "--out", str(out)]
+    caps = ["--max-drive", "60", "--sessions-per-week", "3", "--access-minutes", "20"]
+    result = runner.invoke(app, [*args, *caps, "--time-limit", "1", "--solver", "local"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "plan.json").read_text())
+    overrides = doc["source"]["overrides"]
+    assert overrides["rules"] == {"access_minutes": 20}
+    assert overrides["vans"]["equipe-creusot"] == {"max_drive_minutes": 60, "sessions_per_week": 3}
+    per_van: dict[str, int] = {}
+    for v in doc["visits"]:
+        per_van[v["van"]] = per_van.get(v["van"], 0) + 1
+    assert per_van and max(per_van.values()) <= 3
+    assert max(d["drive_s"] for d in doc["days"]) <= 3600
+    checked = runner.invoke(app, ["validate", str(out / "plan.json")])
+    assert checked.exit_code == 0 and "Plan valide" in checked.output, checked.output
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--sessions-per-week", "0"], "séances par semaine (sessions_per_week) 0 invalide"),
+        (["--max-drive", "2000"], "conduite maximale par jour"),
+        (["--access-minutes", "500"], "Temps d'accès 500 min hors limites"),
+        (["--exploration-share", "1.5"], "Part d'exploration 1.5"),
+    ],
+)
+def test_plan_bad_manager_options_are_french_errors(tmp_path, option, message):
+    result = runner.invoke(app, ["plan", "creusot-montceau", "--out", str(tmp_path), *option])
+    assert result.exit_code == 2, result.output
+    assert message in " ".join(result.output.split())
