@@ -78,6 +78,10 @@ class Candidate:
         What the session needs (``power``, ``parking``...) and what the place offers.
     period
         ``always``, ``school_term`` (outside school holidays only) or ``school_holidays``.
+    why
+        French sentences saying why the stop is a candidate with this frequency (need of its
+        catchment, history, pin...); the engine ignores them, the plan's ``stops`` table shows
+        them.
     """
 
     id: str
@@ -98,6 +102,7 @@ class Candidate:
     period: str = "always"
     frr_class: str = "inconnue"
     qpv: bool = False
+    why: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.need) or self.need < 0:

@@ -17,6 +17,7 @@ from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.solver import DEFAULT_SOLVER, solve
 from planner.matrix import path_geometry
 from planner.territory import Territory
+from planner.workflows.explain import attach_explanations
 from planner.workflows.itinerary_input import itinerary_problem
 from planner.workflows.need import need_table
 
@@ -65,7 +66,8 @@ def plan_territory(
         territory, start=start, weeks=weeks, today=today or dt.date.today(), need=need, **options
     )
     source = {"spec": spec or territory.id, "start": start.isoformat(), "weeks": weeks}
-    return solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
+    plan = solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
+    return attach_explanations(territory, problem, plan, need=need, network=options.get("network"))
 
 
 def route_geometries(plan: Plan, network: Any) -> list[list[list[float]]]:
