@@ -12,17 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from planner.errors import DataSourceError, InvalidPlanError
-from planner.itinerary.export import plan_to_csv, plan_to_gpx, plan_to_ics
+from planner.itinerary.export import explanation_to_csv, plan_to_csv, plan_to_gpx, plan_to_ics
 from planner.itinerary.plan import Plan
-from planner.itinerary.plan_schema import check_plan_json
+from planner.itinerary.plan_schema import EXPLANATIONS, check_plan_json
 from planner.workflows.planning import route_geometries
 
-PLAN_FILES = ("plan.json", "plan.csv", "plan.ics", "plan.gpx")
+#: explanation tables: ``arrets.csv``, ``communes.csv``, ``non-planifies.csv``
+EXPLANATION_FILES = tuple(f"{slug}.csv" for _, _, slug in EXPLANATIONS)
+PLAN_FILES = ("plan.json", "plan.csv", "plan.ics", "plan.gpx", *EXPLANATION_FILES)
 NOT_A_PLAN = "Le fichier doit être un plan.json complet, non modifié à la main."
 
 
 def write_plan_files(plan: Plan, out_dir: Path, *, network: Any = None) -> list[Path]:
-    """Write plan.json, plan.csv, plan.ics and plan.gpx into ``out_dir``; return their paths.
+    """Write plan.json, plan.csv, plan.ics, plan.gpx and the explanation tables (arrets.csv,
+    communes.csv, non-planifies.csv) into ``out_dir``; return their paths.
 
     With a road ``network``, each day of plan.json carries its route ``geometry`` (lon/lat
     list) for the maps; without one, maps draw dashed straight lines marked "trajet estimé".
@@ -37,13 +40,16 @@ def write_plan_files(plan: Plan, out_dir: Path, *, network: Any = None) -> list[
     paths[1].write_text(plan_to_csv(plan), encoding="utf-8")
     paths[2].write_bytes(plan_to_ics(plan))
     paths[3].write_text(plan_to_gpx(plan), encoding="utf-8")
+    for path, (key, _, _) in zip(paths[4:], EXPLANATIONS, strict=True):
+        path.write_text(explanation_to_csv(plan, key), encoding="utf-8")
     return paths
 
 
 def read_plan(path: Path) -> dict[str, Any]:
     """The ``plan.json`` document at ``path``, checked against the plan schema.
 
-    The one reader of plan files (``milo map``, ``milo validate``, the maps). Raises
+    The one reader of plan files (``milo map``, ``milo validate``, the maps); files written
+    before the explanation tables (no ``stops``, ``communes``, ``unplanned``) still load. Raises
     :class:`DataSourceError` when the file cannot be found or read, and
     :class:`InvalidPlanError` when its content is not a plan.json document
     (see :func:`planner.itinerary.plan_schema.check_plan_json`).

@@ -115,9 +115,19 @@ def need_text(visit: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def stop_popup(stop: NumberedVisit, territory: Territory | None) -> folium.Popup:
-    """Date, slot, times, place, host and its opening hours, need served."""
+def stop_reasons(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Stop id -> its row of the plan's ``stops`` table (empty for plans written before it)."""
+    return {str(s["stop_id"]): s for s in plan.get("stops") or ()}
+
+
+def stop_popup(
+    stop: NumberedVisit, territory: Territory | None, reason: dict[str, Any] | None = None
+) -> folium.Popup:
+    """Date, slot, times, place, host and its opening hours, need served; with the stop's row
+    of the ``stops`` table, its frequency and why it is in the plan (text escaped as HTML)."""
     v = stop.visit
+    reason = reason or {}
+    why = reason.get("why") or ()
     rows = [
         ("Date", date_fr(stop.date)),
         ("Créneau", SLOT_LABELS.get(str(v["slot"]), str(v["slot"]))),
@@ -130,11 +140,15 @@ def stop_popup(stop: NumberedVisit, territory: Territory | None) -> folium.Popup
         ("Sur place", v.get("to_check", "")),
         ("Besoin servi", need_text(v)),
         ("Véhicule", v["van"]),
+        ("Fréquence", reason.get("frequency", "")),
+        ("Pourquoi", " ; ".join(str(w) for w in why)),
     ]
     return popup_table(f"Arrêt n° {stop.number} — {v['stop_name']}", rows)
 
 
-def _stop_marker(stop: NumberedVisit, color: str, territory: Territory | None) -> folium.Marker:
+def _stop_marker(
+    stop: NumberedVisit, color: str, territory: Territory | None, reason: dict[str, Any] | None
+) -> folium.Marker:
     v = stop.visit
     icon = folium.DivIcon(
         html=f'<div class="milo-stop" style="background:{esc(color)}">{stop.number}</div>',
@@ -145,7 +159,7 @@ def _stop_marker(stop: NumberedVisit, color: str, territory: Territory | None) -
     return folium.Marker(
         [float(v["lat"]), float(v["lon"])],
         icon=icon,
-        popup=stop_popup(stop, territory),
+        popup=stop_popup(stop, territory, reason),
         tooltip=f"{stop.number}. {v['stop_name']} — {date_fr(stop.date)} {v['start']}",
     )
 
@@ -263,9 +277,11 @@ def itinerary_map(
             tooltip=tip,
             class_name="milo-route" if on_roads else "milo-route milo-route-estimated",
         ).add_to(week_group((date - monday).days // 7))
+    reasons = stop_reasons(plan)
     for s in stops:
         color = colors.of(str(s.visit["van"]), s.date)
-        _stop_marker(s, color, territory).add_to(week_group(s.week))
+        reason = reasons.get(str(s.visit["stop_id"]))
+        _stop_marker(s, color, territory, reason).add_to(week_group(s.week))
     for week in sorted(weeks):
         weeks[week].add_to(m)
     _add_bases(m, plan, territory)

@@ -51,7 +51,11 @@ def print_plan(plan: Plan) -> None:
         markup=False,
     )
     if doc["dropped"]:
-        console.print(f"{len(doc['dropped'])} candidat(s) non planifié(s) (voir plan.json).")
+        console.print(
+            f"{len(doc['dropped'])} candidat(s) non planifié(s) : voir non-planifies.csv "
+            "(raisons), communes.csv (où chaque commune est atteinte) et arrets.csv (pourquoi "
+            "chaque arrêt)."
+        )
     for note in doc.get("notes", []):
         console.print(f"Note : {note}", markup=False)
 
@@ -110,7 +114,8 @@ def plan(
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Planifie les tournées du camion : plan.json, plan.csv, plan.ics, plan.gpx."""
+    """Planifie les tournées du camion : plan.json, plan.csv, plan.ics, plan.gpx, et pourquoi
+    (arrets.csv, communes.csv, non-planifies.csv)."""
     try:
         first = dt.date.fromisoformat(start) if start else next_monday()
     except ValueError:

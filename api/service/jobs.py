@@ -22,6 +22,7 @@ from planner.errors import InvalidProblemError, MiloError
 from planner.itinerary.plan import Plan
 from planner.itinerary.replan import Change, replan
 from planner.itinerary.solver import solve
+from planner.workflows.explain import attach_explanations
 from planner.workflows.planning import plan_source, territory_problem
 
 log = logging.getLogger("milo.jobs")
@@ -106,26 +107,28 @@ class JobRunner:
         parent_id: str | None,
         changes: list[dict[str, Any]],
     ) -> Plan:
-        """Solve (a new plan) or repair the parent plan (a re-plan)."""
+        """Solve (a new plan) or repair the parent plan (a re-plan), with its explanations."""
         territory, _ = self.territories.get(territory_id)
+        need = need_of(self.territories, territory_id)
         problem = territory_problem(
             territory,
             start=start,
             weeks=weeks,
             today=dt.date.today(),
-            need=need_of(self.territories, territory_id),
+            need=need,
             require_host=bool(options.get("require_host", False)),
             overrides=options.get("overrides"),
         )
         if parent_id is None:
             source = plan_source(territory_id, start, weeks, options.get("overrides"))
-            return solve(
+            plan = solve(
                 problem,
                 solver=options["solver"],
                 time_limit=float(options["time_limit"]),
                 seed=int(options["seed"]),
                 source=source,
             )
+            return attach_explanations(territory, problem, plan, need=need)
         with self.db.session() as s:
             parent = repo.get_plan(s, parent_id)
             document = parent.document
@@ -143,4 +146,4 @@ class JobRunner:
             fill_freed=bool(options.get("fill_freed", False)),
             seed=int(options["seed"]),
         )
-        return result.plan
+        return attach_explanations(territory, problem, result.plan, need=need)

@@ -2,6 +2,10 @@
 
 * CSV: one row per visit (``;``-separated, UTF-8), the columns of the plan schema
   (:data:`~planner.itinerary.plan_schema.CSV_COLUMNS`, in ``plan.json`` order).
+* CSV of the explanation tables (:data:`~planner.itinerary.plan_schema.EXPLANATIONS`: the
+  stops and why, the communes and where they are reached, « non planifiés et pourquoi »):
+  ``;``-separated, French column headers (the fields' ``label``), ``oui``/``non`` for yes/no,
+  a list of sentences joined by `` ; ``.
 * iCalendar: one event per visit (Europe/Paris times), via the ``icalendar`` library.
 * GPX: one waypoint per planned stop and one track per van day (base -> stops -> base, straight
   segments between points: no road geometry is implied), via ``gpxpy``.
@@ -17,8 +21,9 @@ from zoneinfo import ZoneInfo
 import gpxpy.gpx
 import icalendar
 
+from planner.errors import NotFoundError
 from planner.itinerary.plan import Plan
-from planner.itinerary.plan_schema import CSV_COLUMNS, hhmm
+from planner.itinerary.plan_schema import CSV_COLUMNS, EXPLANATIONS, hhmm
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -31,6 +36,35 @@ def plan_to_csv(plan: Plan) -> str:
     for visit in plan.visits:
         row = visit.to_json()
         writer.writerow({k: ("" if row[k] is None else row[k]) for k in CSV_COLUMNS})
+    return buf.getvalue()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return " ; ".join(value)
+    return value
+
+
+def explanation_to_csv(plan: Plan, key: str) -> str:
+    """CSV text of one explanation table of ``plan`` (``key``: ``stops``, ``communes`` or
+    ``unplanned``), French headers; a plan without the table gives the header alone."""
+    records = {name: record for name, record, _ in EXPLANATIONS}
+    if key not in records:
+        raise NotFoundError(
+            f"Table d'explication {key!r} inconnue.",
+            hint=f"Tables : {', '.join(records)}.",
+        )
+    fields = records[key].csv_fields
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\n")
+    writer.writerow([f.label or f.name for f in fields])
+    for item in getattr(plan, key):
+        row = item.to_json()
+        writer.writerow([_cell(row[f.name]) for f in fields])
     return buf.getvalue()
 
 

@@ -13,9 +13,12 @@ from typing import Any, ClassVar
 
 from planner.itinerary.plan_schema import (
     CHANGE,
+    COMMUNE,
     DROPPED,
     SKIPPED,
     SOLVER,
+    STOP,
+    UNPLANNED,
     VAN_DAY,
     VISIT,
     PlanRecord,
@@ -122,8 +125,69 @@ class SolverInfo(PlanRecord):
 
 
 @dataclass(frozen=True)
+class StopReason(PlanRecord):
+    """A planned stop: how often, when, whom it reaches and why it is in the plan."""
+
+    stop_id: str
+    stop_name: str
+    commune: str
+    host: str
+    visits: int
+    frequency: str
+    regular: bool
+    weekday: str = ""
+    slot: str = ""
+    van: str = ""
+    need: float = 0.0
+    young_within: float = 0.0
+    communes_within: int = 0
+    why: tuple[str, ...] = ()
+
+    schema: ClassVar[Record] = STOP
+
+
+@dataclass(frozen=True)
+class CommuneReach(PlanRecord):
+    """Where a commune's young people are reached (a stop, a fixed site, minutes), or why not."""
+
+    commune: str
+    name: str
+    young: float
+    need: float
+    reached: bool
+    regular: bool
+    by: str = ""
+    by_kind: str = ""
+    minutes: float | None = None
+    why_not: str = ""
+
+    schema: ClassVar[Record] = COMMUNE
+
+
+@dataclass(frozen=True)
+class Unplanned(PlanRecord):
+    """A candidate stop with no visit, and why (« non planifiés et pourquoi »)."""
+
+    stop_id: str
+    commune: str
+    name: str
+    young: float
+    need: float
+    reason: str
+    engine_reason: str = ""
+    by: str = ""
+    minutes: float | None = None
+
+    schema: ClassVar[Record] = UNPLANNED
+
+
+@dataclass(frozen=True)
 class Plan:
-    """A complete itinerary plan over ``weeks`` weeks from ``start``."""
+    """A complete itinerary plan over ``weeks`` weeks from ``start``.
+
+    ``stops``, ``communes`` and ``unplanned`` explain it (:mod:`planner.workflows.explain`);
+    they are empty until the workflow attaches them, and in plan files written before them.
+    """
 
     territory: str
     travel_time_method: str
@@ -140,6 +204,9 @@ class Plan:
     van_bases: dict[str, tuple[float, float]] = field(default_factory=dict)
     travel_time: str = ""
     changes: tuple[PlanChange, ...] = ()
+    stops: tuple[StopReason, ...] = ()
+    communes: tuple[CommuneReach, ...] = ()
+    unplanned: tuple[Unplanned, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The ``plan.json`` document (plain JSON types only)."""
@@ -154,6 +221,9 @@ class Plan:
             "dropped": [d.to_json() for d in self.dropped],
             "skipped": [s.to_json() for s in self.skipped],
             "changes": [c.to_json() for c in self.changes],
+            "stops": [s.to_json() for s in self.stops],
+            "communes": [c.to_json() for c in self.communes],
+            "unplanned": [u.to_json() for u in self.unplanned],
             "kpis": self.kpis,
             "solver": self.solver.to_json(),
             "notes": list(self.notes),
@@ -177,6 +247,9 @@ class Plan:
                 solver=SolverInfo.from_json(d["solver"]),
                 skipped=tuple(Skipped.from_json(v) for v in d.get("skipped", ())),
                 changes=tuple(PlanChange.from_json(v) for v in d.get("changes", ())),
+                stops=tuple(StopReason.from_json(v) for v in d.get("stops", ())),
+                communes=tuple(CommuneReach.from_json(v) for v in d.get("communes", ())),
+                unplanned=tuple(Unplanned.from_json(v) for v in d.get("unplanned", ())),
                 notes=tuple(d.get("notes", ())),
                 source=dict(d.get("source", {})),
                 van_bases={

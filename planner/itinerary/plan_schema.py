@@ -1,14 +1,17 @@
 """The plan.json schema: every field of a plan's records, defined once.
 
 A plan (:class:`planner.itinerary.plan.Plan`) is written as ``plan.json``: a document whose
-lists hold records (``visits``, ``days``, ``dropped``, ``skipped``, and for a re-plan the
-``changes`` relative to the plan it repairs) and whose ``solver`` object
-says how it was found. Each field of a record is one :class:`PlanField` of the tables below:
+lists hold records (``visits``, ``days``, ``dropped``, ``skipped``, for a re-plan the
+``changes`` relative to the plan it repairs, and the explanations: ``stops`` (why each stop is
+in the plan), ``communes`` (where each commune's young people are reached, or why not) and
+``unplanned`` (« non planifiés et pourquoi »)) and whose ``solver`` object says how it was
+found. Each field of a record is one :class:`PlanField` (:mod:`.plan_fields`) of the tables below:
 its JSON name, JSON type, unit, French description, and where else it appears. The rest is
 derived from these tables:
 
 - ``to_json`` / ``from_json`` of the records: :meth:`Record.write` / :meth:`Record.read`;
-- the columns of plan.csv: :data:`CSV_COLUMNS` (fields with ``csv``);
+- the columns of plan.csv: :data:`CSV_COLUMNS` (fields with ``csv``), and of the explanation
+  tables (:data:`EXPLANATIONS`, French headers: the fields' ``label``);
 - the API answer models ``VisitPublic`` / ``VanDayPublic`` (``api.service.schemas.plans``) and
   the properties of the visit points of plan.geojson (fields with ``geojson``);
 - the columns of the ``visits`` table (``api.service.db.models``, fields with ``db``);
@@ -23,186 +26,32 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import Any
 
-from planner.errors import InvalidPlanError
+from planner.itinerary.plan_fields import (
+    KINDS,
+    OPTIONAL_NUMBER,
+    OPTIONAL_TEXT,
+    REQUIRED,
+    SCHEMA_HINT,
+    TEXT_LIST,
+    PlanField,
+    PlanRecord,
+    Record,
+    hhmm,
+    plan_error,
+)
 from planner.travel import METHODS
 
-#: ``default`` of a field that a document must carry to be read back into a record.
-REQUIRED: Any = object()
-#: The JSON types a field may have (as the API documents them).
-OPTIONAL_TEXT = str | None
-TEXT_LIST = list[str]
-KINDS = (str, int, float, bool, dt.date, OPTIONAL_TEXT, TEXT_LIST)
+__all__ = [
+    "CHANGE", "COMMUNE", "CSV_COLUMNS", "DOCUMENT_KEYS", "DROPPED", "EXPLANATIONS", "KINDS",
+    "OPTIONAL_NUMBER", "OPTIONAL_TEXT", "REQUIRED", "SCHEMA_HINT", "SKIPPED", "SOLVER", "STOP",
+    "TEXT_LIST", "UNPLANNED", "VAN_DAY", "VISIT", "PlanField", "PlanRecord", "Record",
+    "check_plan_json", "hhmm", "plan_error",
+]  # fmt: skip
+
 #: Keys every plan.json document carries (besides its records' own keys).
 DOCUMENT_KEYS = ("territory", "travel_time_method", "visits", "days")
-SCHEMA_HINT = (
-    "Régénérez le plan avec « milo plan » : le schéma plan.json est décrit dans "
-    "planner/itinerary/plan_schema.py."
-)
-
-
-def hhmm(seconds: int) -> str:
-    """``34200`` -> ``"09:30"`` (seconds are floored to the minute)."""
-    minutes = seconds // 60
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-@dataclass(frozen=True)
-class PlanField:
-    """One field of a plan record.
-
-    Parameters
-    ----------
-    name
-        JSON key; also the plan.csv column, the API field and the store column.
-    kind
-        JSON type as the API documents it: ``str``, ``int``, ``float``, ``bool``, ``dt.date``
-        (ISO text), ``str | None`` (null when the record's text is empty) or ``list[str]`` (a
-        tuple on the record).
-    description
-        French sentence of the OpenAPI document.
-    unit
-        Unit or format of the value (``"s"``, ``"m"``, ``"HH:MM"``, ``"AAAA-MM-JJ"``...), or
-        ``""``.
-    clock_of
-        For an ``HH:MM`` field: the seconds attribute it shows (written, never read back).
-    digits
-        Decimals a float keeps in JSON (``None``: all).
-    default
-        Record value when a document lacks the key; :data:`REQUIRED`: reading needs the key.
-    required
-        Every plan.json record carries it (the maps draw it): :func:`check_plan_json`.
-    csv
-        A column of plan.csv.
-    geojson
-        A property of the visit points of plan.geojson.
-    db
-        A column of the store's ``visits`` table, with ``db_length`` characters for text.
-    """
-
-    name: str
-    kind: Any
-    description: str
-    unit: str = ""
-    clock_of: str = ""
-    digits: int | None = None
-    default: Any = REQUIRED
-    required: bool = False
-    csv: bool = False
-    geojson: bool = False
-    db: bool = False
-    db_length: int = 0
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise TypeError(f"{self.name}: JSON type {self.kind!r} not in {KINDS}")
-        if self.clock_of and (self.kind is not str or self.db):
-            raise TypeError(f"{self.name}: an HH:MM field is JSON text, not stored")
-        if self.digits is not None and self.kind is not float:
-            raise TypeError(f"{self.name}: digits only round a float")
-        if self.db and (self.db_length > 0) != (self.kind in (str, OPTIONAL_TEXT)):
-            raise TypeError(f"{self.name}: a stored text column needs db_length, others none")
-
-    @property
-    def derived(self) -> bool:
-        """Written from another attribute (``clock_of``), not read back."""
-        return bool(self.clock_of)
-
-    def write(self, record: object) -> Any:
-        """The JSON value of this field of ``record``."""
-        if self.clock_of:
-            return hhmm(getattr(record, self.clock_of))
-        value = getattr(record, self.name)
-        if self.kind is dt.date:
-            return value.isoformat()
-        if self.kind == OPTIONAL_TEXT:
-            return value or None
-        if self.kind == TEXT_LIST:
-            return list(value)
-        return value if self.digits is None else round(value, self.digits)
-
-    def read(self, value: Any) -> Any:
-        """The record value of the JSON ``value`` (``ValueError``/``TypeError`` if unreadable)."""
-        if self.kind is dt.date:
-            return dt.date.fromisoformat(value)
-        if self.kind == OPTIONAL_TEXT:
-            return value or ""
-        if self.kind == TEXT_LIST:
-            return tuple(value)
-        return self.kind(value)
-
-
-def plan_error(source: str, what: str, got: object) -> InvalidPlanError:
-    """The error of a plan document that does not follow this schema."""
-    return InvalidPlanError(f"Plan {source} : {what} (reçu : {got!r}).", hint=SCHEMA_HINT)
-
-
-@dataclass(frozen=True)
-class Record:
-    """The fields of one kind of plan record, in JSON order; ``what`` names one in messages."""
-
-    what: str
-    fields: tuple[PlanField, ...]
-
-    @property
-    def required_keys(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.required)
-
-    @property
-    def csv_columns(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.csv)
-
-    @property
-    def geojson_keys(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.fields if f.geojson)
-
-    @property
-    def stored(self) -> tuple[PlanField, ...]:
-        return tuple(f for f in self.fields if f.db)
-
-    @property
-    def attributes(self) -> tuple[str, ...]:
-        """The record attributes the fields are read into (the dataclass's fields, in order)."""
-        return tuple(f.name for f in self.fields if not f.derived)
-
-    def write(self, record: object) -> dict[str, Any]:
-        """The JSON object of ``record`` (keys in schema order)."""
-        return {f.name: f.write(record) for f in self.fields}
-
-    def read(self, document: Any, *, source: str = "fourni") -> dict[str, Any]:
-        """Attribute values of the record written as ``document`` (keyword arguments)."""
-        if not isinstance(document, dict):
-            raise plan_error(source, f"{self.what} : un objet est attendu", document)
-        out: dict[str, Any] = {}
-        for f in self.fields:
-            if f.derived:
-                continue
-            if f.name not in document:
-                if f.default is REQUIRED:
-                    raise plan_error(source, f"{self.what} sans {f.name}", sorted(document))
-                out[f.name] = f.default
-                continue
-            try:
-                out[f.name] = f.read(document[f.name])
-            except (TypeError, ValueError):
-                what = f"{self.what} : {f.name} illisible" + (f" ({f.unit})" if f.unit else "")
-                raise plan_error(source, what, document[f.name]) from None
-        return out
-
-
-class PlanRecord:
-    """Base of the plan's record dataclasses: JSON written and read by their :attr:`schema`."""
-
-    schema: ClassVar[Record]
-
-    def to_json(self) -> dict[str, Any]:
-        return self.schema.write(self)
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> Self:
-        return cls(**cls.schema.read(d))
 
 
 # -- the tables ----------------------------------------------------------------------------
@@ -323,6 +172,96 @@ SOLVER = Record(
     ),
 )
 
+# -- explanations (filled by planner.workflows.explain; absent from older plan files) ---------
+
+_ACCESS = "à moins du temps d'accès (15 min par défaut)"
+_YOUNG = "Jeunes de 16 à 25 ans estimés de la commune."
+_NEED = "Score de besoin de la commune (0 à 100, le même que need.csv)."
+
+STOP = Record(
+    "arrêt du plan",
+    (
+        PlanField("stop_id", str, "Arrêt (code INSEE de la commune).", label="Arrêt",
+                  required=True, csv=True),
+        PlanField("stop_name", str, "Nom de l'arrêt.", label="Nom", required=True, csv=True),
+        PlanField("commune", str, "Code INSEE.", label="Code INSEE", csv=True),
+        PlanField("host", OPTIONAL_TEXT, "Partenaire qui accueille, ou null (place publique).",
+                  default="", label="Hôte", csv=True),
+        PlanField("visits", int, "Visites sur l'horizon.", label="Visites",
+                  required=True, csv=True),
+        PlanField("frequency", str, "Fréquence prévue (chaque semaine, toutes les deux "
+                  "semaines, toutes les quatre semaines, une fois, ponctuelle).",
+                  label="Fréquence", required=True, csv=True),
+        PlanField("regular", bool, "Présence régulière : au moins une visite toutes les deux "
+                  "semaines en moyenne.", label="Présence régulière", required=True, csv=True),
+        PlanField("weekday", str, "Jour de la semaine, quand toutes les visites (deux ou "
+                  "plus) le partagent ; sinon vide.", default="", label="Jour", csv=True),
+        PlanField("slot", str, "Créneau, quand toutes les visites (deux ou plus) le "
+                  "partagent ; sinon vide.", default="", label="Créneau", csv=True),
+        PlanField("van", str, "Véhicule(s) de l'arrêt.", default="", label="Véhicule", csv=True),
+        PlanField("need", float, _NEED, unit="points sur 100", digits=3, default=0.0,
+                  label="Besoin (sur 100)", csv=True),
+        PlanField("young_within", float, f"Jeunes de 16 à 25 ans estimés des communes {_ACCESS} "
+                  "de l'arrêt.", digits=1, default=0.0, label="Jeunes à portée", csv=True),
+        PlanField("communes_within", int, f"Communes {_ACCESS} de l'arrêt.", default=0,
+                  label="Communes à portée", csv=True),
+        PlanField("why", TEXT_LIST, "Pourquoi l'arrêt est dans le plan (phrases en français).",
+                  default=(), label="Pourquoi", required=True, csv=True),
+    ),
+)  # fmt: skip
+
+COMMUNE = Record(
+    "commune desservie",
+    (
+        PlanField("commune", str, "Code INSEE.", label="Code INSEE", required=True, csv=True),
+        PlanField("name", str, "Nom de la commune.", label="Commune", required=True, csv=True),
+        PlanField("young", float, _YOUNG, digits=1, label="Jeunes 16-25 ans", csv=True),
+        PlanField("need", float, _NEED, unit="points sur 100", digits=3,
+                  label="Besoin (sur 100)", csv=True),
+        PlanField("reached", bool, f"Un arrêt du plan ou un point fixe {_ACCESS}.",
+                  label="Atteinte", required=True, csv=True),
+        PlanField("regular", bool, f"Une présence régulière (arrêt au moins toutes les deux "
+                  f"semaines, base ou point fixe) {_ACCESS}.", label="Présence régulière",
+                  required=True, csv=True),
+        PlanField("by", OPTIONAL_TEXT, "Lieu qui atteint la commune (non atteinte : le plus "
+                  "proche), ou null.", default="", label="Atteinte par", required=True, csv=True),
+        PlanField("by_kind", OPTIONAL_TEXT, "Nature de ce lieu : arrêt régulier, arrêt "
+                  "ponctuel, base, point fixe.", default="", label="Type de lieu", csv=True),
+        PlanField("minutes", OPTIONAL_NUMBER, "Minutes de la commune à ce lieu, ou null.",
+                  unit="min", digits=1, default=None, label="Minutes", csv=True),
+        PlanField("why_not", OPTIONAL_TEXT, "Non atteinte : pourquoi, en français ; sinon null.",
+                  default="", label="Pourquoi non atteinte", required=True, csv=True),
+    ),
+)  # fmt: skip
+
+UNPLANNED = Record(
+    "non planifié",
+    (
+        PlanField("stop_id", str, "Arrêt candidat sans visite.", label="Arrêt",
+                  required=True, csv=True),
+        PlanField("commune", str, "Code INSEE.", label="Code INSEE", csv=True),
+        PlanField("name", str, "Nom de la commune.", label="Commune", required=True, csv=True),
+        PlanField("young", float, _YOUNG, digits=1, default=0.0, label="Jeunes 16-25 ans",
+                  csv=True),
+        PlanField("need", float, _NEED, unit="points sur 100", digits=3, default=0.0,
+                  label="Besoin (sur 100)", csv=True),
+        PlanField("reason", str, "Pourquoi, en français.", label="Raison", required=True, csv=True),
+        PlanField("engine_reason", OPTIONAL_TEXT, "Raison donnée par le moteur (liste "
+                  "dropped), ou null.", default="", label="Raison du moteur", csv=True),
+        PlanField("by", OPTIONAL_TEXT, "Lieu que cite la raison (sinon le plus proche), ou null.",
+                  default="", label="Lieu", csv=True),
+        PlanField("minutes", OPTIONAL_NUMBER, "Minutes de la commune à ce lieu, ou null.",
+                  unit="min", digits=1, default=None, label="Minutes", csv=True),
+    ),
+)  # fmt: skip
+
+#: The explanation sections of plan.json: (document key, record, French file and table name).
+EXPLANATIONS = (
+    ("stops", STOP, "arrets"),
+    ("communes", COMMUNE, "communes"),
+    ("unplanned", UNPLANNED, "non-planifies"),
+)
+
 #: The columns of plan.csv, in order.
 CSV_COLUMNS = VISIT.csv_columns
 
@@ -349,8 +288,9 @@ def _check_items(plan: dict[str, Any], key: str, record: Record, source: str) ->
 def check_plan_json(plan: Any, *, source: str = "fourni") -> None:
     """Raise :class:`InvalidPlanError` when ``plan`` does not follow the plan.json schema.
 
-    Checks what every reader relies on: the document keys, the travel-time method, and the
-    required keys, dates and WGS84 positions of the visits and van days.
+    Checks what every reader relies on: the document keys, the travel-time method, the
+    required keys, dates and WGS84 positions of the visits and van days, and the required keys
+    of the explanation sections when the document has them.
     """
     if not isinstance(plan, dict):
         raise plan_error(source, "un objet JSON est attendu", type(plan).__name__)
@@ -363,6 +303,9 @@ def check_plan_json(plan: Any, *, source: str = "fourni") -> None:
         )
     _check_items(plan, "visits", VISIT, source)
     _check_items(plan, "days", VAN_DAY, source)
+    for key, record, _ in EXPLANATIONS:  # older plan files have none: nothing to check
+        if key in plan:
+            _check_items(plan, key, record, source)
     for i, v in enumerate(plan["visits"]):
         lon, lat = v["lon"], v["lat"]
         ok = all(isinstance(x, int | float) and math.isfinite(x) for x in (lon, lat))

@@ -85,6 +85,10 @@ class Candidate:
         A stop pinned by the manager (:class:`planner.rules.Pin`) is visited only on that
         weekday (0 = Monday), in that slot (index in ``ItineraryProblem.slots``) and, when
         set, by that van; None leaves the choice free.
+    why
+        French sentences saying why the stop is a candidate with this frequency (need of its
+        catchment, history, pin...); the engine ignores them, the plan's ``stops`` table shows
+        them.
     """
 
     id: str
@@ -109,6 +113,7 @@ class Candidate:
     pin_weekday: int | None = None
     pin_slot: int | None = None
     pin_van: str | None = None
+    why: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not np.isfinite(self.need) or self.need < 0:

@@ -19,6 +19,8 @@ One candidate stop per commune:
   weekly, communes of at least :data:`FORTNIGHTLY_YOUNG` young people fortnightly, the others
   one optional visit. The default ``circuits`` method then replaces frequencies and values from
   the circuit choice (:mod:`planner.workflows.circuits`).
+* **Why** (``Candidate.why``): need score and rank, young people and frequency, in French
+  (:func:`planner.workflows.explain.candidate_why`).
 
 Travel times: :func:`planner.matrix.travel_matrix` (the declared estimate unless a road
 network is given); the method is carried into every plan.
@@ -41,6 +43,7 @@ from planner.itinerary.problem import BaseLocation, Candidate, Frequency, Itiner
 from planner.matrix import travel_matrix
 from planner.territory import Territory
 from planner.workflows.rules import apply_rules
+from planner.workflows.explain import candidate_why
 
 if TYPE_CHECKING:  # partners frames are built by geo_data; the glue only reads them
     import geopandas as gpd
@@ -132,6 +135,7 @@ def itinerary_problem(
             hint="Déclarez au moins un véhicule [[vans]] dans la spécification.",
         )
     scores = need.frame["score"]
+    ranks = need.frame["rank"]
     workdays = tuple(sorted({d for v in vans for d in v.working_days}))
     points: list[tuple[float, float]] = [(b.lon, b.lat) for b in territory.bases]
     bases = tuple(
@@ -156,22 +160,31 @@ def itinerary_problem(
             amenities, unverified = frozenset({"parking"}), frozenset()
         location = len(points)
         points.append((lon, lat))
+        frequency = frequency_rule(row)
+        score = float(scores.loc[str(code)])
         candidates.append(
             Candidate(
                 id=str(code),
                 name=str(row["name"]),
                 location=location,
-                need=float(scores.loc[str(code)]),
+                need=score,
                 commune=str(code),
                 lon=lon,
                 lat=lat,
                 host=host,
                 hours=hours,
-                frequency=frequency_rule(row),
+                frequency=frequency,
                 amenities=amenities,
                 frr_class=str(row["frr_class"]),
                 qpv=bool(row["qpv"]),
                 unverified=unverified,
+                why=candidate_why(
+                    need=score,
+                    rank=int(ranks.loc[str(code)]),
+                    communes=len(scores),
+                    young=float(row["young"]),
+                    frequency=frequency,
+                ),
             )
         )
     candidates, excluded = apply_rules(candidates, territory.rules, cal.slots, vans)

@@ -27,6 +27,7 @@ from planner.matrix import TravelMatrix, path_geometry
 from planner.rules import PlanningRules
 from planner.territory import Territory
 from planner.workflows.circuits import circuit_problem
+from planner.workflows.explain import attach_explanations
 from planner.workflows.itinerary_input import itinerary_problem
 from planner.workflows.need import need_table
 from planner.workflows.rules import with_overrides
@@ -114,7 +115,8 @@ def plan_territory(
     source = plan_source(spec or territory.id, start, weeks, overrides)
     if options.get("method", "circuits") != "circuits":
         source["method"] = options["method"]
-    return solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
+    plan = solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
+    return attach_explanations(territory, problem, plan, need=need, network=options.get("network"))
 
 
 def plan_source(

@@ -34,6 +34,35 @@ from planner.workflows.territory_arrays import (
 )
 
 
+def reach_arrays(
+    territory: Territory,
+    plan: Plan,
+    *,
+    network: Any = None,
+    to_fixed: TravelMatrix | None = None,
+) -> ReachArrays:
+    """What the reach of ``plan`` reads of ``territory``: communes -> the plan's stops and
+    communes -> fixed contact points (bases first), young people, codes and names.
+
+    ``network``: road network for the travel times (default: the declared estimate);
+    ``to_fixed``: the communes -> fixed contact points matrix when the caller has it.
+    """
+    stop_ids = plan_stop_ids(plan)
+    where: dict[str, tuple[float, float]] = {}
+    for v in plan.visits:
+        where.setdefault(v.stop_id, (v.lon, v.lat))
+    points = np.asarray([where[s] for s in stop_ids], dtype=float).reshape(-1, 2)
+    return ReachArrays(
+        to_stops=travel_matrix(commune_points(territory), points, network=network),
+        stop_ids=stop_ids,
+        to_fixed=to_fixed if to_fixed is not None else fixed_matrix(territory, network=network),
+        young=young(territory),
+        codes=commune_codes(territory),
+        names=[str(n) for n in territory.communes["name"]],
+        bases=len(territory.bases),
+    )
+
+
 def territory_plan_reach(
     territory: Territory,
     plan: Plan,
@@ -43,32 +72,21 @@ def territory_plan_reach(
     network: Any = None,
     to_fixed: TravelMatrix | None = None,
     today: date | None = None,
+    arrays: ReachArrays | None = None,
 ) -> PlanReach:
     """The reach of ``plan`` over ``territory`` (see :func:`planner.itinerary.reach.plan_reach`).
 
-    ``network``: road network for the travel times (default: the declared estimate);
-    ``to_fixed``: the communes -> fixed contact points matrix when the caller has it.
+    ``network``, ``to_fixed``: see :func:`reach_arrays`; ``arrays``: those arrays when the
+    caller has them.
     """
-    stop_ids = plan_stop_ids(plan)
     table = expected_table(territory, today=today)
     visit_rates, _ = table.model.predict(
         [v.commune for v in plan.visits],
         [v.date.month for v in plan.visits],
         [VAN] * len(plan.visits),
     )
-    where: dict[str, tuple[float, float]] = {}
-    for v in plan.visits:
-        where.setdefault(v.stop_id, (v.lon, v.lat))
-    points = np.asarray([where[s] for s in stop_ids], dtype=float).reshape(-1, 2)
-    arrays = ReachArrays(
-        to_stops=travel_matrix(commune_points(territory), points, network=network),
-        stop_ids=stop_ids,
-        to_fixed=to_fixed if to_fixed is not None else fixed_matrix(territory, network=network),
-        young=young(territory),
-        codes=commune_codes(territory),
-        names=[str(n) for n in territory.communes["name"]],
-        bases=len(territory.bases),
-    )
+    if arrays is None:
+        arrays = reach_arrays(territory, plan, network=network, to_fixed=to_fixed)
     return plan_reach(
         plan,
         arrays,

@@ -68,6 +68,20 @@ def fixed_points(territory: Territory) -> np.ndarray:
     return np.asarray(pts, dtype=float)
 
 
+def fixed_labels(territory: Territory) -> tuple[list[str], list[str]]:
+    """Names and French kinds of the fixed contact points, in :func:`fixed_points` order."""
+    names = [b.name for b in territory.bases]
+    kinds = [f"base ({'siège' if b.kind == 'siege' else 'antenne'})" for b in territory.bases]
+    sites = territory.fixed_sites
+    for name, kind in zip(sites["name"], sites["type"], strict=True):
+        names.append(str(name))
+        try:
+            kinds.append(f"point fixe ({PartnerType(str(kind)).label})")
+        except ValueError:
+            kinds.append("point fixe")
+    return names, kinds
+
+
 def fixed_matrix(territory: Territory, *, network: Any = None) -> TravelMatrix:
     """Travel matrix communes -> fixed contact points (road ``network``, else the estimate)."""
     return travel_matrix(commune_points(territory), fixed_points(territory), network=network)

@@ -1,15 +1,18 @@
-"""Plan files at the edge: plan a demo territory, write the four files, validate plan.json."""
+"""Plan files at the edge: plan a demo territory, write its files, validate plan.json."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 
 import pytest
 
 from geo_data.demo import load_demo_territory
-from geo_data.plan_files import PLAN_FILES, read_plan, write_plan_files
+from geo_data.plan_files import EXPLANATION_FILES, PLAN_FILES, read_plan, write_plan_files
 from planner.errors import DataSourceError, InvalidPlanError
+from planner.itinerary.plan import Plan
 from planner.workflows.planning import check_plan_document, plan_territory
 
 
@@ -63,3 +66,40 @@ def test_a_document_off_the_schema_names_its_file(tmp_path) -> None:
     bad.write_text(json.dumps({"territory": "x", "visits": []}), encoding="utf-8")
     with pytest.raises(InvalidPlanError, match="Plan .*plan.json : clé\\(s\\) absente\\(s\\)"):
         read_plan(bad)
+
+
+def test_explanation_tables_are_written_with_french_headers(tmp_path) -> None:
+    terr = load_demo_territory("creusot-montceau")
+    plan = plan_territory(terr, start=dt.date(2026, 3, 2), weeks=1, time_limit=1, solver="greedy")
+    paths = {p.name: p for p in write_plan_files(plan, tmp_path)}
+    assert set(EXPLANATION_FILES) == {"arrets.csv", "communes.csv", "non-planifies.csv"}
+    tables = {
+        name: list(csv.reader(io.StringIO(paths[name].read_text(encoding="utf-8")), delimiter=";"))
+        for name in EXPLANATION_FILES
+    }
+    assert tables["non-planifies.csv"][0][:3] == ["Arrêt", "Code INSEE", "Commune"]
+    assert "Raison" in tables["non-planifies.csv"][0]
+    assert tables["arrets.csv"][0][-1] == "Pourquoi"
+    assert "Pourquoi non atteinte" in tables["communes.csv"][0]
+    assert len(tables["communes.csv"]) == 1 + len(terr.communes)
+    assert len(tables["arrets.csv"]) == 1 + len({v.stop_id for v in plan.visits})
+    assert len(tables["non-planifies.csv"]) == 1 + len(plan.unplanned) and plan.unplanned
+    doc = read_plan(paths["plan.json"])
+    assert len(doc["communes"]) == len(terr.communes) and doc["stops"] and doc["unplanned"]
+
+
+def test_an_older_plan_file_without_explanations_still_loads(tmp_path) -> None:
+    terr = load_demo_territory("creusot-montceau")
+    plan = plan_territory(terr, start=dt.date(2026, 3, 2), weeks=1, time_limit=1, solver="greedy")
+    doc = plan.to_json()
+    for key in ("stops", "communes", "unplanned"):
+        del doc[key]
+    old = tmp_path / "plan.json"
+    old.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    loaded = Plan.from_json(read_plan(old))
+    assert [v.stop_id for v in loaded.visits] == [v.stop_id for v in plan.visits]
+    assert (loaded.stops, loaded.communes, loaded.unplanned) == ((), (), ())
+    assert check_plan_document(read_plan(old), terr).ok
+    # written again, the older plan has header-only tables
+    paths = write_plan_files(loaded, tmp_path / "again")
+    assert paths[-1].read_text(encoding="utf-8").count("\n") == 1

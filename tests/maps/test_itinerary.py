@@ -11,7 +11,7 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from maps.assets import external_urls, render_offline
 from maps.itinerary import ESTIMATED, ROAD, itinerary_map
-from planner.errors import InvalidSpecError
+from planner.errors import InvalidPlanError, InvalidSpecError
 from tests.maps.conftest import make_plan
 
 
@@ -120,3 +120,30 @@ def test_popup_says_what_is_to_check_on_site(marches):
     # only the visit that has something to check shows the row
     assert html.count("<th>Sur place</th><td>stationnement à vérifier</td>") == 1
     assert html.count("<th>Sur place</th>") == 1
+
+
+def test_popup_shows_why_the_stop_is_planned_escaped(marches):
+    plan = make_plan(marches, weeks=1)
+    first = plan["visits"][0]
+    plan["stops"] = [
+        {
+            "stop_id": first["stop_id"], "stop_name": first["stop_name"], "visits": 1,
+            "frequency": "toutes les deux semaines", "regular": True,
+            "why": ["besoin 42,1 sur 100 (rang 3 sur 252 communes)", "<script>alert(1)</script>"],
+        }
+    ]  # fmt: skip
+    html = render_offline(itinerary_map(plan, marches))
+    assert contains(html, "Pourquoi")
+    assert contains(html, "toutes les deux semaines")
+    assert contains(html, html_escape("besoin 42,1 sur 100 (rang 3 sur 252 communes) ; "))
+    assert "<script>alert(1)</script>" not in html
+    assert contains(html, html_escape("<script>alert(1)</script>"))
+    # a plan written before the stops table draws without the rows
+    assert "Pourquoi" not in render_offline(itinerary_map(make_plan(marches, weeks=1), marches))
+
+
+def test_a_stops_row_missing_its_keys_is_refused(marches):
+    plan = make_plan(marches, weeks=1)
+    plan["stops"] = [{"stop_id": plan["visits"][0]["stop_id"]}]
+    with pytest.raises(InvalidPlanError, match=r"stops\[0\] sans stop_name"):
+        itinerary_map(plan, marches)

@@ -1,4 +1,5 @@
-"""Plan outputs: exports (.ics, .gpx, .csv, .geojson) and the next stop of a van.
+"""Plan outputs: exports (.ics, .gpx, .csv, .geojson), the explanations (JSON and one CSV per
+table: arrets, communes, non-planifies) and the next stop of a van.
 
 Declared before ``GET /plans/{plan_id}`` so that ``/plans/{id}.ics`` reaches its route.
 """
@@ -9,7 +10,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.service import responses
@@ -17,13 +18,16 @@ from api.service.db.models import PlanRow
 from api.service.deps import PrincipalDep, SessionDep, StateDep
 from api.service.routes.plans import PlanId, not_ready, plan_entry, readable_plan
 from api.service.schemas.common import ERRORS
-from api.service.schemas.plans import EARLIEST, LATEST, NextStopPublic
+from api.service.schemas.plans import EARLIEST, LATEST, ExplanationsPublic, NextStopPublic
 from api.service.territory_tables import HOSTS, hosts_of
 from planner.errors import InvalidProblemError, NotFoundError
-from planner.itinerary.export import plan_to_csv, plan_to_gpx, plan_to_ics
+from planner.itinerary.export import explanation_to_csv, plan_to_csv, plan_to_gpx, plan_to_ics
 from planner.itinerary.plan import Plan
+from planner.itinerary.plan_schema import EXPLANATIONS
 
 router = APIRouter(tags=["plans"], responses=ERRORS)
+#: French table name (as in ``milo plan``'s files) -> plan.json section
+TABLES = {slug: key for key, _, slug in EXPLANATIONS}
 #: seconds a next-stop answer may show partner hours without re-checking partner edits
 HOSTS_MAX_AGE_S = 5.0
 
@@ -44,10 +48,13 @@ def check_instant(at: dt.datetime) -> None:
         )
 
 
-def _export(s, who, plan_id: str, render, media_type: str, suffix: str) -> Response:
+def _export(
+    s, who, plan_id: str, render, media_type: str, suffix: str, *, table: str = ""
+) -> Response:
     row = readable_plan(s, who, plan_id, action="exporter un plan")
     body = render(done_plan(row))
-    name = f"plan-{row.territory_id}-{row.start.isoformat()}.{suffix}"
+    tail = f"-{table}" if table else ""
+    name = f"plan-{row.territory_id}-{row.start.isoformat()}{tail}.{suffix}"
     return Response(
         body,
         media_type=media_type,
@@ -102,6 +109,55 @@ def export_gpx(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
 def export_csv(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
     return _export(
         s, who, plan_id, lambda d: plan_to_csv(Plan.from_json(d)), "text/csv; charset=utf-8", "csv"
+    )
+
+
+@router.get(
+    "/plans/{plan_id}/explanations",
+    response_model=ExplanationsPublic,
+    summary="Pourquoi ce plan : arrêts, communes atteintes, non planifiés et pourquoi",
+)
+def explanations(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
+    row = readable_plan(s, who, plan_id, action="lire un plan")
+    document = done_plan(row)
+    body = {key: document.get(key, []) for key, _, _ in EXPLANATIONS}
+    return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
+
+
+@router.get(
+    "/plans/{plan_id}/{table}.csv",
+    response_class=Response,
+    responses=_doc("text/csv"),
+    summary="Export CSV d'une table d'explication (arrets, communes, non-planifies ; en-têtes "
+    "en français)",
+)
+def export_explanation_csv(
+    plan_id: PlanId,
+    table: Annotated[
+        str,
+        Path(
+            max_length=40,
+            description="arrets (pourquoi chaque arrêt), communes (où chaque commune est "
+            "atteinte) ou non-planifies (non planifiés et pourquoi).",
+            examples=["non-planifies"],
+        ),
+    ],
+    s: SessionDep,
+    who: PrincipalDep,
+) -> Response:
+    if table not in TABLES:
+        raise NotFoundError(
+            f"Table {table!r} inconnue pour le plan {plan_id}.",
+            hint=f"Tables : {', '.join(TABLES)} (par exemple /plans/{{id}}/non-planifies.csv).",
+        )
+    return _export(
+        s,
+        who,
+        plan_id,
+        lambda d: explanation_to_csv(Plan.from_json(d), TABLES[table]),
+        "text/csv; charset=utf-8",
+        "csv",
+        table=table,
     )
 
 

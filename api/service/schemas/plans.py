@@ -13,7 +13,15 @@ from pydantic import BaseModel, Field, create_model, field_validator
 from api.service.schemas.common import ErrorPublic, Strict
 from api.service.schemas.rules import RulesCreate, VanCapsCreate
 from planner.itinerary.calendar import MAX_WEEKS
-from planner.itinerary.plan_schema import CHANGE, VAN_DAY, VISIT, Record
+from planner.itinerary.plan_schema import (
+    CHANGE,
+    COMMUNE,
+    STOP,
+    UNPLANNED,
+    VAN_DAY,
+    VISIT,
+    Record,
+)
 from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -146,6 +154,23 @@ VisitPublic = record_model(
 )
 VanDayPublic = record_model("VanDayPublic", VAN_DAY)
 ChangePublic = record_model("ChangePublic", CHANGE)
+StopReasonPublic = record_model("StopReasonPublic", STOP)
+CommuneReachPublic = record_model("CommuneReachPublic", COMMUNE)
+UnplannedPublic = record_model("UnplannedPublic", UNPLANNED)
+_STOPS = "Arrêts planifiés : visites, fréquence, jour et créneau, jeunes à portée, pourquoi."
+_COMMUNES = (
+    "Chaque commune : atteinte ou non, par quel arrêt ou point fixe, en combien de minutes, "
+    "régulièrement ou non ; sinon pourquoi."
+)
+_UNPLANNED = "Non planifiés et pourquoi : chaque arrêt candidat sans visite, avec sa raison."
+
+
+class ExplanationsPublic(BaseModel):
+    """Why the plan is what it is (empty tables for a plan computed before them)."""
+
+    stops: list[StopReasonPublic] = Field(description=_STOPS)  # type: ignore[valid-type]
+    communes: list[CommuneReachPublic] = Field(description=_COMMUNES)  # type: ignore[valid-type]
+    unplanned: list[UnplannedPublic] = Field(description=_UNPLANNED)  # type: ignore[valid-type]
 
 
 class PlanDocument(BaseModel):
@@ -167,6 +192,15 @@ class PlanDocument(BaseModel):
         default_factory=list,
         description="Re-plan : ce qui a changé par rapport au plan d'origine (visite annulée, "
         "supprimée, déplacée, ajoutée, arrivée modifiée) ; vide pour un plan calculé.",
+    )
+    stops: list[StopReasonPublic] = Field(  # type: ignore[valid-type]
+        default_factory=list, description=_STOPS
+    )
+    communes: list[CommuneReachPublic] = Field(  # type: ignore[valid-type]
+        default_factory=list, description=_COMMUNES
+    )
+    unplanned: list[UnplannedPublic] = Field(  # type: ignore[valid-type]
+        default_factory=list, description=_UNPLANNED
     )
     kpis: dict[str, Any] = Field(description="Indicateurs du plan.")
     solver: dict[str, Any] = Field(description="Moteur, graine, temps, objectif, borne, écart.")

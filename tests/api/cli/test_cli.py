@@ -100,7 +100,13 @@ def test_plan_then_validate(tmp_path):
     args = ["plan", "creusot-montceau", "--start", "2026-12-14", "--weeks", "2"]
     result = runner.invoke(app, [*args, "--time-limit", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"plan.json", "plan.csv", "plan.ics", "plan.gpx"}
+    assert {p.name for p in out.iterdir()} == {
+        "plan.json", "plan.csv", "plan.ics", "plan.gpx", "arrets.csv", "communes.csv",
+        "non-planifies.csv",
+    }  # fmt: skip
+    assert "voir non-planifies.csv" in result.output
+    unplanned = (out / "non-planifies.csv").read_text(encoding="utf-8")
+    assert unplanned.startswith("Arrêt;Code INSEE;Commune;")
     doc = json.loads((out / "plan.json").read_text())
     assert doc["travel_time_method"] == "estimate" and "vol d'oiseau" in doc["travel_time"]
     dates = {v["date"] for v in doc["visits"]}

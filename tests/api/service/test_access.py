@@ -29,6 +29,8 @@ def reads(plan_id: str, territory: str) -> list[str]:
         f"/plans/{plan_id}.ics",
         f"/plans/{plan_id}.gpx",
         f"/plans/{plan_id}.geojson",
+        f"/plans/{plan_id}/explanations",
+        f"/plans/{plan_id}/non-planifies.csv",
         f"/plans/{plan_id}/next?van=equipe-creusot&at=2025-05-05T08:00:00",
     ]
 
