@@ -22,6 +22,7 @@ from planner.errors import InvalidProblemError, MiloError
 from planner.itinerary.plan import Plan
 from planner.itinerary.replan import Change, replan
 from planner.itinerary.solver import solve
+from planner.workflows.expected import expected_table, with_expectation
 from planner.workflows.explain import attach_explanations
 from planner.workflows.planning import plan_source, territory_problem
 
@@ -128,6 +129,7 @@ class JobRunner:
                 seed=int(options["seed"]),
                 source=source,
             )
+            plan = with_expectation(expected_table(territory), plan)
             return attach_explanations(territory, problem, plan, need=need)
         with self.db.session() as s:
             parent = repo.get_plan(s, parent_id)
@@ -146,4 +148,5 @@ class JobRunner:
             fill_freed=bool(options.get("fill_freed", False)),
             seed=int(options["seed"]),
         )
-        return attach_explanations(territory, problem, result.plan, need=need)
+        plan = with_expectation(expected_table(territory), result.plan)
+        return attach_explanations(territory, problem, plan, need=need)

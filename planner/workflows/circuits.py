@@ -51,6 +51,7 @@ from planner.matrix import TravelMatrix, travel_matrix
 from planner.rules import FREQUENCY_FR, PlanningRules
 from planner.territory import Territory
 from planner.workflows.expected import VAN, ExpectedTable, expected_table
+from planner.workflows.explain import number_fr
 from planner.workflows.territory_arrays import commune_codes, commune_points, fixed_matrix, young
 
 #: past sessions at which a place's exploration value is halved
@@ -90,6 +91,16 @@ class CircuitReport:
             f"{round(100 * self.exploration_share)} % des séances gardées pour explorer ; "
             f"un arrêt sert les communes à {self.access_min} min ou moins."
         )
+
+
+def _history_why(learned: float, prior: float, label: str) -> tuple[str, ...]:
+    """What the history says of a place, in French (nothing when it adds nothing)."""
+    if abs(learned - prior) < 0.05:
+        return ()
+    return (
+        f"historique ({label}) : {number_fr(learned, 1)} repérés attendus par séance, "
+        f"{number_fr(prior, 1)} d'après la seule population",
+    )
 
 
 def positions_per_van_week(grid: Grid) -> int:
@@ -232,24 +243,47 @@ def circuit_problem(
     novelty = 1.0 / (1.0 + past / NOVELTY_SESSIONS)
     single = np.maximum(marginal_value(inputs, choice) * novelty + bonus, 0.0)
     sessions = inputs.sessions
+    young_c = young(territory)
+    reach_young = access.astype(float).T @ young_c
+    uncovered = access.astype(float).T @ (young_c * (choice.level < 2))
     out: list[Candidate] = []
     for j, c in enumerate(problem.candidates):
         f = choice.frequency[j]
+        catchment = (
+            f"{number_fr(float(reach_young[j]))} jeunes de 16 à 25 ans estimés à "
+            f"{rules.access_min} min ou moins"
+        )
+        history = _history_why(float(learned[j]), float(prior[j]), table.label)
         if f is not None:
             value = float(choice.hub_value[j]) / sessions[f] + float(bonus[j])
-            out.append(replace(c, frequency=Frequency(f), need=round(max(value, 0.0), 3)))
+            pinned = c.pin_weekday is not None
+            how = (
+                f"arrêt {'épinglé' if pinned else 'régulier'} {FREQUENCY_FR[f]} "
+                "(même jour, même créneau, même véhicule)"
+            )
+            if not pinned and codes[j] in rules.frequency:
+                how += ", fréquence imposée par le responsable"
+            why = (how, catchment, *history)
+            out.append(replace(c, frequency=Frequency(f), need=round(max(value, 0.0), 3), why=why))
         else:
             keep = c.frequency if c.frequency is Frequency.ONCE else None
             forced_once = rules.frequency.get(codes[j]) == "once"
+            explore = (
+                "exploration : "
+                f"{number_fr(float(uncovered[j]))} jeunes sans présence régulière à "
+                f"{rules.access_min} min ou moins"
+            )
+            if past[j] == 0:
+                explore += ", lieu jamais visité"
             out.append(
                 replace(
                     c,
                     frequency=Frequency.ONCE if forced_once else keep,
                     required=c.required or forced_once,
                     need=round(float(single[j]), 3),
+                    why=(explore, catchment, *history),
                 )
             )
-    young_c = young(territory)
     demand = np.asarray(inputs.demand, dtype=float)
     report = CircuitReport(
         choice=choice,
@@ -257,7 +291,7 @@ def circuit_problem(
         exploration_share=rules.exploration_share,
         access_min=rules.access_min,
         reach_demand=access.astype(float).T @ demand,
-        reach_young=access.astype(float).T @ young_c,
+        reach_young=reach_young,
         past_sessions=past,
         expected=learned,
         expected_population=prior,

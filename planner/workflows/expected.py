@@ -116,3 +116,19 @@ def plan_expectation(table: ExpectedTable, plan: Plan) -> PlanExpectation:
         method=table.method,
         label=table.label,
     )
+
+
+def with_expectation(table: ExpectedTable, plan: Plan) -> Plan:
+    """``plan`` whose KPIs carry its expected repérés and contacts, method and history label
+    (« données fictives » on the demo)."""
+    from dataclasses import replace
+
+    got = plan_expectation(table, plan)
+    kpis = dict(plan.kpis)
+    kpis.update(
+        expected_reperes=round(got.reperes, 2),
+        expected_contacts=round(got.contacts, 2),
+        expected_method=got.method,
+        expected_label=got.label,
+    )
+    return replace(plan, kpis=kpis)

@@ -42,8 +42,8 @@ from planner.hours import WeeklyHours
 from planner.itinerary.problem import BaseLocation, Candidate, Frequency, ItineraryProblem
 from planner.matrix import travel_matrix
 from planner.territory import Territory
-from planner.workflows.rules import apply_rules
 from planner.workflows.explain import candidate_why
+from planner.workflows.rules import apply_rules
 
 if TYPE_CHECKING:  # partners frames are built by geo_data; the glue only reads them
     import geopandas as gpd

@@ -27,6 +27,7 @@ from planner.matrix import TravelMatrix, path_geometry
 from planner.rules import PlanningRules
 from planner.territory import Territory
 from planner.workflows.circuits import circuit_problem
+from planner.workflows.expected import expected_table, with_expectation
 from planner.workflows.explain import attach_explanations
 from planner.workflows.itinerary_input import itinerary_problem
 from planner.workflows.need import need_table
@@ -116,6 +117,7 @@ def plan_territory(
     if options.get("method", "circuits") != "circuits":
         source["method"] = options["method"]
     plan = solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
+    plan = with_expectation(expected_table(territory, today=today), plan)
     return attach_explanations(territory, problem, plan, need=need, network=options.get("network"))
 
 

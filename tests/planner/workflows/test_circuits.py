@@ -76,3 +76,26 @@ def test_a_weekly_cap_lowers_the_positions(marches, base) -> None:
     need, problem = base
     capped = problem.replace(vans=tuple(replace(v, sessions_per_week=6) for v in problem.vans))
     assert positions_per_van_week(Grid(capped)) == 2 * 4 * 6
+
+
+def test_every_candidate_says_why_in_french(marches, base) -> None:
+    need, problem = base
+    pb, _ = circuit_problem(problem, marches, need)
+    hubs = [c for c in pb.candidates if c.frequency not in (None, Frequency.ONCE)]
+    singles = [c for c in pb.candidates if c.frequency is None]
+    assert all(c.why[0].startswith("arrêt régulier") for c in hubs)
+    assert all("jeunes de 16 à 25 ans estimés à 15 min" in c.why[1] for c in hubs)
+    assert all(c.why[0].startswith("exploration : ") for c in singles)
+
+
+def test_a_plan_reports_its_expected_reperes_and_contacts(marches) -> None:
+    from planner.workflows.expected import expected_table, plan_expectation, with_expectation
+    from planner.workflows.planning import plan_territory
+
+    plan = plan_territory(marches, start=START, weeks=1, time_limit=1, solver="greedy")
+    table = expected_table(marches)
+    assert plan.kpis["expected_label"] == "données fictives"
+    assert plan.kpis["expected_reperes"] == pytest.approx(
+        plan_expectation(table, plan).reperes, abs=0.01
+    )
+    assert with_expectation(table, plan).kpis["expected_contacts"] > 0
