@@ -8,7 +8,8 @@ ordinary loader, simplifies polygons (20 m) and writes ``geo_data/demo/<slug>/``
 from __future__ import annotations
 
 import argparse
-from datetime import date
+import dataclasses
+from datetime import date, timedelta
 from pathlib import Path
 
 from geo_data.demo import DEMO_DIR, DEMO_SLUGS, demo_spec_path
@@ -18,8 +19,13 @@ from geo_data.spec import read_spec
 from geo_data.territory_io import territory_to_files
 
 SIMPLIFY_M = 20.0
-#: The synthetic demo history covers the school year that ends the day before this date.
+#: The synthetic demo history ends the day before this date (the end of a school year)...
 DEMO_ACTIVITY_UNTIL = date(2026, 7, 1)
+#: ... and covers this many school years (1 July 2024 - 30 June 2026): with one year, a
+#: backtest cut in the spring learns on 8 months (no rentrée seen twice, no end of year at all)
+#: and predicts a dozen sessions; with two it learns on 20 months, every month at least once,
+#: and predicts about 40 (:mod:`planner.coverage.synthetic`, ``benchmarks/learning.py``).
+DEMO_ACTIVITY_YEARS = 2
 
 
 def build(out_dir: Path = DEMO_DIR, *, folder: Path | None = None) -> list[Path]:
@@ -36,10 +42,20 @@ def build(out_dir: Path = DEMO_DIR, *, folder: Path | None = None) -> list[Path]
 
 
 def _with_demo_activity(territory, seed: int):
-    """Attach the seeded synthetic activity history ("données fictives"), one school year."""
-    from planner.workflows.comparison import with_demo_activity
+    """Attach the seeded synthetic activity history ("données fictives"),
+    ``DEMO_ACTIVITY_YEARS`` school years ending the day before ``DEMO_ACTIVITY_UNTIL``; a
+    territory whose spec brings real activity keeps it."""
+    from planner.workflows.comparison import synthetic_territory_activity
 
-    return with_demo_activity(territory, seed=seed, today=DEMO_ACTIVITY_UNTIL)
+    if not territory.activity.empty:
+        return territory
+    activity = synthetic_territory_activity(
+        territory,
+        end=DEMO_ACTIVITY_UNTIL - timedelta(days=1),
+        seed=seed,
+        years=DEMO_ACTIVITY_YEARS,
+    )
+    return dataclasses.replace(territory, activity=activity, activity_synthetic=True)
 
 
 def main() -> None:

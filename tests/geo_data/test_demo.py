@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from geo_data.build_demo import build
+from geo_data.build_demo import DEMO_ACTIVITY_UNTIL, DEMO_ACTIVITY_YEARS, build
 from geo_data.demo import DEMO_SLUGS, load_demo_territory
 from geo_data.territory_io import territory_from_files, territory_to_files
 from planner.errors import NotFoundError
@@ -61,3 +62,28 @@ def test_rebuild_matches_committed_demo(tmp_path, geo_dir):
             committed.communes.drop(columns="geometry")
         )
         assert fresh.partners.index.tolist() == committed.partners.index.tolist()
+        # the history too: the committed one is what the script writes, seed for seed
+        assert fresh.activity.equals(committed.activity) and fresh.activity_synthetic
+
+
+@pytest.mark.parametrize("slug", DEMO_SLUGS)
+def test_demo_history_two_school_years_at_regular_stops(slug):
+    t = load_demo_territory(slug)
+    history = t.activity
+    assert t.activity_synthetic  # « données fictives » in every output built on it
+    first = DEMO_ACTIVITY_UNTIL.replace(year=DEMO_ACTIVITY_UNTIL.year - DEMO_ACTIVITY_YEARS)
+    days = pd.to_datetime(history["period_start"])
+    assert pd.Timestamp(first) <= days.min() <= pd.Timestamp(2024, 7, 10)  # 1 July 2024
+    assert pd.Timestamp(2026, 6, 20) <= days.max() < pd.Timestamp(DEMO_ACTIVITY_UNTIL)
+    assert len(history) == 240 and (history["sessions"] == 1).all()  # 120 half-days a year
+    # every month of both school years has sessions (August fewer: staff leave)
+    per_month = days.dt.to_period("M").value_counts()
+    assert len(per_month) == 24 and per_month.min() >= 2
+    # a Mission Locale returns to its places: 9 regular stops hold about 3/4 of the sessions
+    visits = history["place_id"].value_counts()
+    assert visits.iloc[:9].sum() / len(history) == pytest.approx(0.75, abs=0.05)
+    assert visits.iloc[8] >= 10 > visits.iloc[9]
+    # the regular stops are mostly among the most populous communes
+    young_rank = t.communes["young"].rank(ascending=False)
+    top = history.groupby("commune")["sessions"].sum().nlargest(6).index
+    assert (young_rank.loc[top] <= 50).sum() >= 4

@@ -22,7 +22,7 @@ def test_seeded_reproducible_and_valid(tiny):
     assert a.equals(b) and not a.equals(c)
     assert tuple(a.columns) == ACTIVITY_COLUMNS
     validate_activity(a, known_places=tiny.partners.index, today=END)
-    assert len(a) == 80 and (a["reperes"] == 0).any()  # 40 sessions a year, some empty
+    assert len(a) == 240 and (a["reperes"] == 0).any()  # 120 sessions a year, some empty
     assert set(a["place_id"]) <= {"p1", "p2", "p3", "p4"}  # hosts only, not the France Services
 
 
@@ -40,4 +40,6 @@ def test_demo_activity_only_where_there_is_none(creusot):
     bare = dataclasses.replace(creusot, activity=empty, activity_synthetic=False)
     demo = with_demo_activity(bare, seed=0, today=date(2030, 1, 1))
     assert demo.activity_synthetic and len(demo.activity)
-    assert demo.activity["period_end"].max() == date(2029, 12, 31)
+    # sessions at a steady rhythm (120 a year, fewer in December) up to the day before today
+    assert date(2029, 12, 21) <= demo.activity["period_end"].max() <= date(2029, 12, 31)
+    assert demo.activity["period_start"].min() <= date(2029, 1, 10)
