@@ -145,4 +145,4 @@ class JobRunner:
             fill_freed=bool(options.get("fill_freed", False)),
             seed=int(options["seed"]),
         )
-        return attach_explanations(territory, problem, result.plan, need=need)
+        return attach_explanations(territory, result.problem, result.plan, need=need)
