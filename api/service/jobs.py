@@ -149,4 +149,4 @@ class JobRunner:
             seed=int(options["seed"]),
         )
         plan = with_expectation(expected_table(territory), result.plan)
-        return attach_explanations(territory, problem, plan, need=need)
+        return attach_explanations(territory, result.problem, plan, need=need)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from api.service.db.models import PlanRow
 from api.service.schemas.plans import ExplanationsPublic, PlanPublic
@@ -71,3 +72,27 @@ def test_other_territories_cannot_read_the_explanations(client, tokens, plan):
     for url in (f"/plans/{plan['id']}/explanations", f"/plans/{plan['id']}/communes.csv"):
         assert client.get(url, headers=tokens["conseiller_mb"]).status_code == 403
         assert client.get(url).status_code == 401
+
+
+def test_a_replan_has_its_own_explanations(client, tokens, plan):
+    r = client.post(
+        f"/plans/{plan['id']}/replan",
+        headers=tokens["manager"],
+        json={"changes": [{"kind": "close_date", "dates": ["2025-05-06"]}]},
+    )
+    assert r.status_code == 202, r.text
+    new = client.get(f"/plans/{r.json()['id']}", headers=tokens["manager"]).json()["plan"]
+    assert {s["stop_id"] for s in new["stops"]} == {v["stop_id"] for v in new["visits"]}
+    # the capacity said is the re-planned problem's: one date closed for both vans, two slots
+    vans = len({d["van"] for d in plan["plan"]["days"]})
+    assert capacity_of(new) == capacity_of(plan["plan"]) - vans * 2
+
+
+def capacity_of(document: dict) -> int:
+    said = {
+        int(m[1])
+        for u in document["unplanned"]
+        if (m := re.search(r"utilisées sur (\d+)\)", u["reason"]))
+    }
+    assert len(said) == 1, said
+    return said.pop()
