@@ -117,7 +117,7 @@ def plan_territory(
     if options.get("method", "circuits") != "circuits":
         source["method"] = options["method"]
     plan = solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
-    plan = with_expectation(expected_table(territory, today=today), plan)
+    plan = with_expectation(expected_table(territory), plan)
     return attach_explanations(territory, problem, plan, need=need, network=options.get("network"))
 
 
