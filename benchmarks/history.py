@@ -5,7 +5,7 @@ Case: the Marches de Bourgogne demo, 4 weeks from Monday 7 September 2026, its 2
 pair (``--pairs``, default 3): a *village* of 8 to 20 estimated 16-25 and a *town* of 60 or more,
 both outside the 15 min of every fixed contact point, more than 25 min apart, neither with any
 session in the demo's history. The village then gets a strong record: ``SESSIONS`` van sessions
-in the last school year with ``REPERES`` repérés each (the demo's mean is about 1.5); the town
+in the last school year with ``REPERES`` repérés each (the demo's mean is about 0.5); the town
 keeps none. Both territories (history as is, history with the record) are planned with regular
 circuits (:mod:`planner.workflows.circuits`) twice, side by side in one run:
 

@@ -24,9 +24,10 @@ factors), ``appris-e1`` and ``appris`` (the full model with exponent 1 or fitted
 Cases (every history is synthetic, « données fictives »: no real activity is available; the
 official files of ``../shared`` carry none, see its PROVENANCE.md):
 
-* ``demo-<slug>``: the embedded demo history (one school year, 40 sessions, from
-  :mod:`planner.coverage.synthetic`), cut on 1 March 2026 (8 months to learn, 4 to predict);
-* ``demo-<slug>-3.5ans``: the same generator over 3.5 years (140 sessions), cut on 1 July 2025;
+* ``demo-<slug>``: the embedded demo history (two school years, 1 July 2024 - 30 June 2026,
+  240 sessions, from :mod:`planner.coverage.synthetic`), cut on 1 March 2026 (20 months to
+  learn, 4 to predict);
+* ``demo-<slug>-3.5ans``: the same generator over 3.5 years, cut on 1 July 2025;
 * ``plante-marches``: a recovery check, NOT evidence about real data: a history of the
   Marches de Bourgogne communes whose truth this script plants (:func:`planted_activity`:
   30 places with their own gamma effect on top of ``sqrt(young)``, a school-year season and
@@ -34,11 +35,13 @@ official files of ``../shared`` carry none, see its PROVENANCE.md):
   before its end. It shows whether the method finds place effects and a season when there
   are some.
 
-What the demo generator holds: the expected repérés of a session are proportional to
-``sqrt(young / mean young) x (1 + 0.3 FRR score) x (1.5 if QPV)``: the population (not in
-proportion: a square root), the FRR class and the QPV, no month and no approach effect, and
-negative-binomial noise with a quarter of empty sessions. So there is no season to learn, and
-the place effects beyond population are small and seen through about one session per place.
+What the demo generator holds (:mod:`planner.coverage.synthetic`): the expected repérés of a
+session follow ``sqrt(young / mean young) x (1 + 0.3 FRR score) x (1.5 if QPV)`` times a place
+effect of its own (lognormal, log-sd 0.6), a school-year season and mild approach effects;
+nine regular stops take three quarters of the sessions, with negative-binomial noise and a
+quarter of empty sessions, calibrated to the Milo'Lab totals (about 0.5 repérés a session). At
+that volume even the generator's true values beat population-only by only about 5 % (MAE) and
+11 % (deviance) on the four test months: the measured gains are of that order.
 
 Prints one JSON line per case and method, then a French table.
 
