@@ -254,6 +254,7 @@ def circuit_problem(
             f"{rules.access_min} min ou moins"
         )
         history = _history_why(float(learned[j]), float(prior[j]), table.label)
+        history += tuple(w for w in c.why if w.startswith("besoin "))  # the commune's own score
         if f is not None:
             value = float(choice.hub_value[j]) / sessions[f] + float(bonus[j])
             pinned = c.pin_weekday is not None
