@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 
 from planner.itinerary.schedule import Schedule
-from planner.itinerary.timing_cache import fit_row, insertion
 
 
 def single_candidates(schedule: Schedule) -> list[int]:
@@ -31,12 +30,12 @@ def value_order(schedule: Schedule, cands: list[int]) -> list[int]:
 def best_position(schedule: Schedule, c: int, positions: list[int]) -> tuple[int, int] | None:
     """(drive added, position) of the cheapest free feasible position, or None."""
     best: tuple[int, int] | None = None
-    fit = fit_row(schedule.grid, c)
+    fit = schedule.grid.fit[c]
     assign = schedule.assign
     for p in positions:
         if assign[p] >= 0 or not fit[p]:
             continue
-        delta = insertion(schedule, c, p, fit)
+        delta = schedule.insertion(c, p)
         if delta is not None and (best is None or delta < best[0]):
             best = (delta, p)
     return best

@@ -37,7 +37,6 @@ from planner.itinerary.greedy import insert_all
 from planner.itinerary.grid import Grid
 from planner.itinerary.periodic import Pattern, pattern_options
 from planner.itinerary.schedule import Schedule
-from planner.itinerary.timing_cache import fit_row, insertion
 
 #: share of the recreate steps that leave an optional periodic stop out on purpose
 DROP_SHARE = 0.15
@@ -101,11 +100,10 @@ def pattern_gain(schedule: Schedule, pat: Pattern) -> int | None:
     """
     c = pat.candidate
     gain = 0
-    fit = fit_row(schedule.grid, c)
     for p in pat.positions:
         if p in schedule.locked:
             return None
-        delta = insertion(schedule, c, p, fit)
+        delta = schedule.insertion(c, p)
         if delta is None:
             return None
         occupant = schedule.assign[p]
