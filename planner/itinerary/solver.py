@@ -51,12 +51,13 @@ from planner.itinerary.timing_cache import CachedGrid
 
 ROUTING_SOLVERS = ("pyvrp", "ortools")
 SOLVERS = ("local", "greedy", *ROUTING_SOLVERS)
-DEFAULT_SOLVER = "ortools"
+DEFAULT_SOLVER = "local"
 #: default time limit (s) of every caller (``milo plan``, plan_territory, the service)
 DEFAULT_TIME_LIMIT = 12.0
 #: search iterations granted per second of time limit (calibrated on 2 shared cores)
 ITERATIONS_PER_SECOND = 1500
-#: share of the time limit (and of the iteration budget) given to the routing core
+#: share of the time limit (and of the iteration budget) given to the routing core when no
+#: position is locked; it shrinks with the share of positions periodic visits hold
 ROUTING_SHARE = 0.5
 #: routing budget per second of its share: PyVRP iterations, OR-Tools solutions found
 ROUTING_ITERATIONS_PER_SECOND = {"pyvrp": 1500, "ortools": 4}
@@ -161,7 +162,8 @@ def solve(
     done = 0
     local_share = 1.0
     if solver in ROUTING_SOLVERS:
-        share = time_limit * ROUTING_SHARE
+        routing_share = ROUTING_SHARE * (1.0 - len(schedule.locked) / max(grid.n_positions, 1))
+        share = time_limit * routing_share
         schedule, _ = route_singles(
             schedule,
             singles,
@@ -170,7 +172,7 @@ def solve(
             seed=seed,
             max_iterations=max(1, int(share * ROUTING_ITERATIONS_PER_SECOND[solver])),
         )
-        local_share = 1.0 - ROUTING_SHARE
+        local_share = 1.0 - routing_share
     if solver != "greedy":
         budget = (
             iterations
