@@ -12,14 +12,25 @@ moves here let the search undo that:
 * **recreate**: put back the removed stops and the periodic stops left out (those whose
   patterns touch the freed positions), in noisy need order, each at the pattern of largest
   *gain* on the current schedule, where a pattern may displace single visits:
-  ``gain = sum over its visits of (points(c) - points(single displaced) - drive added)``. An
-  optional stop is put back only while its gain is positive (in ``FORCE_SHARE`` of the moves,
-  at any gain: what it displaces may fit elsewhere), and is sometimes left out on purpose
-  (``DROP_SHARE``) so that single visits of higher need can take its positions. Then the
-  displaced and removed single visits, and the neediest unplanned ones, are inserted into the
-  free positions (:func:`.greedy.insert_all`); in ``SINGLES_FIRST_SHARE`` of the moves the
-  single visits go first, those that fit the fewest free positions first, and the patterns
-  then take what is left (displacing single visits of lower need).
+  ``gain = sum over its visits of (points(c) - points(single displaced) - drive added)``. A
+  removed *regular* stop always goes back (at any gain; when none of its patterns fits any
+  more the move is given up); any other stop comes in only at a positive gain (in
+  ``FORCE_SHARE`` of the moves at any gain: what it displaces may fit elsewhere), and a removed
+  stop that is not regular is sometimes left out on purpose (``DROP_SHARE``) so that single
+  visits of higher need can take its position. Then the displaced and removed single visits,
+  and the neediest unplanned ones, are inserted into the free positions
+  (:func:`.greedy.insert_all`); in ``SINGLES_FIRST_SHARE`` of the moves the single visits go
+  first, those that fit the fewest free positions first, and the patterns then take what is
+  left (displacing single visits).
+
+A *regular* stop is a periodic stop that can be visited at least twice over the horizon
+(``REGULAR_VISITS``; :func:`.bound.max_visits`). Once planned, the search never drops one, it
+only moves it: such stops are the plan's regular circuits, sized by the coverage choice from
+the vans' capacity, and trading one for one-off visits of a higher immediate value would undo
+that choice (issue #11, item 3). A periodic stop with a single visit in the horizon (a weekly
+stop on a one-week plan, a monthly one on four weeks) is no circuit and competes with single
+visits. The exact model (:mod:`.exact`) may drop any periodic stop, so its optimum stays an
+upper reference for the heuristic.
 
 Only the stops in ``movable`` move: the solver passes the optional periodic stops it placed
 itself; required stops and visits kept by re-planning stay locked. A pattern never displaces a
@@ -33,15 +44,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.itinerary.bound import max_visits
 from planner.itinerary.greedy import insert_all
 from planner.itinerary.grid import Grid
 from planner.itinerary.periodic import Pattern, pattern_options
 from planner.itinerary.schedule import Schedule
 
-#: share of the recreate steps that leave an optional periodic stop out on purpose
+#: planned visits from which a periodic stop is a regular circuit that the search keeps
+REGULAR_VISITS = 2
+#: share of the recreate steps that leave a removed stop out on purpose (not regular ones)
 DROP_SHARE = 0.15
-#: share of the recreate steps that put patterns back even at a negative gain (the single
-#: visits they displace may find another position)
+#: share of the recreate steps that bring in a periodic stop left out even at a negative gain
+#: (the single visits it displaces may find another position)
 FORCE_SHARE = 0.3
 #: share of the recreate steps that insert single visits before the patterns
 SINGLES_FIRST_SHARE = 0.5
@@ -57,12 +71,13 @@ class PatternSpace:
 
     Stops without any pattern are left out. ``by_position[p]`` lists the movable stops having
     a pattern through position ``p``; ``by_key[c]`` maps ``(van, slot, first day)`` to the
-    pattern of ``c`` there.
+    pattern of ``c`` there; ``regular`` holds the regular stops (see the module docstring).
     """
 
     tracks: dict[int, tuple[Pattern, ...]]
     by_position: tuple[frozenset[int], ...]
     by_key: dict[int, dict[tuple[int, int, int], Pattern]]
+    regular: frozenset[int] = frozenset()
 
     @classmethod
     def empty(cls) -> PatternSpace:
@@ -89,7 +104,9 @@ class PatternSpace:
         by_key = {
             c: {(t.van, t.slot, t.first_day): t for t in options} for c, options in tracks.items()
         }
-        return cls(tracks, tuple(frozenset(s) for s in at), by_key)
+        most = max_visits(grid)
+        regular = frozenset(c for c in tracks if most[c] >= REGULAR_VISITS)
+        return cls(tracks, tuple(frozenset(s) for s in at), by_key, regular)
 
 
 def pattern_gain(schedule: Schedule, pat: Pattern) -> int | None:
@@ -153,8 +170,9 @@ def ruin_recreate(
     rng: random.Random,
     loc: np.ndarray,
     durations: np.ndarray,
-) -> None:
-    """One pattern move on ``trial`` (in place); see the module docstring."""
+) -> bool:
+    """One pattern move on ``trial`` (in place); False when it is given up (see the module
+    docstring): then ``trial`` is to be thrown away."""
     grid = trial.grid
     n_slots = grid.n_slots
     movable = sorted(space.tracks)
@@ -196,16 +214,22 @@ def ruin_recreate(
     waiting.sort(key=lambda c: (-(need[c] + noise * rng.random()), c))
     displaced: list[int] = []
     force = rng.random() < FORCE_SHARE
+    kept = set(ruined) & space.regular
     for c in waiting:
-        if rng.random() < DROP_SHARE:
+        if c not in kept and c in ruined and rng.random() < DROP_SHARE:
             continue
         found = best_pattern(trial, space, c)
-        if found is None or (found[0] <= 0 and not force):
+        if found is None:
+            if c in kept:
+                return False
+            continue
+        if found[0] <= 0 and not force and c not in kept:
             continue
         displaced += place_pattern(trial, found[1])
     free = [p for p in range(grid.n_positions) if trial.assign[p] < 0]
     removed = removed_singles | set(displaced)
     insert_all(trial, pool(trial, removed, free, rng), free)
+    return True
 
 
 def _related(

@@ -87,9 +87,9 @@ def improve(
         done = it + 1
         if share and rng.random() < share:
             trial = current.copy()
-            if rng.random() >= SWAP_SHARE or not swap_move(trial, space, rng):
-                ruin_recreate(trial, space, pool, rng, loc, durations)
-            current, best = _accept(trial, current, best, required, it, iterations)
+            moved = rng.random() < SWAP_SHARE and swap_move(trial, space, rng)
+            if moved or ruin_recreate(trial, space, pool, rng, loc, durations):
+                current, best = _accept(trial, current, best, required, it, iterations)
             continue
         movable = [
             p

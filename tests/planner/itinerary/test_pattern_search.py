@@ -34,9 +34,11 @@ _f = load_factory()
 MONDAY_MORNING = WeeklyHours.from_intervals([(0, 8 * 60, 12 * 60)])
 
 
-def _market_case(*, periodic_need: float = 40.0, periodic_market: bool = False) -> ItineraryProblem:
-    """One van, one week (10 half-days). ``P`` is weekly; ``M`` (need 50) can only be visited
-    on Monday morning, its market; six other stops fill the week.
+def _market_case(
+    *, periodic_need: float = 40.0, periodic_market: bool = False, weeks: int = 1
+) -> ItineraryProblem:
+    """One van, ``weeks`` weeks (10 half-days each). ``P`` is weekly; ``M`` (need 50) can only
+    be visited on Monday morning, its market; six other stops fill the week.
 
     Patterns are placed first and, on an empty week, the cheapest one is Monday morning (every
     day costs the same, the first wins): ``P`` takes ``M``'s only position unless the search
@@ -66,7 +68,7 @@ def _market_case(*, periodic_need: float = 40.0, periodic_market: bool = False) 
         bases=[BaseLocation("b0", "Siège", 0)],
         vans=[Van(id="v0", base="b0")],
         start=_f.MONDAY,
-        weeks=1,
+        weeks=weeks,
         territory="marche",
     )
 
@@ -112,7 +114,20 @@ def test_a_required_periodic_stop_keeps_its_pattern() -> None:
     assert {d.stop_id: d.reason for d in plan.dropped}["M"] == REASON_OUTRANKED
 
 
-def test_an_optional_periodic_stop_gives_way_to_a_needier_single_one() -> None:
+def test_a_planned_regular_stop_is_never_dropped_for_single_visits() -> None:
+    # two weeks: P (need 10, weekly: a regular circuit) fits only Monday mornings, like M
+    # (need 50, one visit): the objective would rather have M, but P stays
+    pb = _market_case(periodic_need=10.0, periodic_market=True, weeks=2)
+    plan = solve(pb, solver="local", time_limit=1000, iterations=1500)
+    assert validate_plan(pb, plan).ok
+    assert _visits(plan)["P"] == [("2026-03-02", "matin"), ("2026-03-09", "matin")]
+    assert {d.stop_id: d.reason for d in plan.dropped}["M"] == REASON_OUTRANKED
+    exact, proven = solve_exact(pb, time_limit=30)  # the exact model may drop P
+    assert proven and exact.solver.objective > plan.solver.objective
+
+
+def test_a_periodic_stop_visited_once_gives_way_to_a_needier_single_one() -> None:
+    # one week: P has a single visit, no circuit to keep, and M is worth more there
     pb = _market_case(periodic_need=10.0, periodic_market=True)
     grid = CachedGrid(pb)
     schedule, _, failed, _ = build_schedule(grid, baseline=False)
@@ -122,6 +137,28 @@ def test_an_optional_periodic_stop_gives_way_to_a_needier_single_one() -> None:
     assert _visits(plan)["M"] == [("2026-03-02", "matin")]
     # P is out because M is worth more there, not because no pattern exists
     assert {d.stop_id: d.reason for d in plan.dropped}["P"] == REASON_OUTRANKED
+    exact, proven = solve_exact(pb, time_limit=30)
+    assert proven and plan.solver.objective >= 0.999 * exact.solver.objective
+
+
+def test_a_periodic_stop_left_out_by_the_construction_comes_in_when_another_moves() -> None:
+    # M becomes periodic: the construction gives Monday morning to P first (needier, so
+    # placed first; its cheapest pattern) and M, which fits nowhere else, has no pattern left;
+    # moving P makes room
+    base = _market_case(periodic_need=55.0)
+    cands = tuple(
+        dataclasses.replace(c, frequency=Frequency.WEEKLY) if c.id == "M" else c
+        for c in base.candidates
+    )
+    pb = base.replace(candidates=cands)
+    grid = CachedGrid(pb)
+    _, _, failed, _ = build_schedule(grid, baseline=False)
+    assert [pb.candidates[c].id for c in failed] == ["M"]
+    plan = solve(pb, solver="local", time_limit=1000, iterations=1500)
+    assert validate_plan(pb, plan).ok
+    visits = _visits(plan)
+    assert visits["M"] == [("2026-03-02", "matin")] and len(visits["P"]) == 1
+    assert "M" not in {d.stop_id for d in plan.dropped}
 
 
 def test_a_periodic_stop_with_every_pattern_blocked_is_reported_so() -> None:
