@@ -3,12 +3,15 @@
 Cases (start Monday 2 March 2026, a school-term month in zone A):
 
 * ``demo-marches-de-bourgogne``, ``demo-creusot-montceau``: the embedded demo, 4 weeks, 2 vans;
-* ``marches-35-hubs``: the Marches de Bourgogne demo where the 35 communes of largest need are
-  fortnightly stops (70 of the 80 half-days of the 4 weeks), the others one optional visit:
-  the regular circuits of issue #11, where moving whole periodic patterns matters most;
+* ``marches-35-hubs``: the Marches de Bourgogne demo planned by need (``method="need"``) where
+  the 35 communes of largest need are fortnightly stops (70 of the 80 half-days of the 4
+  weeks), the others one optional visit: a stress case for moving whole periodic patterns;
 * with ``../shared`` present, three larger Marches de Bourgogne cases: ``marches-8-weeks``
   (8 weeks), ``marches-4-vans`` (4 vans, two per base) and ``marches-500-communes`` (the nearest
   EPCIs of the region added, by centroid distance to the head office, until 500 communes).
+
+Every case but ``marches-35-hubs`` is built by ``territory_problem``'s default method
+(``circuits``: regular hubs sized from the vans' capacity, then exploration visits).
 
 Methods (``planner.itinerary.solver.SOLVERS``): ``greedy`` (the baseline), ``local``
 (construction + ruin-and-recreate), ``pyvrp`` and ``ortools`` (construction, the generic routing
@@ -106,7 +109,9 @@ def hub_rule(territory: Territory, count: int = HUBS) -> Callable[[Any], Frequen
 
 def case_options(name: str, territory: Territory) -> dict[str, Any]:
     """Options of ``territory_problem`` for case ``name`` (the hubs' frequency rule)."""
-    return {"frequency_rule": hub_rule(territory)} if name == "marches-35-hubs" else {}
+    if name != "marches-35-hubs":
+        return {}
+    return {"method": "need", "frequency_rule": hub_rule(territory)}
 
 
 def cases(only: set[str] | None) -> list[tuple[str, Territory, int]]:
