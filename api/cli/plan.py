@@ -13,7 +13,7 @@ from geo_data.plan_files import read_plan, write_plan_files
 from planner.errors import MiloError
 from planner.fleet import Van
 from planner.itinerary.plan import Plan
-from planner.itinerary.solver import DEFAULT_SOLVER
+from planner.itinerary.solver import DEFAULT_SOLVER, DEFAULT_TIME_LIMIT
 from planner.workflows.planning import check_plan_document, plan_territory
 
 
@@ -93,7 +93,9 @@ def plan(
     ] = None,
     weeks: Annotated[int, typer.Option(help="Nombre de semaines (1 à 8).")] = 4,
     out: Annotated[Path, typer.Option(help="Dossier de sortie.")] = Path("out/plan"),
-    time_limit: Annotated[float, typer.Option(help="Temps de calcul en secondes.")] = 60.0,
+    time_limit: Annotated[
+        float, typer.Option(help="Temps de calcul en secondes (au plus).")
+    ] = DEFAULT_TIME_LIMIT,
     seed: Annotated[int, typer.Option(help="Graine (même graine, même plan).")] = 0,
     solver: Annotated[str, typer.Option(help="Solveur.")] = DEFAULT_SOLVER,
     network: Annotated[

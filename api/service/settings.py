@@ -9,7 +9,8 @@
 ``MILO_SECRET_KEY``     key of the token HMAC; changing it invalidates every token.
 ``MILO_JOBS_SYNC``      run plan jobs inside the request (tests); default: a thread pool.
 ``MILO_JOB_WORKERS``    threads of the plan job pool (default 1).
-``MILO_DEFAULT_TIME_LIMIT`` / ``MILO_MAX_TIME_LIMIT``  solver seconds when none is asked / cap.
+``MILO_DEFAULT_TIME_LIMIT`` / ``MILO_MAX_TIME_LIMIT``  solver seconds when none is asked
+                        (default 12, the engine's default) / cap (default 300).
 ``MILO_LOAD_DEMO``      load the embedded demo territories on first start (default true).
 
 Settings are read once through :func:`get_settings` (cached); tests override the
@@ -45,7 +46,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     jobs_sync: bool = False
     job_workers: int = Field(default=1, ge=1, le=8)
-    default_time_limit: float = Field(default=30.0, gt=0)
+    # planner.itinerary.solver.DEFAULT_TIME_LIMIT (not imported: settings stay light to load)
+    default_time_limit: float = Field(default=12.0, gt=0)
     max_time_limit: float = Field(default=300.0, gt=0)
     load_demo: bool = True
 

@@ -31,8 +31,9 @@ def best_position(schedule: Schedule, c: int, positions: list[int]) -> tuple[int
     """(drive added, position) of the cheapest free feasible position, or None."""
     best: tuple[int, int] | None = None
     fit = schedule.grid.fit[c]
+    assign = schedule.assign
     for p in positions:
-        if schedule.assign[p] >= 0 or not fit[p]:
+        if assign[p] >= 0 or not fit[p]:
             continue
         delta = schedule.insertion(c, p)
         if delta is not None and (best is None or delta < best[0]):

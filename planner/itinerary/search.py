@@ -1,13 +1,19 @@
-"""Ruin-and-recreate search over single visits (periodic and kept visits stay locked).
+"""Ruin-and-recreate search over single visits and the patterns of movable periodic stops.
 
-Each iteration removes a few planned single visits that lie near one another (and, half of
-the time, the other visits of their days), then re-inserts the removed stops and the neediest
+Most iterations move single visits (periodic patterns and kept visits stay locked there): each
+removes a few planned single visits that lie near one another (and, half of the time, the
+other visits of their days), then re-inserts the removed stops and the neediest
 unplanned ones into the freed positions, in need order with a little random noise, each at its
-cheapest position. A new schedule is accepted when its objective is not worse than the current
-one minus a threshold that falls linearly to zero (threshold accepting); the best is kept.
+cheapest position. The other iterations (a share :func:`pattern_share` growing with the
+number of movable periodic stops) take out and put back whole periodic patterns with the
+single visits around them (:mod:`.pattern_search`), or swap two of them
+(:mod:`.pattern_swap`). A new schedule is accepted when its
+objective is not worse than the current one minus a threshold that falls linearly to zero
+(threshold accepting); the best is kept.
 
 The search is deterministic for a given seed: it stops after a fixed number of iterations
-(derived from the time limit by the caller), or earlier at the wall-clock deadline.
+(derived from the time limit by the caller), or once ``STALL_SHARE`` of them (at least
+``STALL_MIN``) have run without a new best schedule, or earlier at the wall-clock deadline.
 """
 
 from __future__ import annotations
@@ -18,10 +24,29 @@ import time
 import numpy as np
 
 from planner.itinerary.greedy import insert_all
+from planner.itinerary.pattern_search import PatternSpace, SinglePool, ruin_recreate
+from planner.itinerary.pattern_swap import swap_move
 from planner.itinerary.schedule import Schedule
 
 THRESHOLD_START_S = 300
-POOL_MARGIN_NEED = 3.0
+#: stop after this share of the iteration budget (at least STALL_MIN) without a new best
+STALL_SHARE = 0.25
+STALL_MIN = 500
+#: bounds of the share of iterations spent on pattern moves (when some pattern may move)
+PATTERN_SHARE_MIN = 0.1
+PATTERN_SHARE_MAX = 0.5
+#: share of the pattern moves that swap two patterns (:mod:`.pattern_swap`)
+SWAP_SHARE = 0.3
+
+
+def pattern_share(schedule: Schedule, space: PatternSpace, singles: list[int]) -> float:
+    """Share of pattern moves: movable periodic stops over them plus planned single visits."""
+    if not space.tracks:
+        return 0.0
+    single_set = set(singles)
+    planned = sum(1 for c in schedule.assign if c in single_set)
+    share = len(space.tracks) / (len(space.tracks) + planned)
+    return min(PATTERN_SHARE_MAX, max(PATTERN_SHARE_MIN, share))
 
 
 def improve(
@@ -31,8 +56,13 @@ def improve(
     seed: int,
     iterations: int,
     deadline: float,
+    space: PatternSpace | None = None,
 ) -> tuple[Schedule, int]:
-    """Improve ``schedule`` in place of a copy; return the best schedule and iterations run."""
+    """Improve a copy of ``schedule``; return the best schedule and the iterations run.
+
+    ``space`` holds the patterns of the periodic stops that may move (none by default: every
+    locked visit stays).
+    """
     rng = random.Random(seed)
     grid = schedule.grid
     pb = grid.problem
@@ -43,17 +73,32 @@ def improve(
     current = schedule.copy()
     best = schedule.copy()
     n_slots = grid.n_slots
+    space = space if space is not None else PatternSpace.empty()
+    share = pattern_share(schedule, space, singles)
+    pool = SinglePool(grid, singles)
+    stall = max(STALL_MIN, int(STALL_SHARE * iterations))
+    best_seen, last_best = best.objective, 0
     done = 0
     for it in range(iterations):
-        if time.perf_counter() > deadline:
+        if best.objective > best_seen:
+            best_seen, last_best = best.objective, it
+        if it - last_best > stall or time.perf_counter() > deadline:
             break
         done = it + 1
+        if share and rng.random() < share:
+            trial = current.copy()
+            moved = rng.random() < SWAP_SHARE and swap_move(trial, space, rng)
+            if moved or ruin_recreate(trial, space, pool, rng, loc, durations):
+                current, best = _accept(trial, current, best, required, it, iterations)
+            continue
         movable = [
             p
             for p, c in enumerate(current.assign)
             if c >= 0 and p not in current.locked and c in single_set
         ]
         if not movable:
+            if share:
+                continue
             break
         trial = current.copy()
         freed = _ruin(trial, movable, rng, loc, durations, n_slots)
@@ -61,16 +106,28 @@ def improve(
         for p in freed:
             if trial.assign[p] >= 0:
                 trial.put(-1, p)
-        pool = _pool(trial, singles, removed, freed, rng)
-        insert_all(trial, pool, freed)
-        if any(trial.count[c] == 0 for c in required if current.count[c] > 0):
-            continue
-        threshold = THRESHOLD_START_S * (1 - it / max(iterations, 1))
-        if trial.objective >= current.objective - threshold:
-            current = trial
-            if trial.objective > best.objective:
-                best = trial.copy()
+        insert_all(trial, pool(trial, removed, freed, rng), freed)
+        current, best = _accept(trial, current, best, required, it, iterations)
     return best, done
+
+
+def _accept(
+    trial: Schedule,
+    current: Schedule,
+    best: Schedule,
+    required: set[int],
+    it: int,
+    iterations: int,
+) -> tuple[Schedule, Schedule]:
+    """Threshold accepting: the new (current, best) pair after trying ``trial``."""
+    if any(trial.count[c] == 0 for c in required if current.count[c] > 0):
+        return current, best
+    threshold = THRESHOLD_START_S * (1 - it / max(iterations, 1))
+    if trial.objective >= current.objective - threshold:
+        if trial.objective > best.objective:
+            best = trial.copy()
+        return trial, best
+    return current, best
 
 
 def _ruin(
@@ -101,29 +158,3 @@ def _ruin(
     for p in rng.sample(empties, min(4, len(empties))):
         freed.add(p)
     return sorted(freed)
-
-
-def _pool(
-    trial: Schedule,
-    singles: list[int],
-    removed: set[int],
-    freed: list[int],
-    rng: random.Random,
-) -> list[int]:
-    """Removed stops plus the neediest unplanned ones that fit a freed position, noisy order."""
-    grid = trial.grid
-    pb = grid.problem
-    floor = min((grid.need[c] for c in removed), default=0.0) - POOL_MARGIN_NEED
-    fit_freed = np.asarray(grid.fit[:, freed].any(axis=1))
-    extra = [
-        c
-        for c in singles
-        if trial.count[c] == 0 and c not in removed and grid.need[c] >= floor and fit_freed[c]
-    ]
-    extra.sort(key=lambda c: (-grid.need[c], c))
-    pool = list(removed) + extra[: 2 * len(freed) + 4]
-    noise = rng.choice((0.0, 0.5, 2.0))
-    keyed = [
-        (not pb.candidates[c].required, -(grid.need[c] + noise * rng.random()), c) for c in pool
-    ]
-    return [c for *_, c in sorted(keyed)]

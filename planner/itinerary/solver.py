@@ -40,19 +40,24 @@ from planner.itinerary.assemble import assemble
 from planner.itinerary.bound import gap_pct, max_visits, upper_bound
 from planner.itinerary.greedy import baseline_fill, insert_all, single_candidates, value_order
 from planner.itinerary.grid import Grid
+from planner.itinerary.pattern_search import PatternSpace, final_patterns
 from planner.itinerary.periodic import place_periodic
 from planner.itinerary.plan import Plan, SolverInfo
 from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.routing_bridge import route_singles
 from planner.itinerary.schedule import Schedule
 from planner.itinerary.search import improve
+from planner.itinerary.timing_cache import CachedGrid
 
 ROUTING_SOLVERS = ("pyvrp", "ortools")
 SOLVERS = ("local", "greedy", *ROUTING_SOLVERS)
-DEFAULT_SOLVER = "ortools"
+DEFAULT_SOLVER = "local"
+#: default time limit (s) of every caller (``milo plan``, plan_territory, the service)
+DEFAULT_TIME_LIMIT = 12.0
 #: search iterations granted per second of time limit (calibrated on 2 shared cores)
 ITERATIONS_PER_SECOND = 1500
-#: share of the time limit (and of the iteration budget) given to the routing core
+#: share of the time limit (and of the iteration budget) given to the routing core when no
+#: position is locked; it shrinks with the share of positions periodic visits hold
 ROUTING_SHARE = 0.5
 #: routing budget per second of its share: PyVRP iterations, OR-Tools solutions found
 ROUTING_ITERATIONS_PER_SECOND = {"pyvrp": 1500, "ortools": 4}
@@ -103,11 +108,22 @@ def build_schedule(grid: Grid, *, baseline: bool) -> tuple[Schedule, dict, list[
     return schedule, patterns, failed, singles
 
 
+def movable_patterns(schedule: Schedule) -> PatternSpace:
+    """The patterns the search may move: those of every optional periodic stop."""
+    pb = schedule.grid.problem
+    movable = {
+        c
+        for c, cand in enumerate(pb.candidates)
+        if cand.frequency is not None and cand.frequency.period_weeks and not cand.required
+    }
+    return PatternSpace.build(schedule, movable)
+
+
 def solve(
     problem: ItineraryProblem,
     *,
     solver: str = DEFAULT_SOLVER,
-    time_limit: float = 60.0,
+    time_limit: float = DEFAULT_TIME_LIMIT,
     seed: int = 0,
     iterations: int | None = None,
     source: dict[str, Any] | None = None,
@@ -140,13 +156,14 @@ def solve(
         )
     t0 = time.perf_counter()
     deadline = t0 + time_limit
-    grid = Grid(problem)
+    grid = CachedGrid(problem)
     check_required_capacity(grid)
     schedule, patterns, failed, singles = build_schedule(grid, baseline=solver == "greedy")
     done = 0
     local_share = 1.0
     if solver in ROUTING_SOLVERS:
-        share = time_limit * ROUTING_SHARE
+        routing_share = ROUTING_SHARE * (1.0 - len(schedule.locked) / max(grid.n_positions, 1))
+        share = time_limit * routing_share
         schedule, _ = route_singles(
             schedule,
             singles,
@@ -155,14 +172,19 @@ def solve(
             seed=seed,
             max_iterations=max(1, int(share * ROUTING_ITERATIONS_PER_SECOND[solver])),
         )
-        local_share = 1.0 - ROUTING_SHARE
+        local_share = 1.0 - routing_share
     if solver != "greedy":
         budget = (
             iterations
             if iterations is not None
             else int(time_limit * local_share * ITERATIONS_PER_SECOND)
         )
-        schedule, done = improve(schedule, singles, seed=seed, iterations=budget, deadline=deadline)
+        space = movable_patterns(schedule)
+        schedule, done = improve(
+            schedule, singles, seed=seed, iterations=budget, deadline=deadline, space=space
+        )
+        patterns, moved_failed = final_patterns(schedule, space, patterns)
+        failed = [c for c in failed if c not in space.tracks] + moved_failed
     bound = upper_bound(grid)
     info = SolverInfo(
         name=solver,

@@ -22,7 +22,7 @@ from planner.errors import InvalidProblemError
 from planner.itinerary.check import ValidationReport, validate_plan
 from planner.itinerary.plan import Plan
 from planner.itinerary.problem import ItineraryProblem
-from planner.itinerary.solver import DEFAULT_SOLVER, solve
+from planner.itinerary.solver import DEFAULT_SOLVER, DEFAULT_TIME_LIMIT, solve
 from planner.matrix import TravelMatrix, path_geometry
 from planner.rules import PlanningRules
 from planner.territory import Territory
@@ -88,7 +88,7 @@ def plan_territory(
     *,
     start: dt.date,
     weeks: int,
-    time_limit: float = 60.0,
+    time_limit: float = DEFAULT_TIME_LIMIT,
     seed: int = 0,
     solver: str = DEFAULT_SOLVER,
     spec: str = "",

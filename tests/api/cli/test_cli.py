@@ -34,6 +34,17 @@ def test_territory_summary_counts_amenities_to_check():
     assert "électricité : 39 lieu(x) ; stationnement : 5 lieu(x)" in out.getvalue()
 
 
+def test_plan_defaults_to_the_engine_s_time_limit():
+    import inspect
+
+    from api.cli.plan import plan
+    from planner.itinerary.solver import DEFAULT_TIME_LIMIT
+    from planner.workflows.planning import plan_territory
+
+    for func in (plan, plan_territory):
+        assert inspect.signature(func).parameters["time_limit"].default == DEFAULT_TIME_LIMIT
+
+
 def test_territory_bad_spec_is_a_french_error(tmp_path, data_dir):
     result = runner.invoke(
         app,

@@ -72,6 +72,12 @@ def test_default_database_is_a_sqlite_file_in_the_state_dir(tmp_path):
     assert settings.db_url == f"sqlite:///{tmp_path.as_posix()}/milo.sqlite3"
 
 
+def test_default_time_limit_is_the_engine_s(tmp_path):
+    from planner.itinerary.solver import DEFAULT_TIME_LIMIT
+
+    assert Settings(env="development", state_dir=tmp_path).default_time_limit == DEFAULT_TIME_LIMIT
+
+
 def test_unreadable_database_url_is_a_french_error():
     with pytest.raises(DataSourceError, match="Adresse de base de données illisible"):
         Database("pas-une-url")

@@ -31,6 +31,12 @@ def _visit(doc, stop_id, n=0):
     return [v for v in doc["visits"] if v["stop_id"] == stop_id][n]
 
 
+def _other_weekday(doc) -> str:
+    """A working day of week 2 on another weekday than weekly Alpha's (21001) visits."""
+    first = _visit(doc, "21001")["date"]
+    return "2026-03-11" if first == "2026-03-03" else "2026-03-10"
+
+
 def _rules(pb, doc) -> set[str]:
     return validate_plan(pb, doc).rules()
 
@@ -72,7 +78,7 @@ def test_valid_plan_has_no_violation(good) -> None:
             "arrival",
             lambda d: _visit(d, "21002").update(arrival_s=_visit(d, "21002")["start_s"] + 60),
         ),
-        ("periodic-slot", lambda d: _visit(d, "21001", 1).update(date="2026-03-10")),
+        ("periodic-slot", lambda d: _visit(d, "21001", 1).update(date=_other_weekday(d))),
         ("periodic-missing", lambda d: d["visits"].remove(_visit(d, "21001", 1))),
         ("dropped-missing", lambda d: d["dropped"].clear()),
         (
