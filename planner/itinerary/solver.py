@@ -4,30 +4,40 @@ Steps
 -----
 1. Positions and fit (:mod:`.grid`); more required visits than positions is an error.
 2. Periodic stops take one pattern each (same weekday, slot and van every 1, 2 or 4 weeks),
-   required ones first, then by total need (:mod:`.periodic`); their visits are locked.
+   required ones first, then by total need (:mod:`.periodic`); their visits are locked for
+   steps 3 and 4.
 3. Single visits: best insertion in need order (engine) or the day-by-day baseline
    (``solver="greedy"``).
 4. ``solver="pyvrp"`` or ``"ortools"`` only: the single visits become one prize-collecting
    VRPTW over van-days for the generic routing core (:mod:`.routing_bridge`), warm-started
-   from step 3, given ``ROUTING_SHARE`` of the time limit; its routes are read back onto the
-   slot grid (the grid re-checks every day, including the work limit).
-5. Ruin-and-recreate search (:mod:`.search`) on single visits (every mode but ``greedy``;
-   after step 4 it gets the remaining share of the iteration budget). A van day holds at most
-   one stop per half-day slot, so routes have one or two stops: the search works on the fixed
-   slot grid directly.
+   from step 3, given ``ROUTING_SHARE`` of the time limit times the share of positions that
+   periodic visits leave free; its routes are read back onto the slot grid (the grid re-checks
+   every day, including the work limit).
+5. Ruin-and-recreate search (:mod:`.search`, every mode but ``greedy``; after step 4 it gets
+   the remaining share of the iteration budget) on single visits and on the patterns of the
+   optional periodic stops (:mod:`.pattern_search`, :mod:`.pattern_swap`): patterns are
+   re-placed (displacing single visits or giving way to them), swapped, and periodic stops
+   left out by step 2 come in when room is made. A regular stop (two visits or more in the
+   horizon) is never dropped once planned; required stops and visits kept by re-planning stay
+   locked. A van day holds at most one stop per half-day slot, so the search works on the
+   fixed slot grid directly.
 6. The plan, dropped stops with reasons, KPIs, and the gap to the valid bound (:mod:`.bound`).
 
 The same seed, time limit and problem give the same plan (the searches run a number of
 iterations fixed by the time limit: PyVRP iterations, OR-Tools solutions, ruin-and-recreate
-iterations; the wall clock only stops them on a machine far slower than the calibration, or,
-for OR-Tools whose later solutions come ever more slowly, on instances much larger than the
-demo).
+iterations, the last stopping earlier after a quarter of its budget without a better plan; the
+wall clock only stops them on a machine far slower than the calibration, or, for OR-Tools whose
+later solutions come ever more slowly, on instances much larger than the demo).
 
-Benchmark (``benchmarks/weekly.py --time-limit 60``, five cases, 2 shared cores): ``ortools``
-has the best objective on three cases and never falls below ``local`` (mean gap to the bound
-0.597 % against 0.607 % for ``pyvrp`` and 0.608 % for ``local``; demo Marches de Bourgogne:
-43.4 h of driving against 44.4 h for ``local`` and 74.6 h for the greedy baseline) and is
-the fastest (7 to 13 s), so it is ``DEFAULT_SOLVER``.
+Benchmarks at the default (``DEFAULT_TIME_LIMIT`` 12 s, 2 shared cores, against the earlier
+engine at its 60 s default): ``benchmarks/exact_gap.py``, 20 generated small cases, all proven
+by CP-SAT: mean gap to the optimum 0.015 %, worst 0.14 % (earlier: 2.2 % and 11.0 %).
+``benchmarks/weekly.py`` (circuits plans): ``local`` has the best objective on five of the six
+cases and beats the earlier engine on all six: demo Marches de Bourgogne 17,450,379 against
+17,400,769 with 36.4 h of driving against 41.5 h, in 4.3 s; ``marches-35-hubs`` (70 of the 80
+half-days fortnightly) 35 of 35 hubs planned and 50.7 h against 33 of 35 and 62.1 h. The
+routing modes cost time and route only the single visits, which circuits leave few of, so
+``local`` is ``DEFAULT_SOLVER``.
 """
 
 from __future__ import annotations
