@@ -28,8 +28,8 @@ Weights and their grounds:
   long for the second contact that re-engages (the field report): it counts less than half.
 * ``DRIVE_WEIGHT = 20``: one hour of driving per session costs as much as reaching twenty
   need-weighted young people regularly. Measured on the Marches de Bourgogne demo (4 weeks, 2
-  vans, solver at 10 s): 10 gives 98.5 % regular reach for 0.57 h of driving per session, 20
-  gives 98.5 % for 0.50 h, 30 gives 97.0 % for 0.49 h.
+  vans, the engine at its default settings): 10 gives 99.3 % regular reach for 0.57 h of
+  driving per session, 20 gives 98.5 % for 0.49 h, 30 gives 97.0 % for 0.47 h.
 * ``FILL_SLACK = 2``: hubs use their whole budget (up to two sessions), so that driving only
   decides *which* hubs, not whether the regular circuit exists; exploration keeps its share.
 """
