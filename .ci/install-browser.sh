@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Test prerequisites for the maps: Debian's chromium (headless browser tests) and the pinned
-# Leaflet/jQuery/plugin files copied from npm into the git-ignored maps/vendor/.
+# Leaflet/jQuery/plugin files and Swagger UI (the API docs) copied from npm into the git-ignored
+# maps/vendor/.
 # Idempotent; run from anywhere. Usage: bash .ci/install-browser.sh [--assets-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,5 +35,9 @@ cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
 cp node_modules/leaflet.markercluster/MIT-LICENCE.txt "$VENDOR/LICENSE.markercluster"
 cp node_modules/leaflet.heat/dist/leaflet-heat.js "$VENDOR/"
 cp node_modules/leaflet.heat/LICENSE "$VENDOR/LICENSE.heat"
+mkdir -p "$VENDOR/swagger"
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+   node_modules/swagger-ui-dist/favicon-32x32.png "$VENDOR/swagger/"
+cp node_modules/swagger-ui-dist/LICENSE "$VENDOR/swagger/LICENSE.swagger-ui"
 node -e 'const l=require("./package-lock.json").packages; const o={}; for (const [k,v] of Object.entries(l)) if (k) o[k.replace("node_modules/","")]=v.version; console.log(JSON.stringify(o,null,1))' > "$VENDOR/versions.json"
 touch "$STAMP"

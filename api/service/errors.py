@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from planner.errors import MiloError, NotFoundError
 
@@ -76,15 +77,51 @@ _FR_TYPES = {
     "string_type": "texte attendu",
     "list_type": "liste attendue",
     "dict_type": "objet attendu",
+    "date_parsing": "date illisible : attendu AAAA-MM-JJ",
+    "date_from_datetime_parsing": "date illisible : attendu AAAA-MM-JJ",
+    "date_type": "date attendue (AAAA-MM-JJ)",
+    "enum": "valeur inconnue",
+    "uuid_parsing": "identifiant illisible",
+}
+#: pydantic's bound errors, in French with their limit (``ctx``)
+_FR_BOUNDS = {
+    "greater_than": "valeur attendue strictement supérieure à {gt}",
+    "greater_than_equal": "valeur attendue supérieure ou égale à {ge}",
+    "less_than": "valeur attendue strictement inférieure à {lt}",
+    "less_than_equal": "valeur attendue inférieure ou égale à {le}",
+    "string_too_short": "texte trop court (au moins {min_length} caractère(s))",
+    "string_too_long": "texte trop long (au plus {max_length} caractères)",
+    "too_short": "liste trop courte (au moins {min_length} élément(s))",
+    "too_long": "liste trop longue (au plus {max_length} éléments)",
+    "literal_error": "valeur attendue parmi : {expected}",
+    "string_pattern_mismatch": "format inattendu (motif {pattern})",
+}
+#: French text of the HTTP errors the framework raises itself (unknown path, wrong method...)
+HTTP_FR = {
+    400: ("Requête illisible.", "Envoyez un corps JSON valide (Content-Type: application/json)."),
+    401: ("Authentification requise.", "Ajoutez l'en-tête Authorization: Bearer <jeton>."),
+    403: ("Accès refusé.", "Ce jeton ne permet pas cette action."),
+    404: ("Adresse inconnue.", "Vérifiez l'adresse ; la liste des routes est dans /docs."),
+    405: ("Méthode non autorisée pour cette adresse.", "Voir les méthodes permises dans /docs."),
+    406: ("Format de réponse non disponible.", "Demandez application/json."),
+    413: ("Requête trop volumineuse.", "Réduisez la taille du corps de la requête."),
+    415: ("Type de contenu non pris en charge.", "Envoyez du JSON (application/json)."),
+    429: ("Trop de requêtes.", "Patientez avant de réessayer."),
 }
 
 
 def _message_fr(err: Any) -> str:
     """A validator's own (French) message, a known type in French, else pydantic's text."""
     kind = err.get("type", "")
-    if kind == "value_error" and "error" in err.get("ctx", {}):
-        return str(err["ctx"]["error"])
-    return _FR_TYPES.get(kind, err.get("msg", ""))
+    ctx = err.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    if kind in _FR_BOUNDS:
+        try:
+            return _FR_BOUNDS[kind].format(**{k: str(v) for k, v in ctx.items()})
+        except KeyError:
+            pass
+    return _FR_TYPES.get(kind, "valeur refusée")
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -105,6 +142,17 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     )
 
 
+async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """The framework's own HTTP errors (unknown address, wrong method, unreadable body), in
+    French (the service itself raises :class:`MiloError`, never ``HTTPException``)."""
+    assert isinstance(exc, StarletteHTTPException)
+    detail, hint = HTTP_FR.get(exc.status_code, ("Requête refusée.", "Voir /docs."))
+    return JSONResponse(
+        {"detail": detail, "hint": hint}, status_code=exc.status_code, headers=exc.headers
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(MiloError, milo_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)

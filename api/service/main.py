@@ -20,6 +20,7 @@ from api.service.plan_index import PlanIndex
 from api.service.routes import (
     activity,
     comparison,
+    docs,
     health,
     maps,
     partners,
@@ -98,9 +99,21 @@ def create_app() -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=lifespan,
+        docs_url=None,  # served offline by routes/docs.py
+        redoc_url=None,
     )
     install_error_handlers(app)
-    for module in (health, territories, partners, plan_outputs, plans, activity, comparison, maps):
+    for module in (
+        health,
+        territories,
+        partners,
+        plan_outputs,
+        plans,
+        activity,
+        comparison,
+        maps,
+        docs,
+    ):
         app.include_router(module.router)
     return app
 
