@@ -15,6 +15,7 @@ from planner.errors import DataSourceError, InvalidPlanError
 from planner.itinerary.export import explanation_to_csv, plan_to_csv, plan_to_gpx, plan_to_ics
 from planner.itinerary.plan import Plan
 from planner.itinerary.plan_schema import EXPLANATIONS, check_plan_json
+from planner.json_values import json_text
 from planner.workflows.planning import route_geometries
 
 #: explanation tables: ``arrets.csv``, ``communes.csv``, ``non-planifies.csv``
@@ -27,6 +28,9 @@ def write_plan_files(plan: Plan, out_dir: Path, *, network: Any = None) -> list[
     """Write plan.json, plan.csv, plan.ics, plan.gpx and the explanation tables (arrets.csv,
     communes.csv, non-planifies.csv) into ``out_dir``; return their paths.
 
+    plan.json is strict JSON (no NaN); the CSV files are for French Excel (UTF-8 with BOM,
+    ``;``, decimal comma: :mod:`planner.csv_fr`); plan.ics is stamped at writing time.
+
     With a road ``network``, each day of plan.json carries its route ``geometry`` (lon/lat
     list) for the maps; without one, maps draw dashed straight lines marked "trajet estimé".
     """
@@ -36,7 +40,7 @@ def write_plan_files(plan: Plan, out_dir: Path, *, network: Any = None) -> list[
     if network is not None:
         for day, line in zip(doc["days"], route_geometries(plan, network), strict=True):
             day["geometry"] = line
-    paths[0].write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    paths[0].write_text(json_text(doc, indent=1), encoding="utf-8")
     paths[1].write_text(plan_to_csv(plan), encoding="utf-8")
     paths[2].write_bytes(plan_to_ics(plan))
     paths[3].write_text(plan_to_gpx(plan), encoding="utf-8")

@@ -7,6 +7,8 @@ import datetime as dt
 import io
 import json
 
+import gpxpy
+import icalendar
 import pytest
 
 from geo_data.demo import load_demo_territory
@@ -74,7 +76,9 @@ def test_explanation_tables_are_written_with_french_headers(tmp_path) -> None:
     paths = {p.name: p for p in write_plan_files(plan, tmp_path)}
     assert set(EXPLANATION_FILES) == {"arrets.csv", "communes.csv", "non-planifies.csv"}
     tables = {
-        name: list(csv.reader(io.StringIO(paths[name].read_text(encoding="utf-8")), delimiter=";"))
+        name: list(
+            csv.reader(io.StringIO(paths[name].read_text(encoding="utf-8-sig")), delimiter=";")
+        )
         for name in EXPLANATION_FILES
     }
     assert tables["non-planifies.csv"][0][:3] == ["Arrêt", "Code INSEE", "Commune"]
@@ -103,3 +107,26 @@ def test_an_older_plan_file_without_explanations_still_loads(tmp_path) -> None:
     # written again, the older plan has header-only tables
     paths = write_plan_files(loaded, tmp_path / "again")
     assert paths[-1].read_text(encoding="utf-8").count("\n") == 1
+
+
+def test_every_plan_file_opens_in_an_independent_parser(tmp_path) -> None:
+    terr = load_demo_territory("marches-de-bourgogne")
+    plan = plan_territory(terr, start=dt.date(2026, 3, 2), weeks=1, time_limit=1, solver="greedy")
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    paths = {p.name: p for p in write_plan_files(plan, tmp_path)}
+
+    def refuse(name: str):
+        raise AssertionError(f"plan.json holds {name}")
+
+    json.loads(paths["plan.json"].read_text(encoding="utf-8"), parse_constant=refuse)
+    for name in ("plan.csv", *EXPLANATION_FILES):
+        assert paths[name].read_bytes().startswith(b"\xef\xbb\xbf"), name
+    text = paths["plan.csv"].read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    assert len(rows) == len(plan.visits) and rows[0]["Arrêt"] == plan.visits[0].stop_id
+    events = list(icalendar.Calendar.from_ical(paths["plan.ics"].read_bytes()).walk("VEVENT"))
+    assert len(events) == len(plan.visits)
+    assert all(e.decoded("dtstamp") >= before for e in events)  # stamped when written
+    gpx = gpxpy.parse(paths["plan.gpx"].read_text(encoding="utf-8"))
+    assert gpx.version == "1.1" and len(gpx.routes) == len(plan.days)
+    assert all(w.time is not None for w in gpx.waypoints)

@@ -7,7 +7,6 @@ Declared before ``GET /plans/{plan_id}`` so that ``/plans/{id}.ics`` reaches its
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -24,6 +23,7 @@ from planner.errors import InvalidProblemError, NotFoundError
 from planner.itinerary.export import explanation_to_csv, plan_to_csv, plan_to_gpx, plan_to_ics
 from planner.itinerary.plan import Plan
 from planner.itinerary.plan_schema import EXPLANATIONS
+from planner.json_values import json_text
 
 router = APIRouter(tags=["plans"], responses=ERRORS)
 #: French table name (as in ``milo plan``'s files) -> plan.json section
@@ -104,7 +104,8 @@ def export_gpx(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
     "/plans/{plan_id}.csv",
     response_class=Response,
     responses=_doc("text/csv"),
-    summary="Export CSV (une ligne par visite, séparateur ;)",
+    summary="Export CSV pour Excel en français (une ligne par visite ; UTF-8 avec BOM, "
+    "séparateur ;, virgule décimale, oui/non)",
 )
 def export_csv(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
     return _export(
@@ -121,7 +122,7 @@ def explanations(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Response:
     row = readable_plan(s, who, plan_id, action="lire un plan")
     document = done_plan(row)
     body = {key: document.get(key, []) for key, _, _ in EXPLANATIONS}
-    return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
+    return Response(json_text(body).encode(), media_type="application/json")
 
 
 @router.get(
@@ -172,7 +173,7 @@ def export_geojson(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Respons
         s,
         who,
         plan_id,
-        lambda d: json.dumps(responses.plan_geojson(d), ensure_ascii=False),
+        lambda d: json_text(responses.plan_geojson(d)),
         "application/geo+json",
         "geojson",
     )
@@ -222,4 +223,4 @@ async def next_stop(
         hosts = await run_in_threadpool(hosts_of, state.territories, tid)
     host = hosts.get((visit.commune, visit.host))
     body = responses.next_stop_public(plan_id, visit, local, seconds, host)
-    return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
+    return Response(json_text(body).encode(), media_type="application/json")

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.cli.territory import print_summary
 from geo_data.demo import load_demo_territory
+from planner.coverage.need import COMPONENT_LABELS
 
 runner = CliRunner()
 
@@ -65,9 +66,9 @@ def test_demo_writes_both_territories(tmp_path):
 def test_coverage_writes_need_with_components(tmp_path):
     result = runner.invoke(app, ["coverage", "creusot-montceau", "--out", str(tmp_path), "-k", "3"])
     assert result.exit_code == 0, result.output
-    header = (tmp_path / "need.csv").read_text().splitlines()[0].split(",")
-    for component in ("young", "frr", "qpv", "remoteness", "activity", "partners"):
-        assert {f"{component}_value", f"{component}_weight", f"{component}_points"} <= set(header)
+    header = (tmp_path / "need.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    for component in COMPONENT_LABELS.values():
+        assert {f"{component} : valeur", f"{component} : poids"} <= set(header)
     cover = json.loads((tmp_path / "coverage.json").read_text())
     assert len(cover["stops"]) == 3 and cover["travel_time_method"] == "estimate"
     assert cover["activity"] == "données fictives"
@@ -117,7 +118,7 @@ def test_plan_then_validate(tmp_path):
     }  # fmt: skip
     assert "voir non-planifies.csv" in result.output
     unplanned = (out / "non-planifies.csv").read_text(encoding="utf-8")
-    assert unplanned.startswith("Arrêt;Code INSEE;Commune;")
+    assert unplanned.startswith("\ufeffArrêt;Code INSEE;Commune;")
     doc = json.loads((out / "plan.json").read_text())
     assert doc["travel_time_method"] == "estimate" and "vol d'oiseau" in doc["travel_time"]
     dates = {v["date"] for v in doc["visits"]}

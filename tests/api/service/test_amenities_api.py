@@ -78,9 +78,10 @@ def test_a_required_host_to_check_is_planned_and_said_everywhere(client, tokens)
     assert not [d for d in plan["plan"]["dropped"] if d["reason"] == REASON_NEEDS]
     others = [v for v in plan["plan"]["visits"] if v["stop_id"] != "71153"]
     assert all(v["to_check"] == "" for v in others)
-    text = client.get(f"/plans/{plan['id']}.csv", headers=h).text
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert {r["to_check"] for r in rows if r["stop_id"] == "71153"} == {"stationnement à vérifier"}
+    text = client.get(f"/plans/{plan['id']}.csv", headers=h).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    checks = {r["À vérifier sur place"] for r in rows if r["Arrêt"] == "71153"}
+    assert checks == {"stationnement à vérifier"}
     geo = client.get(f"/plans/{plan['id']}.geojson", headers=h).json()
     points = [f["properties"] for f in geo["features"] if f["properties"]["kind"] == "visite"]
     assert {p["to_check"] for p in points if p["stop_id"] == "71153"} == {

@@ -38,10 +38,11 @@ def test_each_table_as_csv_with_french_headers(client, tokens, plan):
         assert r.status_code == 200, r.text
         assert r.headers["content-type"].startswith("text/csv")
         assert f"-{table}.csv" in r.headers["content-disposition"]
-        rows = list(csv.reader(io.StringIO(r.text), delimiter=";"))
+        rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
         assert rows[0][0] == first and len(rows) == 1 + len(document[key])
     r = client.get(f"/plans/{plan['id']}/non-planifies.csv", headers=h)
-    reasons = [row["Raison"] for row in csv.DictReader(io.StringIO(r.text), delimiter=";")]
+    text = r.content.decode("utf-8-sig")
+    reasons = [row["Raison"] for row in csv.DictReader(io.StringIO(text), delimiter=";")]
     assert reasons == [u["reason"] for u in document["unplanned"]]
 
 
@@ -64,7 +65,7 @@ def test_an_older_stored_plan_has_empty_tables(client, tokens, plan):
     r = client.get(f"/plans/{plan['id']}/explanations", headers=h)
     assert r.status_code == 200 and r.json() == {"stops": [], "communes": [], "unplanned": []}
     r = client.get(f"/plans/{plan['id']}/communes.csv", headers=h)
-    assert r.status_code == 200 and r.text.count("\n") == 1
+    assert r.status_code == 200 and r.text.count("\r\n") == 1
 
 
 def test_other_territories_cannot_read_the_explanations(client, tokens, plan):

@@ -100,8 +100,9 @@ def test_exports(client, tokens, plan):
     n = len(plan["plan"]["visits"])
     r = client.get(f"/plans/{plan['id']}.csv", headers=h)
     assert r.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(r.text), delimiter=";"))
-    assert len(rows) == n and rows[0]["stop_id"] == plan["plan"]["visits"][0]["stop_id"]
+    assert r.content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: French Excel reads accents
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == n and rows[0]["Arrêt"] == plan["plan"]["visits"][0]["stop_id"]
     r = client.get(f"/plans/{plan['id']}.ics", headers=h)
     assert r.headers["content-type"].startswith("text/calendar")
     assert r.text.count("BEGIN:VEVENT") == n

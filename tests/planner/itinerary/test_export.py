@@ -1,74 +1,178 @@
-"""Exports: CSV rows, one iCalendar event per visit, GPX waypoints and day tracks."""
+"""Exports real tools accept: CSV for French Excel, RFC 5545 calendars that follow a re-plan,
+GPX 1.1 with dated waypoints and one route per van day. Each is read back with an independent
+parser (``csv`` with the BOM, ``icalendar``, ``gpxpy``)."""
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import io
 
 import gpxpy
 import icalendar
+import pytest
 
-from planner.itinerary.export import plan_to_csv, plan_to_gpx, plan_to_ics
+from planner.csv_fr import BOM
+from planner.itinerary.export import explanation_to_csv, plan_to_csv, plan_to_gpx, plan_to_ics
 from planner.itinerary.plan import Plan
+from planner.itinerary.replan import Change, replan
 from planner.itinerary.solver import solve
 
 from .conftest import load_factory
 
 _f = load_factory()
+INJECTIONS = ('=HYPERLINK("http://x";"clic")', "+33 1 23", "-2+3", "@SOMME(A1)", "\tx", "\rx")
 
 
 def _plan() -> Plan:
     return solve(_f.tiny_problem(), time_limit=1)
 
 
-def test_csv_and_json_round_trip() -> None:
+def _rows(text: str) -> list[dict[str, str]]:
+    """The rows as French Excel reads the file: UTF-8 with BOM, ``;``."""
+    data = text.encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def _ics_events(data: bytes) -> list[icalendar.Event]:
+    return list(icalendar.Calendar.from_ical(data).walk("VEVENT"))
+
+
+def test_csv_is_for_french_excel_bom_semicolon_french_headers_decimal_comma() -> None:
     plan = _plan()
-    rows = list(csv.DictReader(io.StringIO(plan_to_csv(plan)), delimiter=";"))
+    first = dataclasses.replace(plan.visits[0], lon=4.421503, need=37.25)
+    plan = dataclasses.replace(plan, visits=(first, *plan.visits[1:]))
+    text = plan_to_csv(plan)
+    assert text.startswith(BOM) and "\r\n" in text
+    rows = _rows(text)
     assert len(rows) == len(plan.visits)
-    assert rows[0]["start"] == "09:00" and rows[0]["stop_id"] == plan.visits[0].stop_id
+    first, visit = rows[0], plan.visits[0]
+    assert first["Début"] == "09:00" and first["Arrêt"] == visit.stop_id
+    assert first["QPV"] in {"oui", "non"} and first["QPV"] == ("oui" if visit.qpv else "non")
+    assert "," in first["Longitude"] and "." not in first["Longitude"]
+    assert first["Longitude"] == "4,421503" and first["Besoin (sur 100)"] == "37,25"
+    assert not {"start", "stop_id", "qpv", "True", "False"} & (set(first) | set(first.values()))
+
+
+def test_json_round_trip() -> None:
+    plan = _plan()
     again = Plan.from_json(plan.to_json())
     assert again.visits == plan.visits and again.days == plan.days
     assert again.dropped == plan.dropped and again.to_json() == plan.to_json()
     doc = plan.to_json()
-    assert {
-        "territory",
-        "travel_time_method",
-        "weeks",
-        "visits",
-        "days",
-        "dropped",
-        "kpis",
-        "solver",
-    } <= doc.keys()
+    assert {"territory", "travel_time_method", "weeks", "visits", "days", "kpis"} <= doc.keys()
     assert {"leave_base", "return_base", "drive_s", "drive_m"} <= doc["days"][0].keys()
     assert {"bound", "gap_pct", "seed", "time_s", "name"} <= doc["solver"].keys()
 
 
-def test_ics_one_event_per_visit() -> None:
+def test_csv_cells_that_look_like_formulas_are_text() -> None:
     plan = _plan()
-    cal = icalendar.Calendar.from_ical(plan_to_ics(plan))
-    events = list(cal.walk("VEVENT"))
-    assert len(events) == len(plan.visits)
-    first = events[0]
-    assert first.decoded("dtstart").hour == 9
-    assert str(first.decoded("dtstart").tzinfo) == "Europe/Paris"
-    assert "à vérifier" not in str(first.get("description"))
+    hostile = [
+        dataclasses.replace(v, stop_name=INJECTIONS[i % 6], host=INJECTIONS[(i + 1) % 6])
+        for i, v in enumerate(plan.visits)
+    ]
+    plan = dataclasses.replace(plan, visits=tuple(hostile))
+    for row, visit in zip(_rows(plan_to_csv(plan)), plan.visits, strict=True):
+        assert row["Nom de l'arrêt"] == "'" + visit.stop_name
+        assert row["Partenaire d'accueil"] == "'" + visit.host
+    unplanned = _rows(explanation_to_csv(plan, "stops"))
+    assert all(not cell.startswith(("=", "+", "@")) for r in unplanned for cell in r.values())
 
 
 def test_ics_and_csv_say_what_is_to_check_on_site() -> None:
     plan = _plan()
     first = dataclasses.replace(plan.visits[0], to_check="stationnement à vérifier")
     plan = dataclasses.replace(plan, visits=(first, *plan.visits[1:]))
-    event = next(iter(icalendar.Calendar.from_ical(plan_to_ics(plan)).walk("VEVENT")))
+    event = _ics_events(plan_to_ics(plan))[0]
     assert str(event.get("description")).endswith("Sur place : stationnement à vérifier.")
-    rows = list(csv.DictReader(io.StringIO(plan_to_csv(plan)), delimiter=";"))
-    assert rows[0]["to_check"] == "stationnement à vérifier" and rows[1]["to_check"] == ""
+    rows = _rows(plan_to_csv(plan))
+    assert rows[0]["À vérifier sur place"] == "stationnement à vérifier"
+    assert rows[1]["À vérifier sur place"] == ""
 
 
-def test_gpx_stops_and_routes() -> None:
+def test_ics_stamps_the_generation_instant_one_confirmed_event_per_visit() -> None:
     plan = _plan()
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    events = _ics_events(plan_to_ics(plan))
+    assert len(events) == len(plan.visits)
+    first = events[0]
+    assert first.decoded("dtstart").hour == 9
+    assert str(first.decoded("dtstart").tzinfo) == "Europe/Paris"
+    assert "à vérifier" not in str(first.get("description"))
+    stamp = first.decoded("dtstamp")
+    assert before <= stamp <= dt.datetime.now(dt.UTC)
+    assert {str(e.get("status")) for e in events} == {"CONFIRMED"}
+    assert {int(e.get("sequence")) for e in events} == {0}
+    assert len({str(e.get("uid")) for e in events}) == len(events)
+    fixed = dt.datetime(2030, 5, 1, 8, tzinfo=dt.UTC)
+    assert _ics_events(plan_to_ics(plan, now=fixed))[0].decoded("dtstamp") == fixed
+
+
+@pytest.fixture(scope="module")
+def replanned():
+    pb = _f.random_problem(40, n_vans=2, weeks=2, periodic=4, seed=11)
+    plan = solve(pb, time_limit=1, seed=0, iterations=300)
+    day = plan.visits[0].date
+    victim = next(
+        v for v in plan.visits if v.date != day and pb.candidate(v.stop_id).frequency is None
+    )
+    changes = [
+        Change("close_date", dates=frozenset({day})),
+        Change("cancel_stop", stop_id=victim.stop_id),
+    ]
+    return plan, replan(pb, plan, changes).plan
+
+
+def test_ics_after_a_replan_keeps_uids_raises_sequence_and_cancels(replanned) -> None:
+    old, new = replanned
+    kinds = {c.change for c in new.changes}
+    assert {"moved", "removed"} <= kinds
+    before = {str(e.get("uid")): e for e in _ics_events(plan_to_ics(old))}
+    after = {str(e.get("uid")): e for e in _ics_events(plan_to_ics(new))}
+    assert set(before) <= set(after)  # every old event is updated or cancelled, none orphaned
+    for change in new.changes:
+        uid = (
+            next(
+                u
+                for u in before
+                if u.endswith(f"-{change.slot}-{change.stop_id}@milo-nomade")
+                and f"-{change.date.isoformat()}-{change.van}-" in u
+            )
+            if change.change != "added"
+            else None
+        )
+        if uid is None:
+            continue
+        event = after[uid]
+        assert int(event.get("sequence")) > int(before[uid].get("sequence"))
+        if change.change == "removed":
+            assert str(event.get("status")) == "CANCELLED"
+        if change.change == "moved":
+            assert str(event.get("status")) == "CONFIRMED"
+            assert event.decoded("dtstart").date().isoformat() == change.new_date
+    kept = [u for u in before if int(after[u].get("sequence")) == 0]
+    assert kept and all(str(after[u].get("status")) == "CONFIRMED" for u in kept)
+
+
+def test_gpx_11_routes_per_van_day_and_dated_waypoints() -> None:
+    plan = _plan()
+    text = plan_to_gpx(plan)
+    assert 'version="1.1"' in text and "http://www.topografix.com/GPX/1/1" in text
+    gpx = gpxpy.parse(text)
+    assert gpx.version == "1.1" and not gpx.tracks
+    assert len(gpx.waypoints) == len(plan.visits)
+    for point, visit in zip(gpx.waypoints, plan.visits, strict=True):
+        assert point.time is not None and point.time.date() == visit.date
+    assert len(gpx.routes) == len(plan.days)
+    assert len(gpx.routes[0].points) == len(plan.days[0].stops) + 2
+    assert all(p.time is not None for r in gpx.routes for p in r.points)
+
+
+def test_gpx_stays_valid_xml_with_control_characters() -> None:
+    plan = _plan()
+    first = dataclasses.replace(plan.visits[0], stop_name="Mairie\x00\x1b", host="Café\x07")
+    plan = dataclasses.replace(plan, visits=(first, *plan.visits[1:]))
     gpx = gpxpy.parse(plan_to_gpx(plan))
-    assert len(gpx.waypoints) == len({v.stop_id for v in plan.visits})
-    assert len(gpx.tracks) == len(plan.days)
-    assert len(gpx.tracks[0].segments[0].points) == len(plan.days[0].stops) + 2
+    assert gpx.waypoints[0].name == "Mairie" and gpx.waypoints[0].description == "Café"
