@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,7 +137,25 @@ class Browser:
         self.context.set_default_timeout(5000)
 
     def open(self, path: Path, *, viewport: tuple[int, int] | None = None) -> PageReport:
+        return self.open_with(path, viewport=viewport)
+
+    def open_with(
+        self,
+        path: Path,
+        *,
+        viewport: tuple[int, int] | None = None,
+        on_dialog: Callable[[str], None] | None = None,
+    ) -> PageReport:
+        """Open ``path``; each dialog (alert, confirm...) is passed to ``on_dialog`` and
+        dismissed (an unhandled one would block the page)."""
         page = self.context.new_page()
+
+        def dialog(d: Any) -> None:
+            if on_dialog is not None:
+                on_dialog(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
         if viewport:
             page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
         report = PageReport(page)
@@ -180,3 +200,13 @@ def chromium() -> Iterator[Browser]:
             yield Browser(browser)
         finally:
             browser.close()
+
+
+_BOUND_TEXT = re.compile(r'\.(?:setContent|bindTooltip)\(("(?:[^"\\]|\\.)*")')
+
+
+def page_markup(html: str) -> str:
+    """The page and, after it, the markup of every popup and tooltip, decoded from the JSON
+    string each is passed as (maps/safe_text.py), one per line."""
+    bound = (json.loads(text) for text in _BOUND_TEXT.findall(html))
+    return "\n".join([html, *bound])
