@@ -27,6 +27,7 @@ from api.service.routes import (
     plans,
     territories,
 )
+from api.service.security import SecurityHeaders
 from api.service.settings import Settings, get_settings
 from api.service.territory_store import TerritoryCache, seed_demo
 
@@ -100,6 +101,7 @@ def create_app() -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     for module in (health, territories, partners, plan_outputs, plans, activity, comparison, maps):
         app.include_router(module.router)
     return app
