@@ -188,17 +188,27 @@ class Browser:
         return target
 
 
+#: The running browser, shared by every module that uses :func:`chromium` (playwright's sync
+#: API cannot start twice in one process).
+_SHARED: dict[str, Browser] = {}
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
         pytest.skip(f"{CHROMIUM} absent : lancez bash .ci/install-browser.sh (make test le fait)")
+    if "browser" in _SHARED:  # the fixture imported by another test module: one playwright
+        yield _SHARED["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _SHARED["browser"] = Browser(browser)
         try:
-            yield Browser(browser)
+            yield _SHARED["browser"]
         finally:
+            del _SHARED["browser"]
             browser.close()
 
 

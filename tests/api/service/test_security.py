@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from api.service.auth import create_token
 from api.service.security import DATA_POLICY, html_policy, script_hashes
-from tests.api.service.conftest import CM, make_plan
+from tests.api.service.conftest import CM, make_plan, open_client
 from tests.maps.conftest import chromium  # noqa: F401  (the fixture)
 from tests.maps.injection import CORPUS, INJECTED_SELECTOR, poisoned
 
@@ -96,19 +97,24 @@ def _poison_partners(client, headers) -> int:
 
 
 @pytest.mark.browser
-def test_pages_with_the_corpus_are_inert_under_their_csp(client, tokens, chromium):  # noqa: F811
-    h = tokens["manager"]
-    assert _poison_partners(client, h) >= len(CORPUS)
-    plan = make_plan(client, h)
-    hosts = {v.get("host") for v in plan["plan"]["visits"]}
-    assert hosts & set(CORPUS), "aucun hôte du plan ne porte un nom du corpus"
-    urls = {
-        "map": f"/plans/{plan['id']}/map",
-        "coverage": f"/territories/{CM}/coverage/map",
-        "next": f"/plans/{plan['id']}/next/page?van=equipe-creusot&at=2025-05-06T08:00:00",
-    }
-    for name, url in urls.items():
-        answer = client.get(url, headers=h)
+def test_pages_with_the_corpus_are_inert_under_their_csp(settings, chromium):  # noqa: F811
+    # the pages are fetched with the service's own headers, then opened with them in chromium
+    with open_client(settings) as client:
+        token = create_token(
+            client.app.state.milo.db, settings.secret, role="manager", territory_id=CM
+        )
+        h = {"Authorization": f"Bearer {token}"}
+        assert _poison_partners(client, h) >= len(CORPUS)
+        plan = make_plan(client, h)
+        hosts = {v.get("host") for v in plan["plan"]["visits"]}
+        assert hosts & set(CORPUS), "aucun hôte du plan ne porte un nom du corpus"
+        urls = {
+            "map": f"/plans/{plan['id']}/map",
+            "coverage": f"/territories/{CM}/coverage/map",
+            "next": f"/plans/{plan['id']}/next/page?van=equipe-creusot&at=2025-05-06T08:00:00",
+        }
+        answers = {name: client.get(url, headers=h) for name, url in urls.items()}
+    for name, answer in answers.items():
         assert answer.status_code == 200, answer.text
         report = _open_served(chromium, answer)
         page = report["page"]
