@@ -51,7 +51,8 @@ def test_map_pages_allow_only_their_own_inline_scripts(client, tokens, plan):
         ),
     ]
     for r in pages:
-        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assert r.status_code == 200, r.text
+        assert r.headers["content-type"].startswith("text/html")
         for name, value in COMMON.items():
             assert r.headers[name] == value
         policy = _directives(r.headers["content-security-policy"])
