@@ -15,6 +15,7 @@ import pyogrio
 
 from geo_data import validation as v
 from geo_data.parse_places import parse_weekly_text
+from geo_data.text import clean_text
 from planner.amenities import AMENITIES, amenity_state
 from planner.errors import DataSourceError, InvalidTerritoryError
 from planner.hours import DAY_NAMES_FR, WeeklyHours
@@ -164,7 +165,10 @@ def parse_partners(frame: pd.DataFrame, *, source: str = "fichier partenaires") 
     }
     out = gpd.GeoDataFrame(
         {
-            "name": frame["name"].astype(str),
+            "name": [
+                clean_text("" if pd.isna(n) else n, what=f"{what} : le nom du partenaire {i}")
+                for i, n in zip(frame["id"].astype(str), frame["name"], strict=True)
+            ],
             "type": frame["type"].astype(str),
             "commune": frame["commune"].astype(str).str.zfill(5) if "commune" in frame else "",
             "hours": hours,

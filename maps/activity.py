@@ -13,6 +13,7 @@ import pandas as pd
 from folium.plugins import HeatMap
 
 from maps.base import Legend, add_communes, finish, frame_bounds, new_map, popup_table
+from maps.safe_text import SafeTooltip
 from planner.coverage.suppression import SMALL, suppress_frame
 from planner.errors import InvalidSpecError
 from planner.territory import Territory
@@ -114,7 +115,7 @@ def activity_map(
             fill=True,
             fill_opacity=0.8,
             popup=popup_table(str(raw.name), rows),
-            tooltip=f"{raw.name} : {getattr(row, weight)} {label.lower()}",
+            tooltip=SafeTooltip(f"{raw.name} : {getattr(row, weight)} {label.lower()}"),
         ).add_to(dots)
     dots.add_to(m)
     legend = Legend(f"Activité — {territory.name}")

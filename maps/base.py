@@ -8,7 +8,6 @@ the attribution control and the legend.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from maps.assets import RawHtml, figure_of
+from maps.safe_text import SafeGeoJsonTooltip, SafePopup, esc
 from planner.taxonomy import FrrClass
 
 #: Distinct colours (one per day or per van), readable on white and for most colour-blind people.
@@ -77,11 +77,6 @@ _CSS = """<style>
 .milo-legend .src{margin-top:6px;color:#555;font-size:10px;}
 .milo-popup td{padding:1px 4px;vertical-align:top;} .milo-popup th{text-align:left;}
 </style>"""
-
-
-def esc(value: object) -> str:
-    """HTML-escaped text of ``value``."""
-    return html.escape(str(value), quote=True)
 
 
 def new_map(
@@ -157,7 +152,7 @@ def add_communes(m: folium.Map | folium.FeatureGroup, communes: gpd.GeoDataFrame
             "fillColor": "#fafafa",
             "fillOpacity": 0.35,
         },
-        tooltip=folium.GeoJsonTooltip(["name", "code"], aliases=["Commune", "INSEE"]),
+        tooltip=SafeGeoJsonTooltip(["name", "code"], aliases=["Commune", "INSEE"]),
         control=True,
     ).add_to(m)
 
@@ -177,7 +172,7 @@ def frr_layer(communes: gpd.GeoDataFrame, *, show: bool = False) -> folium.GeoJs
             "fillOpacity": 0.7,
             "fillColor": FRR_COLORS[FrrClass(f["properties"]["frr_class"])],
         },
-        tooltip=folium.GeoJsonTooltip(["name", "classe"], aliases=["Commune", "Classe FRR"]),
+        tooltip=SafeGeoJsonTooltip(["name", "classe"], aliases=["Commune", "Classe FRR"]),
     )
 
 
@@ -194,7 +189,7 @@ def qpv_layer(qpv: gpd.GeoDataFrame, *, show: bool = False) -> folium.FeatureGro
                 "fillOpacity": 0.25,
                 "fillColor": QPV_COLOR,
             },
-            tooltip=folium.GeoJsonTooltip(["name", "code"], aliases=["QPV", "Code"]),
+            tooltip=SafeGeoJsonTooltip(["name", "code"], aliases=["QPV", "Code"]),
         ).add_to(group)
     return group
 
@@ -255,15 +250,13 @@ def finish(m: folium.Map, legend: Legend) -> folium.Map:
     return m
 
 
-def popup_table(
-    title: str, rows: Sequence[tuple[str, object]], *, width: int = 320
-) -> folium.Popup:
-    """A popup with a bold title and a two-column table of (label, value) rows."""
+def popup_table(title: str, rows: Sequence[tuple[str, object]], *, width: int = 320) -> SafePopup:
+    """A popup with a bold title and a two-column table of (label, value) rows (all escaped)."""
     body = "".join(
         f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows if v not in (None, "")
     )
     text = f'<div class="milo-popup"><b>{esc(title)}</b><table>{body}</table></div>'
-    return folium.Popup(text, max_width=width)
+    return SafePopup(text, max_width=width)
 
 
 def frame_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:

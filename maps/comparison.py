@@ -18,6 +18,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from maps.base import Legend, display_frame, esc, finish, frame_bounds, new_map, swatch
+from maps.safe_text import SafePopup, SafeTooltip
 from planner.coverage.compare import COLUMN_LABELS
 from planner.coverage.suppression import SECRET, SMALL
 from planner.errors import InvalidSpecError
@@ -65,14 +66,14 @@ def _fmt(value: object, column: str = "") -> str:
     return str(value)
 
 
-def _popup(name: str, row: pd.Series, indicator: str, labels: Mapping[str, str]) -> folium.Popup:
+def _popup(name: str, row: pd.Series, indicator: str, labels: Mapping[str, str]) -> SafePopup:
     bold = ' style="font-weight:bold"'
     cells = "".join(
         f"<tr{bold if col == indicator else ''}>"
         f"<th>{esc(labels.get(col, col))}</th><td>{esc(_fmt(v, col))}</td></tr>"
         for col, v in row.items()
     )
-    return folium.Popup(
+    return SafePopup(
         f'<div class="milo-popup"><b>{esc(name)}</b><table>{cells}</table></div>', max_width=360
     )
 
@@ -135,7 +136,7 @@ def comparison_map(
                 "fillColor": c,
                 "fillOpacity": 0.75,
             },
-            tooltip=f"{row['name']} — {label} : {_fmt(shown, indicator)}",
+            tooltip=SafeTooltip(f"{row['name']} — {label} : {_fmt(shown, indicator)}"),
         )
         if tid in table.index:
             _popup(str(row["name"]), table.loc[tid], indicator, labels).add_to(shape)

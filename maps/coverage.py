@@ -30,6 +30,7 @@ from maps.base import (
     qpv_layer,
     swatch,
 )
+from maps.safe_text import SafeGeoJsonTooltip, SafeTooltip
 from planner.amenities import amenity_label
 from planner.catchment import CoverageStop
 from planner.errors import InvalidSpecError
@@ -112,7 +113,7 @@ def _need_layer(territory: Territory, scores: pd.Series) -> tuple[folium.GeoJson
         name="Besoin (score par commune)",
         show=True,
         style_function=style,
-        tooltip=folium.GeoJsonTooltip(["name", "score"], aliases=["Commune", "Score de besoin"]),
+        tooltip=SafeGeoJsonTooltip(["name", "score"], aliases=["Commune", "Score de besoin"]),
     )
     return layer, colormap
 
@@ -135,7 +136,7 @@ def _access_layer(territory: Territory, access_min: pd.Series) -> folium.GeoJson
             "fillOpacity": 0.7,
             "fillColor": f["properties"]["couleur"],
         },
-        tooltip=folium.GeoJsonTooltip(
+        tooltip=SafeGeoJsonTooltip(
             ["name", "minutes", "bande"], aliases=["Commune", "Minutes", "Bande"]
         ),
     )
@@ -154,7 +155,7 @@ def _fixed_points(territory: Territory) -> folium.FeatureGroup:
                 class_name="milo-base-icon",
             ),
             popup=popup_table(b.name, [("Type", f"Mission Locale ({kind})")]),
-            tooltip=b.name,
+            tooltip=SafeTooltip(b.name),
         ).add_to(group)
     for pid, row in territory.fixed_sites.iterrows():
         folium.CircleMarker(
@@ -168,7 +169,7 @@ def _fixed_points(territory: Territory) -> folium.FeatureGroup:
             popup=popup_table(
                 str(row["name"]), [("Type", PartnerType(row["type"]).label), ("Identifiant", pid)]
             ),
-            tooltip=str(row["name"]),
+            tooltip=SafeTooltip(str(row["name"])),
         ).add_to(group)
     return group
 
@@ -197,7 +198,7 @@ def _stops_layers(territory: Territory, stops: Sequence[CoverageStop]) -> list[f
                     ("Zone", stop.label),
                 ],
             ),
-            tooltip=f"Arrêt : {stop.name}",
+            tooltip=SafeTooltip(f"Arrêt : {stop.name}"),
         ).add_to(markers)
         if codes:
             shape = communes.loc[codes, ["geometry"]].dissolve()
@@ -210,7 +211,7 @@ def _stops_layers(territory: Territory, stops: Sequence[CoverageStop]) -> list[f
                     "dashArray": "4 3",
                     "fill": False,
                 },
-                tooltip=f"{stop.name} — {stop.label}",
+                tooltip=SafeTooltip(f"{stop.name} — {stop.label}"),
             ).add_to(zones)
     return [zones, markers]
 
@@ -244,7 +245,7 @@ def _partners_layer(territory: Territory) -> tuple[folium.FeatureGroup, list[tup
                     ("Source", row.get("source", "")),
                 ],
             ),
-            tooltip=f"{kind.label} : {row['name']}",
+            tooltip=SafeTooltip(f"{kind.label} : {row['name']}"),
         ).add_to(target)
     legend = [(swatch(colors[t]), PartnerType(t).label) for t in types]
     return group, legend

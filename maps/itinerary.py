@@ -39,6 +39,7 @@ from maps.plan_input import (
     van_bases,
     week_label,
 )
+from maps.safe_text import SafePopup, SafeTooltip
 from planner.errors import InvalidSpecError
 from planner.hours import WeeklyHours
 from planner.itinerary.plan_schema import check_plan_json
@@ -122,7 +123,7 @@ def stop_reasons(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def stop_popup(
     stop: NumberedVisit, territory: Territory | None, reason: dict[str, Any] | None = None
-) -> folium.Popup:
+) -> SafePopup:
     """Date, slot, times, place, host and its opening hours, need served; with the stop's row
     of the ``stops`` table, its frequency and why it is in the plan (text escaped as HTML)."""
     v = stop.visit
@@ -160,7 +161,7 @@ def _stop_marker(
         [float(v["lat"]), float(v["lon"])],
         icon=icon,
         popup=stop_popup(stop, territory, reason),
-        tooltip=f"{stop.number}. {v['stop_name']} — {date_fr(stop.date)} {v['start']}",
+        tooltip=SafeTooltip(f"{stop.number}. {v['stop_name']} — {date_fr(stop.date)} {v['start']}"),
     )
 
 
@@ -201,7 +202,7 @@ def _add_bases(m: folium.Map, plan: dict[str, Any], territory: Territory | None)
                 class_name="milo-base-icon",
             ),
             popup=popup_table(title, [("Type", kind), ("Véhicules", ", ".join(sorted(vans)))]),
-            tooltip=f"Base : {title}",
+            tooltip=SafeTooltip(f"Base : {title}"),
         ).add_to(group)
     group.add_to(m)
 
@@ -274,7 +275,7 @@ def itinerary_map(
             weight=4 if on_roads else 3,
             opacity=0.85,
             dash_array=None if on_roads else "8 6",
-            tooltip=tip,
+            tooltip=SafeTooltip(tip),
             class_name="milo-route" if on_roads else "milo-route milo-route-estimated",
         ).add_to(week_group((date - monday).days // 7))
     reasons = stop_reasons(plan)

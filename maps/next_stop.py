@@ -15,6 +15,7 @@ from maps.assets import RawHtml, figure_of, render_offline
 from maps.base import SOURCES, add_communes, esc, new_map
 from maps.itinerary import commune_name, host_hours, need_text
 from maps.plan_input import SLOT_LABELS, date_fr, van_bases
+from maps.safe_text import SafeTooltip
 from planner.errors import NotFoundError
 from planner.itinerary.plan_schema import check_plan_json
 from planner.territory import Territory
@@ -90,7 +91,7 @@ def next_stop_map(
             icon_anchor=(11, 11),
             class_name="milo-stop-icon",
         ),
-        tooltip=f"Prochain arrêt : {visit['stop_name']}",
+        tooltip=SafeTooltip(f"Prochain arrêt : {visit['stop_name']}"),
     ).add_to(m)
     if base:
         folium.Marker(
@@ -101,14 +102,14 @@ def next_stop_map(
                 icon_anchor=(10, 10),
                 class_name="milo-base-icon",
             ),
-            tooltip="Base de départ",
+            tooltip=SafeTooltip("Base de départ"),
         ).add_to(m)
         folium.PolyLine(
             [[base[1], base[0]], [lat, lon]],
             color="#d62728",
             weight=3,
             dash_array="8 6",
-            tooltip="trajet estimé (ligne droite)",
+            tooltip=SafeTooltip("trajet estimé (ligne droite)"),
         ).add_to(m)
     rows = [
         ("Quand", f"{date_fr(date)}, {SLOT_LABELS.get(str(visit['slot']), visit['slot']).lower()}"),

@@ -28,6 +28,7 @@ from api.service.routes import (
     plans,
     territories,
 )
+from api.service.security import SecurityHeaders
 from api.service.settings import Settings, get_settings
 from api.service.territory_store import TerritoryCache, seed_demo
 
@@ -103,6 +104,7 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     for module in (
         health,
         territories,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,7 +137,25 @@ class Browser:
         self.context.set_default_timeout(5000)
 
     def open(self, path: Path, *, viewport: tuple[int, int] | None = None) -> PageReport:
+        return self.open_with(path, viewport=viewport)
+
+    def open_with(
+        self,
+        path: Path,
+        *,
+        viewport: tuple[int, int] | None = None,
+        on_dialog: Callable[[str], None] | None = None,
+    ) -> PageReport:
+        """Open ``path``; each dialog (alert, confirm...) is passed to ``on_dialog`` and
+        dismissed (an unhandled one would block the page)."""
         page = self.context.new_page()
+
+        def dialog(d: Any) -> None:
+            if on_dialog is not None:
+                on_dialog(d.message)
+            d.dismiss()
+
+        page.on("dialog", dialog)
         if viewport:
             page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
         report = PageReport(page)
@@ -168,15 +188,35 @@ class Browser:
         return target
 
 
+#: The running browser, shared by every module that uses :func:`chromium` (playwright's sync
+#: API cannot start twice in one process).
+_SHARED: dict[str, Browser] = {}
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
         pytest.skip(f"{CHROMIUM} absent : lancez bash .ci/install-browser.sh (make test le fait)")
+    if "browser" in _SHARED:  # the fixture imported by another test module: one playwright
+        yield _SHARED["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _SHARED["browser"] = Browser(browser)
         try:
-            yield Browser(browser)
+            yield _SHARED["browser"]
         finally:
+            del _SHARED["browser"]
             browser.close()
+
+
+_BOUND_TEXT = re.compile(r'\.(?:setContent|bindTooltip)\(("(?:[^"\\]|\\.)*")')
+
+
+def page_markup(html: str) -> str:
+    """The page and, after it, the markup of every popup and tooltip, decoded from the JSON
+    string each is passed as (maps/safe_text.py), one per line."""
+    bound = (json.loads(text) for text in _BOUND_TEXT.findall(html))
+    return "\n".join([html, *bound])

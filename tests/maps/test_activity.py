@@ -11,6 +11,7 @@ from maps.activity import activity_by_place, activity_map
 from maps.assets import external_urls, render_offline
 from planner.errors import InvalidSpecError
 from planner.workflows.comparison import synthetic_territory_activity
+from tests.maps.conftest import page_markup
 from tests.maps.test_itinerary import contains
 
 
@@ -50,9 +51,9 @@ def test_shared_view_suppresses_small_counts(marches):
             "mobilises": [2],
         }
     )
-    html = render_offline(activity_map(marches, act, shared=True))
+    html = page_markup(render_offline(activity_map(marches, act, shared=True)))
     assert "&lt; 11" in html and ">40<" in html
-    raw = render_offline(activity_map(marches, act, shared=False))
+    raw = page_markup(render_offline(activity_map(marches, act, shared=False)))
     assert "&lt; 11" not in raw
 
 

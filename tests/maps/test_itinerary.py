@@ -12,7 +12,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from maps.assets import external_urls, render_offline
 from maps.itinerary import ESTIMATED, ROAD, itinerary_map
 from planner.errors import InvalidPlanError, InvalidSpecError
-from tests.maps.conftest import make_plan
+from tests.maps.conftest import make_plan, page_markup
 
 
 def contains(html: str, text: str) -> bool:
@@ -115,7 +115,7 @@ def test_empty_plan_without_territory_is_refused(small_plan):
 def test_popup_says_what_is_to_check_on_site(marches):
     plan = make_plan(marches, weeks=1)
     plan["visits"][0]["to_check"] = "stationnement à vérifier"
-    html = render_offline(itinerary_map(plan, marches))
+    html = page_markup(render_offline(itinerary_map(plan, marches)))
     assert contains(html, "Sur place") and contains(html, "stationnement à vérifier")
     # only the visit that has something to check shows the row
     assert html.count("<th>Sur place</th><td>stationnement à vérifier</td>") == 1

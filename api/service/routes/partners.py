@@ -15,6 +15,7 @@ from api.service.schemas.common import ERRORS
 from api.service.schemas.territories import PartnerCreate, PartnerPublic, PartnersPublic
 from api.service.territory_store import locate_partner
 from geo_data.parse_places import parse_weekly_text
+from geo_data.text import clean_text
 from planner.errors import InvalidTerritoryError
 from planner.hours import DAY_NAMES_FR
 
@@ -29,8 +30,9 @@ PartnerId = Annotated[
 
 def partner_values(state: Any, s: Any, territory_id: str, body: PartnerCreate) -> dict[str, Any]:
     """Checked store values of a partner (point inside the territory, hours readable)."""
+    name = clean_text(body.name, what="le nom du partenaire")
     territory, _ = state.territories.get(territory_id, s)
-    commune = locate_partner(territory, body.lon, body.lat, name=body.name)
+    commune = locate_partner(territory, body.lon, body.lat, name=name)
     if body.commune is not None:
         if body.commune not in territory.communes.index:
             raise InvalidTerritoryError(
@@ -41,9 +43,9 @@ def partner_values(state: Any, s: Any, territory_id: str, body: PartnerCreate) -
     hours = None
     if body.opening_hours is not None:
         per_day = {DAY_NAMES_FR.index(day): text for day, text in body.opening_hours.items()}
-        hours = parse_weekly_text(per_day, where=f"le partenaire « {body.name} »").to_json()
+        hours = parse_weekly_text(per_day, where=f"le partenaire « {name} »").to_json()
     return {
-        "name": body.name,
+        "name": name,
         "type": body.type.value,
         "commune": commune,
         "lon": body.lon,

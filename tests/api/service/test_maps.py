@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.api.service.conftest import CM
+from tests.maps.conftest import page_markup
 
 
 def test_plan_map_and_next_stop_page(client, tokens, plan):
@@ -36,4 +37,6 @@ def test_coverage_map(client, tokens):
 def test_coverage_map_shows_the_latest_plan_stops(client, tokens, plan):
     r = client.get(f"/territories/{CM}/coverage/map", headers=tokens["manager"])
     assert r.status_code == 200
-    assert "zone à 20 min" in r.text  # the plan's stops come with their 20-min catchments
+    assert "zone à 20 min" in page_markup(
+        r.text
+    )  # the plan's stops come with their 20-min catchments

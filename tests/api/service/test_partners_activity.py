@@ -140,3 +140,33 @@ def test_manager_sees_exact_counts_the_arml_sees_suppressed_aggregates(client, t
     # the same suppressed table for everyone; the detail stays with the territory
     assert client.get("/comparison", headers=tokens["manager"]).json() == shared.model_dump()
     assert client.get(f"/territories/{CM}/coverage", headers=tokens["arml"]).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "detail"),
+    [
+        ("Mairie\x00", "caractère de contrôle ou invalide U+0000"),
+        ("Mairie \x1b[2J", "U+001B"),
+        ("Centre \u202etxt.exe", "caractère de direction du texte U+202E"),
+        ("   ", "Le nom du partenaire est vide"),
+    ],
+)
+def test_partner_name_with_control_or_bidi_characters_is_refused(client, tokens, name, detail):
+    h = tokens["manager"]
+    created = client.post(f"/territories/{CM}/partners", json=NEW, headers=h).json()
+    url = f"/territories/{CM}/partners/{created['id']}"
+    for r in (
+        client.post(f"/territories/{CM}/partners", json=NEW | {"name": name}, headers=h),
+        client.put(url, json=NEW | {"name": name}, headers=h),
+    ):
+        assert r.status_code == 422, r.text
+        assert detail in r.json()["detail"] and r.json()["hint"]
+    assert client.get(url, headers=h).json()["name"] == NEW["name"]
+
+
+def test_partner_name_spaces_are_normalised(client, tokens):
+    h = tokens["manager"]
+    r = client.post(
+        f"/territories/{CM}/partners", json=NEW | {"name": " Centre\u2028social\t"}, headers=h
+    )
+    assert r.status_code == 201 and r.json()["name"] == "Centre social"

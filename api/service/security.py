@@ -1,0 +1,135 @@
+"""Security headers on every answer of the service (an ASGI middleware).
+
+Every answer: ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
+``Referrer-Policy: no-referrer`` and a ``Content-Security-Policy``:
+
+- JSON and other non-HTML answers: ``default-src 'none'; frame-ancestors 'none'`` (nothing
+  in them may run or load anything);
+- HTML pages (maps, next stop, ``/docs``): :func:`html_policy`. The maps are self-contained
+  folium pages whose libraries and map code are inline ``<script>`` elements, so ``script-src``
+  lists the SHA-256 hash of each inline script of that very answer and nothing else: no
+  ``'unsafe-inline'``, no ``'unsafe-eval'``, no external script. An attribute handler
+  (``onerror=``, ``onload=``), a ``javascript:`` link or a script from elsewhere is refused by
+  the browser even if text ever escaped its escaping. What the policy still allows: the inline
+  scripts present in the page when it left the service (hashed here, after rendering: a
+  ``<script>`` element injected into the HTML itself would be hashed with them, which is why
+  every user text is escaped or passed as JSON first, ``maps/safe_text.py``); inline styles
+  (``style-src 'unsafe-inline'``: Leaflet positions everything with style attributes); images
+  from the page itself, ``data:``/``blob:`` and the opt-in OpenStreetMap tiles. ``/docs`` and
+  ``/redoc`` also load Swagger UI / ReDoc from ``cdn.jsdelivr.net`` (FastAPI's default).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+COMMON_HEADERS: dict[str, str] = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+OSM_TILES = "https://tile.openstreetmap.org"
+#: Pages that load their libraries from a CDN (FastAPI's documentation pages).
+CDN_PAGES = {"/docs": "https://cdn.jsdelivr.net", "/redoc": "https://cdn.jsdelivr.net"}
+DOCS_IMAGES = "https://fastapi.tiangolo.com https://cdn.redoc.ly"
+
+_INLINE_SCRIPT = re.compile(
+    rb"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE
+)
+_SRC = re.compile(rb"\ssrc\s*=", re.IGNORECASE)
+
+
+def script_hashes(html: bytes) -> list[str]:
+    """CSP sources (``'sha256-...'``) of the inline scripts of ``html``, in order, unique."""
+    seen: dict[str, None] = {}
+    for match in _INLINE_SCRIPT.finditer(html):
+        if _SRC.search(match["attrs"]):
+            continue
+        digest = base64.b64encode(hashlib.sha256(match["body"]).digest()).decode()
+        seen[f"'sha256-{digest}'"] = None
+    return list(seen)
+
+
+def html_policy(html: bytes, *, path: str = "") -> str:
+    """The Content-Security-Policy of one HTML answer (see the module docstring)."""
+    cdn = CDN_PAGES.get(path.rstrip("/"), "")
+    scripts = " ".join([*script_hashes(html), cdn]).strip() or "'none'"
+    images = f"'self' data: blob: {OSM_TILES}" + (f" {DOCS_IMAGES}" if cdn else "")
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {scripts}",
+            f"style-src 'self' 'unsafe-inline' {cdn}".strip(),
+            f"img-src {images}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "object-src 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class SecurityHeaders:
+    """Adds :data:`COMMON_HEADERS` and the Content-Security-Policy to every HTTP answer.
+
+    HTML answers are held until their last chunk (the hashes need the whole page); the
+    service's pages are built in memory anyway. Other answers pass through as they stream.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def wrapped(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.decode("latin-1").lower()
+                    not in (*COMMON_HEADERS, "content-security-policy")
+                ]
+                headers += [(k.encode(), v.encode()) for k, v in COMMON_HEADERS.items()]
+                message["headers"] = headers
+                if _is_html(headers):
+                    start = message  # sent with the body, once its hashes are known
+                    return
+                headers.append((b"content-security-policy", DATA_POLICY.encode()))
+                await send(message)
+                return
+            if message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                body = b"".join(chunks)
+                policy = html_policy(body, path=str(scope.get("path", "")))
+                start["headers"].append((b"content-security-policy", policy.encode()))
+                await send(start)
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
