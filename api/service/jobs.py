@@ -17,7 +17,7 @@ from typing import Any
 from api.service.db import repo
 from api.service.db.session import Database
 from api.service.territory_store import TerritoryCache
-from api.service.territory_tables import need_of
+from api.service.territory_tables import fixed_matrix_of, need_of
 from planner.errors import InvalidProblemError, MiloError
 from planner.itinerary.plan import Plan
 from planner.itinerary.replan import Change, replan
@@ -25,6 +25,7 @@ from planner.itinerary.solver import solve
 from planner.workflows.expected import expected_table, with_expectation
 from planner.workflows.explain import attach_explanations
 from planner.workflows.planning import plan_source, territory_problem
+from planner.workflows.rules import with_overrides
 
 log = logging.getLogger("milo.jobs")
 
@@ -109,16 +110,22 @@ class JobRunner:
         changes: list[dict[str, Any]],
     ) -> Plan:
         """Solve (a new plan) or repair the parent plan (a re-plan), with its explanations."""
-        territory, _ = self.territories.get(territory_id)
+        stored, _ = self.territories.get(territory_id)
+        # the plan's rules apply to the problem and to its explanations alike; the cached
+        # matrix and need table do not depend on them, the learned values are fitted once
+        territory = with_overrides(stored, options.get("overrides"))
         need = need_of(self.territories, territory_id)
+        to_fixed = fixed_matrix_of(self.territories, territory_id)
+        expected = expected_table(territory)
         problem = territory_problem(
             territory,
             start=start,
             weeks=weeks,
             today=dt.date.today(),
             need=need,
+            to_fixed=to_fixed,
+            expected=expected,
             require_host=bool(options.get("require_host", False)),
-            overrides=options.get("overrides"),
         )
         if parent_id is None:
             source = plan_source(territory_id, start, weeks, options.get("overrides"))
@@ -129,8 +136,8 @@ class JobRunner:
                 seed=int(options["seed"]),
                 source=source,
             )
-            plan = with_expectation(expected_table(territory), plan)
-            return attach_explanations(territory, problem, plan, need=need)
+            plan = with_expectation(expected, plan)
+            return attach_explanations(territory, problem, plan, need=need, to_fixed=to_fixed)
         with self.db.session() as s:
             parent = repo.get_plan(s, parent_id)
             document = parent.document
@@ -148,5 +155,5 @@ class JobRunner:
             fill_freed=bool(options.get("fill_freed", False)),
             seed=int(options["seed"]),
         )
-        plan = with_expectation(expected_table(territory), result.plan)
-        return attach_explanations(territory, result.problem, plan, need=need)
+        plan = with_expectation(expected, result.plan)
+        return attach_explanations(territory, result.problem, plan, need=need, to_fixed=to_fixed)

@@ -27,7 +27,7 @@ from planner.matrix import TravelMatrix, path_geometry
 from planner.rules import PlanningRules
 from planner.territory import Territory
 from planner.workflows.circuits import circuit_problem
-from planner.workflows.expected import expected_table, with_expectation
+from planner.workflows.expected import ExpectedTable, expected_table, with_expectation
 from planner.workflows.explain import attach_explanations
 from planner.workflows.itinerary_input import itinerary_problem
 from planner.workflows.need import need_table
@@ -51,6 +51,7 @@ def territory_problem(
     rules: PlanningRules | None = None,
     to_fixed: TravelMatrix | None = None,
     overrides: dict[str, Any] | None = None,
+    expected: ExpectedTable | None = None,
     **options: Any,
 ) -> ItineraryProblem:
     """The itinerary problem of ``territory`` (options: see
@@ -61,7 +62,8 @@ def territory_problem(
     same road ``network`` option (activity checked against the current date). ``today`` only
     lets the problem say that ``start`` is in the past. ``method``: see :data:`METHODS`;
     ``rules``: the manager's rules (default: the territory's spec rules); ``to_fixed``: the
-    communes -> fixed contact points matrix when the caller has it.
+    communes -> fixed contact points matrix when the caller has it; ``expected``: the
+    territory's learned repérés when the caller has them (the circuits' history values).
     """
     if method not in METHODS:
         raise InvalidProblemError(
@@ -78,7 +80,7 @@ def territory_problem(
     if method == "need":
         return problem
     problem, _ = circuit_problem(
-        problem, territory, need, rules=rules, network=network, to_fixed=to_fixed
+        problem, territory, need, rules=rules, network=network, to_fixed=to_fixed, expected=expected
     )
     return problem
 
@@ -104,21 +106,31 @@ def plan_territory(
     can rebuild the problem; ``today`` (default: the real date) lets the plan say that a start
     date is in the past.
     """
+    # what the problem, the expectation and the explanations share, computed once
+    territory = with_overrides(territory, overrides)
+    network = options.get("network")
+    to_fixed = fixed_matrix(territory, network=network)
+    if need is None:
+        need = need_table(territory, to_fixed, network=network)
+    expected = expected_table(territory)
     problem = territory_problem(
         territory,
         start=start,
         weeks=weeks,
         today=today or dt.date.today(),
         need=need,
-        overrides=overrides,
+        to_fixed=to_fixed,
+        expected=expected,
         **options,
     )
     source = plan_source(spec or territory.id, start, weeks, overrides)
     if options.get("method", "circuits") != "circuits":
         source["method"] = options["method"]
     plan = solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
-    plan = with_expectation(expected_table(territory), plan)
-    return attach_explanations(territory, problem, plan, need=need, network=options.get("network"))
+    plan = with_expectation(expected, plan)
+    return attach_explanations(
+        territory, problem, plan, need=need, network=network, to_fixed=to_fixed
+    )
 
 
 def plan_source(

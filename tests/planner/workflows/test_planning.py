@@ -57,3 +57,18 @@ def test_van_unavailable_dates_are_checked(creusot) -> None:
 def test_an_unknown_method_is_refused_in_french(creusot) -> None:
     with pytest.raises(InvalidProblemError, match="Méthode de planification 'tournée' inconnue"):
         territory_problem(creusot, start=MONDAY, weeks=1, method="tournée")
+
+
+def test_explanations_follow_the_plan_s_own_rule_overrides(creusot) -> None:
+    code = str(creusot.communes.index[-1])
+    plan = plan_territory(
+        creusot,
+        start=MONDAY,
+        weeks=1,
+        time_limit=1,
+        solver="greedy",
+        overrides={"rules": {"exclude": [code]}},
+    )
+    assert all(v.commune != code for v in plan.visits)
+    [row] = [u for u in plan.unplanned if u.commune == code]
+    assert row.reason.startswith("exclue par le responsable")
