@@ -105,7 +105,7 @@ def commune_name(territory: Territory | None, code: str) -> str:
 def need_text(visit: dict[str, Any]) -> str:
     parts = []
     if visit.get("need") is not None:
-        parts.append(f"score {float(visit['need']):.1f}")
+        parts.append(f"{float(visit['need']):.1f}".replace(".", ","))
     if visit.get("frr_class"):
         try:
             parts.append(FrrClass(str(visit["frr_class"])).label)
@@ -139,7 +139,7 @@ def stop_popup(
         ("Hôte", v.get("host") or "sans hôte (stationnement sur place)"),
         ("Horaires de l'hôte", host_hours(territory, v)),
         ("Sur place", v.get("to_check", "")),
-        ("Besoin servi", need_text(v)),
+        ("Valeur de la visite", need_text(v)),
         ("Véhicule", v["van"]),
         ("Fréquence", reason.get("frequency", "")),
         ("Pourquoi", " ; ".join(str(w) for w in why)),

@@ -120,7 +120,7 @@ def next_stop_map(
         ("Hôte", visit.get("host") or "sans hôte (stationnement sur place)"),
         ("Horaires de l'hôte", host_hours(territory, visit)),
         ("Sur place", visit.get("to_check", "")),
-        ("Besoin servi", need_text(visit)),
+        ("Valeur de la visite", need_text(visit)),
         ("Véhicule", visit["van"]),
     ]
     body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows if v)

@@ -90,9 +90,12 @@ VISIT = Record(
         PlanField("host", OPTIONAL_TEXT, "Partenaire qui accueille, ou null (place publique).",
                   default="", label="Partenaire d'accueil", csv=True, geojson=True, db=True,
                   db_length=200),
-        PlanField("need", float, "Besoin servi : score de besoin de la commune (0 à 100, "
-                  "le même que need.csv).", unit="points sur 100", digits=3, default=0.0,
-                  label="Besoin (sur 100)", csv=True, geojson=True),
+        PlanField("need", float, "Valeur de la visite, ce que le moteur maximise : avec les "
+                  "circuits (défaut), jeunes estimés x score de besoin / 100 des communes à "
+                  "portée de l'arrêt, rendements décroissants et apport de l'historique compris, "
+                  "par visite ; avec la méthode need, le score de besoin de la commune (0 à 100, "
+                  "celui de need.csv).", unit="jeunes pondérés par le besoin (circuits)",
+                  digits=3, default=0.0, label="Valeur de la visite", csv=True, geojson=True),
         PlanField("frr_class", str, "Classe FRR de la commune.", default="inconnue",
                   label="Classe FRR", csv=True),
         PlanField("qpv", bool, "Commune avec un QPV.", default=False, label="QPV", csv=True),

@@ -78,7 +78,7 @@ def test_popup_holds_the_visit_essentials(plan_html, marches):
         v["host"],
         "Horaires de l&#x27;hôte",
         "FRR+",
-        "Besoin servi",
+        "Valeur de la visite",
     ):
         assert contains(html, text), text
 

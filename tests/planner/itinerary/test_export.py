@@ -52,7 +52,7 @@ def test_csv_is_for_french_excel_bom_semicolon_french_headers_decimal_comma() ->
     assert first["Début"] == "09:00" and first["Arrêt"] == visit.stop_id
     assert first["QPV"] in {"oui", "non"} and first["QPV"] == ("oui" if visit.qpv else "non")
     assert "," in first["Longitude"] and "." not in first["Longitude"]
-    assert first["Longitude"] == "4,421503" and first["Besoin (sur 100)"] == "37,25"
+    assert first["Longitude"] == "4,421503" and first["Valeur de la visite"] == "37,25"
     assert not {"start", "stop_id", "qpv", "True", "False"} & (set(first) | set(first.values()))
 
 
