@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# Test prerequisites for the maps: Debian's chromium (headless browser tests) and the pinned
+# Test prerequisites: Debian's chromium (headless browser tests) and gpsbabel (GPX reader), the pinned
 # Leaflet/jQuery/plugin files and Swagger UI (the API docs) copied from npm into the git-ignored
-# maps/vendor/.
+# maps/vendor/, and the GeoJSON schemas (npm, left in node_modules/ for the tests).
 # Idempotent; run from anywhere. Usage: bash .ci/install-browser.sh [--assets-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" != "--assets-only" ] && [ ! -x /usr/bin/chromium ]; then
-    echo "Installation de chromium (paquet Debian)…"
-    SUDO=""
-    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+# Debian packages the tests use: chromium (browser tests) and gpsbabel (an independent GPX
+# reader for the export tests).
+if [ "${1:-}" != "--assets-only" ]; then
+    missing=""
+    [ -x /usr/bin/chromium ] || missing="$missing chromium fonts-dejavu-core"
+    command -v gpsbabel >/dev/null || missing="$missing gpsbabel"
+    if [ -n "$missing" ]; then
+        echo "Installation des paquets Debian :$missing…"
+        SUDO=""
+        if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+        export DEBIAN_FRONTEND=noninteractive
+        $SUDO apt-get update -qq
+        # shellcheck disable=SC2086
+        $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    fi
 fi
 
 VENDOR=maps/vendor
 STAMP="$VENDOR/.stamp-$(sha1sum package-lock.json | cut -c1-12)"
-if [ -f "$STAMP" ]; then
+if [ -f "$STAMP" ] && [ -d node_modules/geojson-schema ]; then
     exit 0
 fi
 echo "Copie des bibliothèques JavaScript (npm ci) dans $VENDOR/…"

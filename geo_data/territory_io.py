@@ -91,7 +91,9 @@ def territory_to_files(
         "calendar": asdict(territory.calendar),
         "rules": rules_to_table(territory.rules),
     }
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+    (folder / "meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    )
 
 
 def _indexed(frame: gpd.GeoDataFrame, key: str, columns: tuple[str, ...]) -> gpd.GeoDataFrame:

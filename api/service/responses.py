@@ -88,7 +88,7 @@ def plan_summary(row: PlanRow) -> dict[str, Any]:
 def plan_public_bytes(row: PlanRow) -> bytes:
     body = plan_summary(row)
     body["plan"] = row.document
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
 def at_paris(moment: dt.datetime) -> dt.datetime:

@@ -7,16 +7,18 @@ Every answer: ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
   in them may run or load anything);
 - HTML pages (maps, next stop, ``/docs``): :func:`html_policy`. The maps are self-contained
   folium pages whose libraries and map code are inline ``<script>`` elements, so ``script-src``
-  lists the SHA-256 hash of each inline script of that very answer and nothing else: no
-  ``'unsafe-inline'``, no ``'unsafe-eval'``, no external script. An attribute handler
-  (``onerror=``, ``onload=``), a ``javascript:`` link or a script from elsewhere is refused by
-  the browser even if text ever escaped its escaping. What the policy still allows: the inline
-  scripts present in the page when it left the service (hashed here, after rendering: a
-  ``<script>`` element injected into the HTML itself would be hashed with them, which is why
-  every user text is escaped or passed as JSON first, ``maps/safe_text.py``); inline styles
+  lists the SHA-256 hash of each inline script of that very answer and ``'self'`` (the
+  service's own script files, such as Swagger UI's: a JSON answer cannot be run as a script,
+  it is ``nosniff``): no ``'unsafe-inline'``, no ``'unsafe-eval'``, no script from elsewhere.
+  An attribute handler (``onerror=``, ``onload=``), a ``javascript:`` link or a script from
+  elsewhere is refused by the browser even if text ever escaped its escaping. What the policy
+  still allows: the inline scripts present in the page when it left the service (hashed here,
+  after rendering: a ``<script>`` element injected into the HTML itself would be hashed with
+  them, which is why every user text is escaped or passed as JSON first,
+  ``maps/safe_text.py``); inline styles
   (``style-src 'unsafe-inline'``: Leaflet positions everything with style attributes); images
-  from the page itself, ``data:``/``blob:`` and the opt-in OpenStreetMap tiles. ``/docs`` and
-  ``/redoc`` also load Swagger UI / ReDoc from ``cdn.jsdelivr.net`` (FastAPI's default).
+  from the page itself, ``data:``/``blob:`` and the opt-in OpenStreetMap tiles. ``/docs`` loads
+  Swagger UI from the service itself (``routes/docs.py``): no page loads anything from a CDN.
 """
 
 from __future__ import annotations
@@ -40,9 +42,6 @@ COMMON_HEADERS: dict[str, str] = {
 }
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
 OSM_TILES = "https://tile.openstreetmap.org"
-#: Pages that load their libraries from a CDN (FastAPI's documentation pages).
-CDN_PAGES = {"/docs": "https://cdn.jsdelivr.net", "/redoc": "https://cdn.jsdelivr.net"}
-DOCS_IMAGES = "https://fastapi.tiangolo.com https://cdn.redoc.ly"
 
 _INLINE_SCRIPT = re.compile(
     rb"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE
@@ -61,16 +60,15 @@ def script_hashes(html: bytes) -> list[str]:
     return list(seen)
 
 
-def html_policy(html: bytes, *, path: str = "") -> str:
+def html_policy(html: bytes) -> str:
     """The Content-Security-Policy of one HTML answer (see the module docstring)."""
-    cdn = CDN_PAGES.get(path.rstrip("/"), "")
-    scripts = " ".join([*script_hashes(html), cdn]).strip() or "'none'"
-    images = f"'self' data: blob: {OSM_TILES}" + (f" {DOCS_IMAGES}" if cdn else "")
+    scripts = " ".join(["'self'", *script_hashes(html)])
+    images = f"'self' data: blob: {OSM_TILES}"
     return "; ".join(
         [
             "default-src 'none'",
             f"script-src {scripts}",
-            f"style-src 'self' 'unsafe-inline' {cdn}".strip(),
+            "style-src 'self' 'unsafe-inline'",
             f"img-src {images}",
             "font-src 'self' data:",
             "connect-src 'self'",
@@ -121,7 +119,7 @@ class SecurityHeaders:
                 if message.get("more_body", False):
                     return
                 body = b"".join(chunks)
-                policy = html_policy(body, path=str(scope.get("path", "")))
+                policy = html_policy(body)
                 start["headers"].append((b"content-security-policy", policy.encode()))
                 await send(start)
                 await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -7,9 +7,9 @@
   (:data:`~planner.itinerary.plan_schema.EXPLANATIONS`: the stops and why, the communes and
   where they are reached, « non planifiés et pourquoi »).
 * iCalendar (RFC 5545, via ``icalendar``): one event per visit (Europe/Paris times), DTSTAMP at
-  generation, a UID per visit that a re-plan keeps (a moved visit keeps the UID of its old
-  place, see :func:`visit_uid`), SEQUENCE 1 for what the re-plan changed (0 otherwise), and
-  the visits a re-plan removed or cancelled as ``STATUS:CANCELLED`` events.
+  generation, a UID per visit that re-plans keep and a SEQUENCE that grows with each re-plan
+  that changes the visit (:mod:`.event_ids`), and the visits a re-plan removed or cancelled as
+  ``STATUS:CANCELLED`` events.
 * GPX 1.1 (via ``gpxpy``): one dated waypoint per visit and one route (``rte``) per van day
   (base -> stops -> base, straight legs between points: no road geometry is implied).
 """
@@ -25,6 +25,7 @@ import icalendar
 
 from planner.csv_fr import csv_text
 from planner.errors import NotFoundError
+from planner.itinerary.event_ids import change_identity, identity
 from planner.itinerary.plan import Plan, PlanChange, Visit
 from planner.itinerary.plan_schema import EXPLANATIONS, VISIT, hhmm
 
@@ -58,18 +59,6 @@ def _at(date: dt.date, seconds: int) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(0, 0), tzinfo=PARIS) + dt.timedelta(seconds=seconds)
 
 
-Key = tuple[dt.date, str, str, str]
-
-
-def visit_uid(territory: str, date: dt.date, van: str, slot: str, stop_id: str) -> str:
-    """The iCalendar UID of the visit first planned at ``(date, van, slot, stop_id)``."""
-    return f"{territory}-{date.isoformat()}-{van}-{slot}-{stop_id}@milo-nomade"
-
-
-def _change_key(c: PlanChange) -> Key:
-    return (c.date, c.van, c.slot, c.stop_id)
-
-
 def _visit_event(visit: Visit, uid: str, sequence: int) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
@@ -90,9 +79,10 @@ def _visit_event(visit: Visit, uid: str, sequence: int) -> icalendar.Event:
 
 
 def _cancelled_event(plan: Plan, c: PlanChange) -> icalendar.Event:
+    uid, sequence = change_identity(plan.territory, c)
     event = icalendar.Event()
-    event.add("uid", visit_uid(plan.territory, c.date, c.van, c.slot, c.stop_id))
-    event.add("sequence", 1)
+    event.add("uid", uid)
+    event.add("sequence", sequence)
     event.add("status", "CANCELLED")
     event.add("dtstart", c.date)
     event.add("dtend", c.date + dt.timedelta(days=1))
@@ -104,33 +94,19 @@ def _cancelled_event(plan: Plan, c: PlanChange) -> icalendar.Event:
 def plan_to_ics(plan: Plan, *, now: dt.datetime | None = None) -> bytes:
     """iCalendar bytes: one VEVENT per visit, with the stop, host and arrival time.
 
-    ``now`` (default: the current instant) is every event's DTSTAMP. A re-planned plan
-    (``plan.changes``) keeps each moved visit's UID, gives SEQUENCE 1 to the visits it moved,
-    retimed or added, and writes the visits it removed or cancelled as ``STATUS:CANCELLED``;
-    the SEQUENCE counts one re-plan step (``plan.json`` keeps the changes against its parent
-    only).
+    ``now`` (default: the current instant) is every event's DTSTAMP. UIDs and SEQUENCEs are
+    the visits' calendar identities (:mod:`.event_ids`: kept across re-plans, SEQUENCE growing
+    with each re-plan that changes a visit); the visits a re-plan removed or cancelled are
+    written as ``STATUS:CANCELLED`` events.
     """
     stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    moved: dict[Key, PlanChange] = {
-        (dt.date.fromisoformat(c.new_date), c.new_van, c.new_slot, c.stop_id): c
-        for c in plan.changes
-        if c.change == "moved" and c.new_date
-    }
-    touched = {_change_key(c) for c in plan.changes if c.change in ("retimed", "added")}
     cal = icalendar.Calendar()
     cal.add("prodid", "-//milo-nomade//itinéraire//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Tournées {plan.territory}")
     for visit in plan.visits:
-        key = (visit.date, visit.van, visit.slot, visit.stop_id)
-        origin = moved.get(key)
-        first = _change_key(origin) if origin is not None else key
-        event = _visit_event(
-            visit,
-            visit_uid(plan.territory, *first),
-            1 if origin is not None or key in touched else 0,
-        )
+        event = _visit_event(visit, *identity(plan.territory, visit))
         event.add("dtstamp", stamp)
         cal.add_component(event)
     for change in plan.changes:

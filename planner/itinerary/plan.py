@@ -47,6 +47,8 @@ class Visit(PlanRecord):
     frr_class: str = "inconnue"
     qpv: bool = False
     to_check: str = ""
+    uid: str = ""
+    sequence: int = 0
 
     schema: ClassVar[Record] = VISIT
 
@@ -104,6 +106,8 @@ class PlanChange(PlanRecord):
     new_van: str = ""
     new_slot: str = ""
     reason: str = ""
+    uid: str = ""
+    sequence: int = 0
 
     schema: ClassVar[Record] = CHANGE
 

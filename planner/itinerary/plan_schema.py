@@ -103,6 +103,11 @@ VISIT = Record(
                   "confirmés sur le lieu (« stationnement à vérifier ») ; vide si rien.",
                   default="", label="À vérifier sur place", csv=True, geojson=True, db=True,
                   db_length=200),
+        PlanField("uid", str, "Identifiant iCalendar (UID) de la visite, gardé d'une "
+                  "re-planification à l'autre ; vide dans un premier plan (dérivé de la date, du "
+                  "véhicule, du créneau et de l'arrêt).", default=""),
+        PlanField("sequence", int, "Révision iCalendar (SEQUENCE) : 0 au premier plan, +1 à "
+                  "chaque re-planification qui change la visite.", default=0),
     ),
 )  # fmt: skip
 
@@ -162,6 +167,10 @@ CHANGE = Record(
         PlanField("new_slot", OPTIONAL_TEXT, "Nouveau créneau d'une visite déplacée, ou null.",
                   default=""),
         PlanField("reason", str, "Pourquoi, en français.", default=""),
+        PlanField("uid", str, "Identifiant iCalendar de la visite concernée (vide : fichier "
+                  "antérieur).", default=""),
+        PlanField("sequence", int, "Révision iCalendar de l'événement après le changement "
+                  "(une visite retirée : celle de son annulation).", default=0),
     ),
 )  # fmt: skip
 

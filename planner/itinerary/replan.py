@@ -31,6 +31,7 @@ from typing import Any
 from planner.errors import InvalidProblemError, NotFoundError
 from planner.itinerary.assemble import REASON_CANCELLED, assemble
 from planner.itinerary.bound import gap_pct, upper_bound
+from planner.itinerary.event_ids import carry
 from planner.itinerary.greedy import insert_all, single_candidates, value_order
 from planner.itinerary.grid import Grid
 from planner.itinerary.periodic import Pattern, place_periodic
@@ -385,7 +386,8 @@ def _result(
     dates.update({c: None for c in cancelled})
     changes = changes_of(problem, diff, cancelled=dates, full=mode == "full")
     summary = summary_fr(diff, changes)
-    plan = dataclasses.replace(new, changes=changes, notes=(*new.notes, summary))
+    plan = carry(old, dataclasses.replace(new, notes=(*new.notes, summary)), diff, changes)
+    changes = plan.changes
     return ReplanResult(
         plan, problem, mode, diff.kept, diff.moved, diff.removed, diff.added, diff.retimed,
         changes, summary,

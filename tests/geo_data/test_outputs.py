@@ -1,6 +1,6 @@
 """Coverage and comparison files read back by independent parsers: the csv module as French
 Excel reads (BOM, ``;``, decimal comma), strict JSON (no NaN), RFC 7946 GeoJSON (WGS84,
-counter-clockwise exterior rings)."""
+counter-clockwise exterior rings, and the official GeoJSON schema)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from geo_data.demo import load_demo_territory
 from geo_data.outputs import write_comparison, write_coverage, write_territory_geojson
 from planner.workflows.comparison import region_comparison
 from planner.workflows.coverage import territory_coverage
+from tests.official_schemas import validate_geojson
 
 
 def _strict_json(path: Path):
@@ -32,6 +33,7 @@ def _excel_rows(path: Path) -> list[dict[str, str]]:
 
 
 def _check_rfc7946(doc: dict) -> None:
+    validate_geojson(doc)  # the official schema of geojson.org
     assert "crs" not in doc  # RFC 7946: WGS84 only, no crs member
     for feature in doc["features"]:
         geom = shape(feature["geometry"])
@@ -90,3 +92,16 @@ def test_comparison_csv_is_for_french_excel(tmp_path) -> None:
     shares = [r["Part des jeunes à moins de 20 min d'un site fixe"] for r in rows]
     assert all("." not in s for s in shares) and any("," in s for s in shares)
     assert len(_strict_json(json_path)["territories"]) == len(rows)
+
+
+def test_the_official_geojson_schema_refuses_a_broken_document() -> None:
+    """The schema check can fail: a feature without geometry or with a lat/lon pair as text."""
+    broken = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}}]}
+    with pytest.raises(pytest.fail.Exception, match="geometry"):
+        validate_geojson(broken)
+    point = {"type": "Point", "coordinates": ["4.4", "46.8"]}
+    bad = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": point}
+    ]}  # fmt: skip
+    with pytest.raises(pytest.fail.Exception, match="violation"):
+        validate_geojson(bad)

@@ -14,6 +14,7 @@ from api.service.schemas.plans import PlanPublic, PlansPublic
 from planner.itinerary.check import validate_plan
 from planner.workflows.planning import territory_problem
 from tests.api.service.conftest import CM, PLAN_START, make_plan, make_settings, open_client
+from tests.official_schemas import validate_geojson
 
 
 def test_plan_created_through_the_api_passes_the_independent_validator(client, plan):
@@ -110,6 +111,7 @@ def test_exports(client, tokens, plan):
     assert r.headers["content-type"] == "application/gpx+xml" and "<gpx" in r.text
     r = client.get(f"/plans/{plan['id']}.geojson", headers=h)
     assert r.headers["content-type"] == "application/geo+json"
+    validate_geojson(json.loads(r.text))
     kinds = [f["properties"]["kind"] for f in json.loads(r.text)["features"]]
     assert kinds.count("visite") == n and kinds.count("journee") == len(plan["plan"]["days"])
 

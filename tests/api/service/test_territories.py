@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from api.service.schemas.territories import TerritoriesPublic, TerritoryPublic
 from tests.api.service.conftest import CM, MB
+from tests.official_schemas import validate_geojson
 
 
 def test_health_needs_no_token(client):
@@ -38,6 +39,7 @@ def test_communes_geojson_has_frr_qpv_and_need_components(client, tokens):
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/geo+json")
     body = r.json()
+    validate_geojson(body)
     assert body["type"] == "FeatureCollection" and len(body["features"]) == 34
     props = {f["properties"]["code"]: f["properties"] for f in body["features"]}
     creusot = props["71153"]

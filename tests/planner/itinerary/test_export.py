@@ -8,6 +8,8 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import shutil
+import subprocess
 
 import gpxpy
 import icalendar
@@ -156,6 +158,39 @@ def test_ics_after_a_replan_keeps_uids_raises_sequence_and_cancels(replanned) ->
     assert kept and all(str(after[u].get("status")) == "CONFIRMED" for u in kept)
 
 
+def test_ics_sequence_grows_over_a_chain_of_replans() -> None:
+    """Two re-plans in a row: the UIDs of the first plan survive both, a SEQUENCE never goes
+    down, the visits changed twice reach SEQUENCE 2, and plan.json keeps the identities."""
+    pb = _f.random_problem(40, n_vans=2, weeks=2, periodic=4, seed=11)
+    first = solve(pb, time_limit=1, seed=0, iterations=300)
+    day = first.visits[0].date
+    victim = next(
+        v for v in first.visits if v.date != day and pb.candidate(v.stop_id).frequency is None
+    )
+    one = replan(
+        pb,
+        first,
+        [
+            Change("close_date", dates=frozenset({day})),
+            Change("cancel_stop", stop_id=victim.stop_id),
+        ],
+    )
+    moved = next(c for c in one.plan.changes if c.change == "moved")
+    second = Plan.from_json(one.plan.to_json())  # what the service stores and reads back
+    assert second.visits == one.plan.visits
+    again = frozenset({dt.date.fromisoformat(moved.new_date)})
+    two = replan(one.problem, second, [Change("close_date", dates=again)]).plan
+    seen: dict[str, int] = {}
+    for plan in (first, one.plan, two):
+        events = {str(e.get("uid")): int(e.get("sequence")) for e in _ics_events(plan_to_ics(plan))}
+        assert all(events.get(uid, seq) >= seq for uid, seq in seen.items())
+        seen.update(events)
+    final = {str(e.get("uid")): e for e in _ics_events(plan_to_ics(two))}
+    assert set(final) <= set(seen)  # no UID invented for what was already planned
+    assert moved.uid.startswith(f"{first.territory}-{day.isoformat()}-")
+    assert int(final[moved.uid].get("sequence")) == 2  # moved twice (or moved then cancelled)
+
+
 def test_gpx_11_routes_per_van_day_and_dated_waypoints() -> None:
     plan = _plan()
     text = plan_to_gpx(plan)
@@ -168,6 +203,37 @@ def test_gpx_11_routes_per_van_day_and_dated_waypoints() -> None:
     assert len(gpx.routes) == len(plan.days)
     assert len(gpx.routes[0].points) == len(plan.days[0].stops) + 2
     assert all(p.time is not None for r in gpx.routes for p in r.points)
+
+
+def _gpsbabel(*args: str, data: str) -> str:
+    """Run GPSBabel (Debian package, installed by .ci/install-browser.sh) reading GPX on stdin;
+    it must read the file without a warning."""
+    exe = shutil.which("gpsbabel")
+    if exe is None:
+        pytest.fail("gpsbabel absent: run `bash .ci/install-browser.sh` (Debian package gpsbabel)")
+    done = subprocess.run(
+        [exe, *args, "-i", "gpx", "-f", "-", "-o", "gpx", "-F", "-"],
+        input=data,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert done.stderr == "", done.stderr
+    return done.stdout
+
+
+def test_gpx_opens_in_gpsbabel_with_every_route_and_waypoint() -> None:
+    """An independent GPX reader (GPSBabel, C++) takes the file as it is: every dated waypoint
+    and every van-day route (the official GPX 1.1 XSD is on no registry this project reaches)."""
+    plan = _plan()
+    text = plan_to_gpx(plan)
+    waypoints = gpxpy.parse(_gpsbabel("-w", data=text))
+    assert len(waypoints.waypoints) == len(plan.visits)
+    assert [w.time.date() for w in waypoints.waypoints] == [v.date for v in plan.visits]
+    routes = gpxpy.parse(_gpsbabel("-r", data=text))
+    assert len(routes.routes) == len(plan.days)
+    assert [len(r.points) for r in routes.routes] == [len(d.stops) + 2 for d in plan.days]
 
 
 def test_gpx_stays_valid_xml_with_control_characters() -> None:

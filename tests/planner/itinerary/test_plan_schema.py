@@ -80,7 +80,7 @@ def test_json_layout_and_round_trip(document) -> None:
     assert list(visit) == [
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival",
         "start", "end", "arrival_s", "start_s", "end_s", "host", "need", "frr_class", "qpv",
-        "to_check",
+        "to_check", "uid", "sequence",
     ]  # fmt: skip
     assert visit["to_check"] == "stationnement à vérifier"
     assert document["visits"][1]["to_check"] == ""

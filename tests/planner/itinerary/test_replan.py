@@ -210,7 +210,7 @@ def test_the_diff_is_plain_json_and_round_trips(weekly_case) -> None:
     first = diff["changes"][0]
     assert set(first) == {
         "change", "label", "stop_id", "stop_name", "date", "van", "slot",
-        "new_date", "new_van", "new_slot", "reason",
+        "new_date", "new_van", "new_slot", "reason", "uid", "sequence",
     }  # fmt: skip
     document = result.plan.to_json()
     assert document["changes"] == diff["changes"]
