@@ -89,11 +89,12 @@ def test_the_default_limit_takes_the_largest_plan_request(client, tokens):
         "rules": {
             "exclude": [f"{71000 + i}" for i in range(1000)],
             "pins": [{"commune": "71106", "weekday": "lundi", "slot": "matin"}] * 100,
-            "frequency": {f"{71000 + i}": "mensuelle" for i in range(1000)},
+            "frequency": {f"{71000 + i}": "monthly" for i in range(1000)},
+            "forbid": {f"{71000 + i}": ["weekly", "fortnightly", "monthly"] for i in range(1000)},
         },
     }
     raw = json.dumps(body).encode()
-    assert len(raw) * 20 < DEFAULT_MAX_BODY_BYTES
+    assert len(raw) * 40 < DEFAULT_MAX_BODY_BYTES  # about 80 KB
     r = client.post(
         f"/territories/{CM}/plans",
         content=raw,
