@@ -311,6 +311,8 @@ def touch_token(s: Session, token_id: int, now: dt.datetime, *, every_s: float) 
         .where(TokenRow.id == token_id)
         .where((TokenRow.last_used_at.is_(None)) | (TokenRow.last_used_at < since))
         .values(last_used_at=now)
+        # no evaluation against the session's rows (SQLite gives their dates back naive)
+        .execution_options(synchronize_session=False)
     )
     return bool(getattr(done, "rowcount", 0))
 

@@ -139,6 +139,20 @@ def test_last_use_is_written_at_most_once_a_minute(client, tokens):
     assert used is not None and abs(used - NOW - dt.timedelta(seconds=61)) < dt.timedelta(seconds=1)
 
 
+def test_a_token_verified_again_within_the_minute_keeps_its_last_use(client, monkeypatch):
+    state = client.app.state.milo
+    token, row = issue_token(state.db, state.settings.secret, role="manager", territory_id=CM)
+    assert client.get(f"/territories/{CM}/partners", headers=bearer(token)).status_code == 200
+    with state.db.session() as s:
+        first = repo.get_token(s, row.id).last_used_at
+    assert first is not None
+    later = auth.time.monotonic() + CACHE_TTL_S  # the cache entry is stale: read the store again
+    monkeypatch.setattr(auth.time, "monotonic", lambda: later)
+    assert client.get(f"/territories/{CM}/partners", headers=bearer(token)).status_code == 200
+    with state.db.session() as s:
+        assert repo.get_token(s, row.id).last_used_at == first
+
+
 def test_only_a_manager_of_the_territory_revokes_its_conseiller_tokens(client, tokens):
     made = new_conseiller(client, tokens)
     state = client.app.state.milo
