@@ -54,5 +54,5 @@ class TokenCreated(TokenPublic):
 
 
 class TokensPublic(BaseModel):
-    data: list[TokenPublic]
-    count: int
+    data: list[TokenPublic] = Field(description="Jetons conseiller du territoire, par identifiant.")
+    count: int = Field(description="Nombre de jetons listés.")
