@@ -1,4 +1,4 @@
-"""``milo serve`` (the API with uvicorn) and ``milo token create`` (an access token)."""
+"""``milo serve``: the API with uvicorn (the tokens are in :mod:`api.cli.tokens`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,10 @@ from typing import Annotated
 import typer
 
 from api.cli.app import console, fail
-from api.service.auth import Role, create_token
 from api.service.db.session import Database
 from api.service.settings import Settings, load_settings
 from api.service.territory_store import seed_demo
 from planner.errors import MiloError
-
-token_app = typer.Typer(help="Jetons d'accès à l'API.", no_args_is_help=True)
 
 
 def open_store(settings: Settings) -> Database:
@@ -43,24 +40,3 @@ def serve(
     console.print(f"Base de données : {settings.db_url.split('@')[-1]}")
     console.print(f"Documentation : http://{host}:{port}/docs")
     uvicorn.run("api.service.main:app", host=host, port=port, log_level="info")
-
-
-@token_app.command("create")
-def token_create(
-    role: Annotated[str, typer.Option(help="manager, conseiller ou arml.")],
-    territory: Annotated[
-        str | None, typer.Option(help="Territoire du jeton (pas pour arml).")
-    ] = None,
-) -> None:
-    """Crée un jeton ; il n'est affiché qu'une fois, seul sur la dernière ligne."""
-    try:
-        settings = load_settings()
-        db = open_store(settings)
-        token = create_token(db, settings.secret, role=role, territory_id=territory)
-        db.dispose()
-    except MiloError as exc:
-        fail(exc)
-        return
-    scope = "toute la région" if Role(role) is Role.ARML else f"territoire {territory}"
-    console.print(f"Jeton {role} créé pour {scope}. Conservez-le : il ne sera plus affiché.")
-    typer.echo(token)

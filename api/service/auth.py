@@ -3,16 +3,32 @@
 A token is ``secrets.token_urlsafe(32)``, shown once; only its HMAC-SHA256 (key
 ``MILO_SECRET_KEY``) is stored. Roles:
 
-``manager``     plans and edits its own territory (partners, plans, re-plans, activity).
+``manager``     plans and edits its own territory (partners, plans, re-plans, activity) and
+                creates, lists and revokes its territory's conseiller tokens.
 ``conseiller``  reads its own territory's plans (next stop, exports) and records activity.
 ``arml``        no territory: reads the territory list and the regional comparison, whose small
                 counts are suppressed; never a plan, a visit or an activity row (403).
 
-Any request outside one's territory is a 403; a missing or unknown token is a 401.
+Any request outside one's territory is a 403; a missing, unknown, expired or revoked token is a
+401 saying which.
+
+Lifetime (:func:`issue_token`): a token expires :data:`DEFAULT_EXPIRES_DAYS` days after its
+creation unless told otherwise. A conseiller token (the one on a phone, the one that gets lost)
+always expires, after at most :data:`MAX_CONSEILLER_DAYS` days; ``expires_days=0`` (never) is
+only for manager and arml tokens made on the server with ``milo token create``. A revoked token
+is refused at once by the process that revoked it (its cache entry is dropped) and within
+:data:`CACHE_TTL_S` seconds by the other processes (``milo token revoke`` on the command line,
+other workers): each process re-reads a token from the store at most every ``CACHE_TTL_S``.
+``last_used_at`` is written at most once per :data:`TOUCH_EVERY_S` per token.
+
+Failed authentications are counted per client address (:class:`~api.service.limits.
+FailureLimiter`): beyond the limit, each further failure is a 429 with ``Retry-After``; a valid
+token is always served.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
@@ -22,12 +38,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from api.service.db import repo
+from api.service.db.models import TokenRow
 from api.service.db.session import Database
-from api.service.errors import AuthenticationError, ForbiddenError
+from api.service.errors import AuthenticationError, ForbiddenError, TooManyRequestsError
+from api.service.limits import FailureLimiter
+from geo_data.text import clean_text
 from planner.errors import InvalidProblemError
 
-#: seconds a verified token stays in the per-process cache
-CACHE_TTL_S = 60.0
+#: seconds a verified token stays in the per-process cache (how late another process sees a
+#: revocation)
+CACHE_TTL_S = 15.0
+#: ``last_used_at`` is written at most once per this many seconds per token
+TOUCH_EVERY_S = 60.0
+DEFAULT_EXPIRES_DAYS = 180
+MAX_CONSEILLER_DAYS = 365
+MAX_EXPIRES_DAYS = 3650
+LABEL_MAX = 100
 
 
 class Role(StrEnum):
@@ -49,16 +75,57 @@ def hash_token(token: str, secret: bytes) -> str:
     return hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
 
 
-def create_token(db: Database, secret: bytes, *, role: str, territory_id: str | None) -> str:
-    """Store a new token's hash and return the token (the only time it is visible)."""
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored date in UTC (SQLite gives them back without their zone: they are UTC)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def french_date(moment: dt.datetime | None) -> str:
+    moment = as_utc(moment)
+    return "jamais" if moment is None else moment.strftime("%d/%m/%Y %H:%M UTC")
+
+
+def _role(role: str) -> Role:
     try:
-        parsed = Role(role)
+        return Role(role)
     except ValueError:
         raise InvalidProblemError(
             f"Rôle {role!r} inconnu (attendu : {', '.join(r.value for r in Role)}).",
             hint="manager (planifier son territoire), conseiller (lire ses plans, saisir "
             "l'activité) ou arml (comparaison régionale).",
         ) from None
+
+
+def _check_days(role: Role, days: int) -> None:
+    if role is Role.CONSEILLER and not 1 <= days <= MAX_CONSEILLER_DAYS:
+        raise InvalidProblemError(
+            f"Durée de validité d'un jeton conseiller : de 1 à {MAX_CONSEILLER_DAYS} jours "
+            f"attendus, reçu {days}.",
+            hint="Un jeton conseiller vit sur un téléphone : il expire toujours (par défaut "
+            f"{DEFAULT_EXPIRES_DAYS} jours) ; recréez-en un à l'échéance.",
+        )
+    if not 0 <= days <= MAX_EXPIRES_DAYS:
+        raise InvalidProblemError(
+            f"Durée de validité : de 0 (jamais) à {MAX_EXPIRES_DAYS} jours attendus, reçu {days}.",
+            hint=f"Par défaut {DEFAULT_EXPIRES_DAYS} jours ; 0 pour un jeton manager ou arml "
+            "qui n'expire pas.",
+        )
+
+
+def issue_token(
+    db: Database,
+    secret: bytes,
+    *,
+    role: str,
+    territory_id: str | None,
+    label: str = "",
+    expires_days: int = DEFAULT_EXPIRES_DAYS,
+    created_by: str = "cli",
+) -> tuple[str, TokenRow]:
+    """Store a new token's hash; the token (the only time it is visible) and its row."""
+    parsed = _role(role)
     if parsed is Role.ARML and territory_id is not None:
         raise InvalidProblemError(
             "Un jeton arml couvre toute la région : pas de --territory.",
@@ -69,24 +136,78 @@ def create_token(db: Database, secret: bytes, *, role: str, territory_id: str | 
             f"Un jeton {parsed.value} appartient à un territoire : --territory manquant.",
             hint="Ajoutez --territory ID (voir GET /territories).",
         )
+    _check_days(parsed, expires_days)
+    text = clean_text(label, what="le libellé du jeton", max_length=LABEL_MAX) if label else ""
+    now = dt.datetime.now(dt.UTC)
+    expires = now + dt.timedelta(days=expires_days) if expires_days else None
     token = secrets.token_urlsafe(32)
     with db.session() as s:
         if territory_id is not None:
             repo.get_territory(s, territory_id)
-        repo.add_token(
-            s, token_hash=hash_token(token, secret), role=parsed.value, territory_id=territory_id
+        row = repo.add_token(
+            s,
+            token_hash=hash_token(token, secret),
+            role=parsed.value,
+            territory_id=territory_id,
+            label=text,
+            expires_at=expires,
+            created_by=created_by,
         )
         s.commit()
+    return token, row
+
+
+def create_token(
+    db: Database,
+    secret: bytes,
+    *,
+    role: str,
+    territory_id: str | None,
+    label: str = "",
+    expires_days: int = DEFAULT_EXPIRES_DAYS,
+) -> str:
+    """A new token from the command line (see :func:`issue_token`)."""
+    token, _ = issue_token(
+        db, secret, role=role, territory_id=territory_id, label=label, expires_days=expires_days
+    )
     return token
 
 
-class Authenticator:
-    """Verifies ``Authorization: Bearer`` tokens against the store (with a short cache)."""
+def refusal(row: TokenRow, now: dt.datetime) -> AuthenticationError | None:
+    """Why a stored token is refused (revoked, expired), or None when it is valid."""
+    revoked = as_utc(row.revoked_at)
+    if revoked is not None:
+        return AuthenticationError(
+            f"Jeton d'accès révoqué le {french_date(revoked)} (jeton {row.id}).",
+            hint="Ce jeton a été retiré (appareil perdu, départ...) : demandez-en un nouveau à "
+            "votre responsable.",
+        )
+    expires = as_utc(row.expires_at)
+    if expires is not None and expires <= now:
+        return AuthenticationError(
+            f"Jeton d'accès expiré le {french_date(expires)} (jeton {row.id}).",
+            hint="Demandez un nouveau jeton à votre responsable (API : POST "
+            "/territories/{id}/tokens ; serveur : milo token create).",
+        )
+    return None
 
-    def __init__(self, db: Database, secret: bytes) -> None:
+
+@dataclass(frozen=True)
+class _Entry:
+    verified: float  # monotonic time of the store read
+    principal: Principal
+    expires_at: dt.datetime | None
+
+
+class Authenticator:
+    """Verifies ``Authorization: Bearer`` tokens against the store (with a short cache) and
+    counts the failures per client address."""
+
+    def __init__(self, db: Database, secret: bytes, failures: FailureLimiter | None = None) -> None:
         self.db = db
         self.secret = secret
-        self._cache: dict[str, tuple[float, Principal]] = {}
+        self.failures = failures if failures is not None else FailureLimiter()
+        self._cache: dict[str, _Entry] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -106,23 +227,52 @@ class Authenticator:
         return token
 
     def cached(self, authorization: str | None) -> Principal | None:
-        """The caller when its token was verified less than :data:`CACHE_TTL_S` ago (no I/O)."""
+        """The caller when its token was verified less than :data:`CACHE_TTL_S` ago and has
+        not expired since (no I/O)."""
         try:
             digest = hash_token(self._token(authorization), self.secret)
         except AuthenticationError:
             return None
         with self._lock:
             hit = self._cache.get(digest)
-        if hit is not None and time.monotonic() - hit[0] < CACHE_TTL_S:
-            return hit[1]
-        return None
+        if hit is None or time.monotonic() - hit.verified >= CACHE_TTL_S:
+            return None
+        if hit.expires_at is not None and hit.expires_at <= dt.datetime.now(dt.UTC):
+            return None
+        return hit.principal
 
-    def __call__(self, authorization: str | None) -> Principal:
-        """Verify the header against the store (blocking; use :meth:`cached` first)."""
+    def forget(self, token_id: int) -> None:
+        """Drop a token from this process's cache (revocation takes effect at once here)."""
+        with self._lock:
+            for digest in [d for d, e in self._cache.items() if e.principal.token_id == token_id]:
+                del self._cache[digest]
+
+    def __call__(self, authorization: str | None, client: str = "inconnue") -> Principal:
+        """Verify the header against the store (blocking; use :meth:`cached` first).
+
+        A failure is counted against ``client``; past the limit it is a 429, not a 401.
+        """
         hit = self.cached(authorization)
         if hit is not None:
             return hit
+        try:
+            return self._verify(authorization)
+        except AuthenticationError as exc:
+            wait = self.failures.fail(client)
+            if wait is None:
+                raise
+            raise TooManyRequestsError(
+                f"Trop d'échecs d'authentification depuis l'adresse {client} (plus de "
+                f"{self.failures.limit} en {self.failures.window_s:.0f} s) ; dernier refus : "
+                f"{exc.message}",
+                hint=f"Réessayez dans {wait} s avec un jeton valide (en-tête Authorization: "
+                "Bearer <jeton>).",
+                retry_after=wait,
+            ) from exc
+
+    def _verify(self, authorization: str | None) -> Principal:
         digest = hash_token(self._token(authorization), self.secret)
+        now = dt.datetime.now(dt.UTC)
         with self.db.session() as s:
             row = repo.find_token(s, digest)
             if row is None:
@@ -130,9 +280,15 @@ class Authenticator:
                     "Jeton d'accès inconnu.",
                     hint="Vérifiez le jeton, ou créez-en un avec « milo token create ».",
                 )
+            refused = refusal(row, now)
+            if refused is not None:
+                raise refused
             principal = Principal(row.id, Role(row.role), row.territory_id)
+            expires = as_utc(row.expires_at)
+            if repo.touch_token(s, row.id, now, every_s=TOUCH_EVERY_S):
+                s.commit()
         with self._lock:
-            self._cache[digest] = (time.monotonic(), principal)
+            self._cache[digest] = _Entry(time.monotonic(), principal, expires)
         return principal
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from api.service.auth import Authenticator, Principal
 from api.service.db.session import Database
 from api.service.jobs import JobRunner
+from api.service.limits import describe_client
 from api.service.plan_index import PlanIndex
 from api.service.settings import Settings, get_settings
 from api.service.territory_store import TerritoryCache
@@ -79,15 +80,17 @@ bearer = HTTPBearer(
 
 
 async def get_principal(
+    request: Request,
     state: StateDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
-    """The caller: from the token cache without blocking, else verified in the thread pool."""
+    """The caller: from the token cache without blocking, else verified in the thread pool
+    (a failure counts against the client's address, :class:`~api.service.limits.FailureLimiter`)."""
     header = None if credentials is None else f"{credentials.scheme} {credentials.credentials}"
     hit = state.auth.cached(header)
     if hit is not None:
         return hit
-    return await run_in_threadpool(state.auth, header)
+    return await run_in_threadpool(state.auth, header, describe_client(request.client))
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

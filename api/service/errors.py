@@ -35,11 +35,20 @@ class ConflictError(ValueError, MiloError):
     """The request conflicts with the stored state (a plan not finished yet...)."""
 
 
+class TooManyRequestsError(PermissionError, MiloError):
+    """Too many failed authentications from one address (429, ``Retry-After`` seconds)."""
+
+    def __init__(self, message: str, *, hint: str = "", retry_after: int = 60) -> None:
+        MiloError.__init__(self, message, hint=hint)
+        self.retry_after = retry_after
+
+
 STATUS_BY_ERROR: dict[type[MiloError], int] = {
     AuthenticationError: 401,
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
+    TooManyRequestsError: 429,
 }
 DEFAULT_STATUS = 422
 
@@ -60,6 +69,8 @@ async def milo_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """The one handler of the engine's typed errors."""
     assert isinstance(exc, MiloError)
     headers = {"WWW-Authenticate": "Bearer"} if status_of(exc) == 401 else None
+    if isinstance(exc, TooManyRequestsError):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse(error_body(exc), status_code=status_of(exc), headers=headers)
 
 

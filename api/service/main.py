@@ -10,12 +10,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.middleware.gzip import GZipMiddleware
 
 from api.service.auth import Authenticator
 from api.service.db.session import Database
 from api.service.deps import AppState
 from api.service.errors import install_error_handlers
 from api.service.jobs import JobRunner
+from api.service.limits import BodySizeLimit, FailureLimiter
 from api.service.plan_index import PlanIndex
 from api.service.routes import (
     activity,
@@ -27,6 +29,7 @@ from api.service.routes import (
     plan_outputs,
     plans,
     territories,
+    tokens,
 )
 from api.service.security import SecurityHeaders
 from api.service.settings import Settings, get_settings
@@ -45,6 +48,9 @@ ou régional (`--role arml`), dans l'en-tête `Authorization: Bearer <jeton>`.
 Les erreurs sont en français : `{"detail": ..., "hint": ...}`.
 """
 
+#: answers smaller than this are sent as they are (gzip would not pay for its header)
+GZIP_MINIMUM_BYTES = 1000
+
 TAGS = [
     {"name": "service", "description": "État du service."},
     {"name": "territoires", "description": "Territoires, communes, couverture."},
@@ -53,6 +59,7 @@ TAGS = [
     {"name": "terrain", "description": "Prochain arrêt et saisie d'activité."},
     {"name": "région", "description": "Comparaison régionale (ARML), avec secret statistique."},
     {"name": "cartes", "description": "Cartes HTML autonomes (hors ligne)."},
+    {"name": "jetons", "description": "Jetons conseiller d'un territoire (manager)."},
 ]
 
 
@@ -69,7 +76,9 @@ def build_state(settings: Settings) -> AppState:
         db=db,
         territories=cache,
         jobs=jobs,
-        auth=Authenticator(db, settings.secret),
+        auth=Authenticator(
+            db, settings.secret, FailureLimiter(limit=settings.auth_failures_per_minute)
+        ),
         plans=PlanIndex(db),
     )
 
@@ -104,7 +113,12 @@ def create_app() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    # The last added is the outermost: the body limit first (before anything reads the body or
+    # the token), then gzip, which must wrap the security headers (the CSP hashes the page
+    # before it is compressed).
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_BYTES, compresslevel=6)
+    app.add_middleware(BodySizeLimit)
     for module in (
         health,
         territories,
@@ -115,6 +129,7 @@ def create_app() -> FastAPI:
         comparison,
         maps,
         docs,
+        tokens,
     ):
         app.include_router(module.router)
     return app

@@ -12,6 +12,10 @@
 ``MILO_DEFAULT_TIME_LIMIT`` / ``MILO_MAX_TIME_LIMIT``  solver seconds when none is asked
                         (default 12, the engine's default) / cap (default 300).
 ``MILO_LOAD_DEMO``      load the embedded demo territories on first start (default true).
+``MILO_MAX_BODY_BYTES`` largest request body accepted (default 4194304, 4 MiB); larger is a
+                        413 before authentication (:mod:`api.service.limits`).
+``MILO_AUTH_FAILURES_PER_MINUTE``  failed authentications per client address and minute before
+                        each further one is a 429 (default 10; per process).
 
 Settings are read once through :func:`get_settings` (cached); tests override the
 ``get_settings`` dependency or build the app with explicit :class:`Settings`.
@@ -50,6 +54,9 @@ class Settings(BaseSettings):
     default_time_limit: float = Field(default=12.0, gt=0)
     max_time_limit: float = Field(default=300.0, gt=0)
     load_demo: bool = True
+    # api.service.limits.DEFAULT_MAX_BODY_BYTES (not imported: settings stay light to load)
+    max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    auth_failures_per_minute: int = Field(default=10, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _secret_outside_development(self) -> Settings:

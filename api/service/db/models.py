@@ -151,3 +151,12 @@ class TokenRow(TableBase):
     role: Mapped[str] = mapped_column(String(16))
     territory_id: Mapped[str | None] = mapped_column(ForeignKey("territories.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: what the token is for (« téléphone de Julie »), shown in listings; never the token
+    label: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    #: NULL: never expires (only manager and arml tokens made with the command line)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: ``cli`` (milo token create) or ``token:<id>`` (a manager through the API); NULL before 0005
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: updated at most once a minute (see :mod:`api.service.auth`)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

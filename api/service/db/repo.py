@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from api.service.db.models import (
@@ -258,11 +258,63 @@ def activity_totals(s: Session, territory_id: str) -> dict[str, int]:
 # -- tokens ----------------------------------------------------------------------------------
 
 
-def add_token(s: Session, *, token_hash: str, role: str, territory_id: str | None) -> TokenRow:
-    row = TokenRow(token_hash=token_hash, role=role, territory_id=territory_id)
+def add_token(
+    s: Session,
+    *,
+    token_hash: str,
+    role: str,
+    territory_id: str | None,
+    label: str = "",
+    expires_at: dt.datetime | None = None,
+    created_by: str | None = None,
+) -> TokenRow:
+    row = TokenRow(
+        token_hash=token_hash,
+        role=role,
+        territory_id=territory_id,
+        label=label,
+        expires_at=expires_at,
+        created_by=created_by,
+    )
     s.add(row)
     s.flush()
     return row
+
+
+def get_token(s: Session, token_id: int) -> TokenRow:
+    row = s.get(TokenRow, token_id)
+    if row is None:
+        raise NotFoundError(
+            f"Jeton {token_id} inconnu.",
+            hint="Voir les identifiants avec « milo token list » ou GET /territories/{id}/tokens.",
+        )
+    return row
+
+
+def list_tokens(
+    s: Session, *, territory_id: str | None = None, role: str | None = None
+) -> Sequence[TokenRow]:
+    query = select(TokenRow).order_by(TokenRow.id)
+    if territory_id is not None:
+        query = query.where(TokenRow.territory_id == territory_id)
+    if role is not None:
+        query = query.where(TokenRow.role == role)
+    return s.scalars(query).all()
+
+
+def touch_token(s: Session, token_id: int, now: dt.datetime, *, every_s: float) -> bool:
+    """Set ``last_used_at`` to ``now`` unless it was set less than ``every_s`` ago (one
+    conditional UPDATE, so concurrent processes write it at most once per period)."""
+    since = now - dt.timedelta(seconds=every_s)
+    done = s.execute(
+        update(TokenRow)
+        .where(TokenRow.id == token_id)
+        .where((TokenRow.last_used_at.is_(None)) | (TokenRow.last_used_at < since))
+        .values(last_used_at=now)
+        # no evaluation against the session's rows (SQLite gives their dates back naive)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(done, "rowcount", 0))
 
 
 def find_token(s: Session, token_hash: str) -> TokenRow | None:

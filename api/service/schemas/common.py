@@ -42,8 +42,10 @@ class FeatureCollection(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorPublic, "description": "Jeton absent ou inconnu."},
+    401: {"model": ErrorPublic, "description": "Jeton absent, inconnu, expiré ou révoqué."},
     403: {"model": ErrorPublic, "description": "Rôle ou territoire du jeton insuffisant."},
     404: {"model": ErrorPublic, "description": "Objet inconnu."},
     422: {"model": ErrorPublic, "description": "Requête refusée (valeur invalide)."},
+    413: {"model": ErrorPublic, "description": "Corps de requête trop volumineux."},
+    429: {"model": ErrorPublic, "description": "Trop d'échecs d'authentification (Retry-After)."},
 }

@@ -70,6 +70,8 @@ def make_settings(url: str, **overrides: object) -> Settings:
         "jobs_sync": True,
         "default_time_limit": 1.0,
         "max_time_limit": 1.0,
+        # tests try many refused tokens from one address; test_limits checks the default
+        "auth_failures_per_minute": 10_000,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
