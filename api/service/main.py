@@ -19,6 +19,7 @@ from api.service.jobs import JobRunner
 from api.service.plan_index import PlanIndex
 from api.service.routes import (
     activity,
+    audit,
     comparison,
     docs,
     health,
@@ -112,6 +113,7 @@ def create_app() -> FastAPI:
         plan_outputs,
         plans,
         activity,
+        audit,
         comparison,
         maps,
         docs,
