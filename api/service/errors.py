@@ -9,6 +9,8 @@ errors (pydantic) are answered in the same shape, with the list of fields in ``e
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +19,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from planner.errors import MiloError, NotFoundError
+
+logger = logging.getLogger("api.service")
 
 
 class SettingsError(ValueError, MiloError):
@@ -83,6 +87,7 @@ _FR_TYPES = {
     "bool_type": "valeur illisible : attendu true (oui) ou false (non), ou null pour un "
     "équipement à vérifier",
     "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
     "int_from_float": "nombre entier attendu",
     "float_parsing": "nombre attendu",
     "string_type": "texte attendu",
@@ -121,18 +126,38 @@ HTTP_FR = {
 }
 
 
+#: errors whose French message also says what came (:func:`_received`)
+_SAY_RECEIVED = {"int_type", "greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _received(value: Any) -> str:
+    """What came, by its JSON type (a number is shown, a text is not echoed)."""
+    if isinstance(value, bool):
+        return f"reçu : le booléen {'true' if value else 'false'}"
+    if isinstance(value, int):
+        return f"reçu : {value}"
+    if isinstance(value, float):
+        return f"reçu : le nombre décimal {value!r}"
+    if isinstance(value, str):
+        return "reçu : un texte (écrivez le nombre sans guillemets)"
+    if value is None:
+        return "reçu : null"
+    return "reçu : une liste" if isinstance(value, list) else "reçu : un objet"
+
+
 def _message_fr(err: Any) -> str:
     """A validator's own (French) message, a known type in French, else pydantic's text."""
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
+    message = _FR_TYPES.get(kind, "valeur refusée")
     if kind in _FR_BOUNDS:
-        try:
-            return _FR_BOUNDS[kind].format(**{k: str(v) for k, v in ctx.items()})
-        except KeyError:
-            pass
-    return _FR_TYPES.get(kind, "valeur refusée")
+        with contextlib.suppress(KeyError):
+            message = _FR_BOUNDS[kind].format(**{k: str(v) for k, v in ctx.items()})
+    if kind in _SAY_RECEIVED and "input" in err:
+        message = f"{message} ({_received(err['input'])})"
+    return message
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -163,7 +188,26 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+INTERNAL_FR = (
+    "Erreur interne du service : la requête n'a pas abouti et rien n'a été enregistré.",
+    "Réessayez dans un instant ; si l'erreur persiste, signalez-la à l'administrateur avec "
+    "l'heure de la requête (le détail est dans le journal du service).",
+)
+
+
+async def internal_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Any unexpected exception: a French JSON 500, never the framework's plain text.
+
+    The exception itself goes to the service's log (the server re-raises it after this
+    answer); its text never reaches the client.
+    """
+    logger.error("Erreur interne sur %s %s", request.method, request.url.path, exc_info=exc)
+    detail, hint = INTERNAL_FR
+    return JSONResponse({"detail": detail, "hint": hint}, status_code=500)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, internal_error_handler)
     app.add_exception_handler(MiloError, milo_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)

@@ -21,6 +21,7 @@ from api.service.limits import BodySizeLimit, FailureLimiter
 from api.service.plan_index import PlanIndex
 from api.service.routes import (
     activity,
+    audit,
     comparison,
     docs,
     health,
@@ -126,6 +127,7 @@ def create_app() -> FastAPI:
         plan_outputs,
         plans,
         activity,
+        audit,
         comparison,
         maps,
         docs,

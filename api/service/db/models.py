@@ -139,6 +139,32 @@ class ActivityRow(TableBase):
     reperes: Mapped[int] = mapped_column(Integer)
     mobilises: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: 1 when first entered, +1 at each correction (the audit log holds every version)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    #: token id and role of the last writer (no FK: a revoked token's records stay)
+    recorded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    recorded_role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+
+
+class AuditRow(TableBase):
+    """One change of the store: who (token id and role), when, what, before and after (JSON).
+
+    Written in the transaction of the change it records (see :mod:`api.service.audit`); no
+    foreign key, so that the trail outlives the rows and tokens it names.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_territory_at", "territory_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_token_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_role: Mapped[str] = mapped_column(String(16))
+    territory_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class TokenRow(TableBase):

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from api.service.db.models import (
@@ -223,29 +225,94 @@ def get_visit(s: Session, plan_id: str, visit_id: int) -> VisitRow:
 # -- activity --------------------------------------------------------------------------------
 
 
-def record_activity(
-    s: Session, visit: VisitRow, territory_id: str, counts: dict[str, Any]
+def official_plan(s: Session, territory_id: str) -> PlanRow | None:
+    """The plan official figures use (the latest finished plan of the territory)."""
+    return latest_done_plan(s, territory_id)
+
+
+def lock_visit(s: Session, visit_id: int) -> None:
+    """Serialise the writers of one visit's activity until the caller's commit.
+
+    A no-op ``UPDATE`` of the visit row: PostgreSQL locks that row, SQLite takes its database
+    write lock (``SELECT ... FOR UPDATE`` does not lock in SQLite). A second writer waits, then
+    reads the first one's committed record, so "created" or "replaced" and the audit's
+    ``before`` are exact under concurrency.
+    """
+    visits = VisitRow.__table__.c
+    s.execute(update(VisitRow.__table__).where(visits.id == visit_id).values(seq=visits.seq))
+
+
+def get_activity(s: Session, visit_id: int) -> ActivityRow | None:
+    q = select(ActivityRow).where(ActivityRow.visit_id == visit_id)
+    return s.scalar(q.execution_options(populate_existing=True))
+
+
+def upsert_activity(
+    s: Session,
+    visit: VisitRow,
+    territory_id: str,
+    counts: dict[str, Any],
+    *,
+    at: dt.datetime,
+    token_id: int | None,
+    role: str,
 ) -> ActivityRow:
-    """Counts of a visit; recording again replaces the previous counts."""
-    row = s.scalar(select(ActivityRow).where(ActivityRow.visit_id == visit.id))
-    if row is None:
-        row = ActivityRow(visit_id=visit.id, plan_id=visit.plan_id, territory_id=territory_id)
-        s.add(row)
-    for name, value in counts.items():
-        setattr(row, name, value)
-    row.recorded_at = utcnow()
-    s.flush()
+    """The one record of ``visit``: inserted, or replaced with ``revision + 1``.
+
+    ``INSERT ... ON CONFLICT (visit_id) DO UPDATE`` (SQLite and PostgreSQL): a concurrent
+    writer never meets the unique constraint, whatever the caller locked.
+    """
+    values = counts | {"recorded_at": at, "recorded_by": token_id, "recorded_role": role}
+    dialect = s.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(ActivityRow).values(
+        visit_id=visit.id, plan_id=visit.plan_id, territory_id=territory_id, revision=1, **values
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ActivityRow.visit_id],
+        set_=values | {"revision": ActivityRow.revision + 1},
+    )
+    s.execute(stmt)
+    row = get_activity(s, visit.id)
+    assert row is not None  # just written in this transaction
     return row
 
 
+def delete_activity(s: Session, row: ActivityRow) -> None:
+    s.delete(row)
+    s.flush()
+
+
+def list_activity(s: Session, territory_id: str) -> Sequence[tuple[ActivityRow, VisitRow]]:
+    """Every record of a territory with its visit, by date, slot start and van."""
+    visits = VisitRow.__table__.c
+    q = (
+        select(ActivityRow, VisitRow)
+        .join(VisitRow, visits.id == ActivityRow.visit_id)
+        .where(ActivityRow.territory_id == territory_id)
+        .order_by(visits.date, visits.start_s, visits.van, ActivityRow.id)
+    )
+    return [(a, v) for a, v in s.execute(q).all()]
+
+
 def activity_totals(s: Session, territory_id: str) -> dict[str, int]:
-    """Sessions (visits with recorded activity), contacts, repérés, mobilisés of a territory."""
+    """Sessions (visits with recorded activity), contacts, repérés, mobilisés of a territory.
+
+    Only the records of the official plan's visits count: a superseded plan's record of the
+    same half-day is not counted a second time.
+    """
+    official = official_plan(s, territory_id)
+    if official is None:
+        return {"sessions": 0, "contacts": 0, "reperes": 0, "mobilises": 0}
     q = select(
         func.count(ActivityRow.id),
         func.coalesce(func.sum(ActivityRow.contacts), 0),
         func.coalesce(func.sum(ActivityRow.reperes), 0),
         func.coalesce(func.sum(ActivityRow.mobilises), 0),
-    ).where(ActivityRow.territory_id == territory_id)
+    ).where(
+        ActivityRow.territory_id == territory_id,
+        ActivityRow.plan_id == official.id,
+    )
     sessions, contacts, reperes, mobilises = s.execute(q).one()
     return {
         "sessions": int(sessions),

@@ -3,26 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictInt, model_validator
 
 from api.service.schemas.common import Strict
 from planner.taxonomy import Approach
 
+#: Most young people met in one half-day session (see :class:`ActivityCreate`).
+MAX_CONTACTS_PER_SESSION = 200
+_BOUND = (
+    f"Au plus {MAX_CONTACTS_PER_SESSION} par séance (une demi-journée) : le bilan terrain compte "
+    "5 133 repérés en 256 séances, environ 20 par séance ; 200, dix fois plus, suppose plus d'un "
+    "jeune par minute pendant trois heures. Au-delà, c'est une faute de frappe ou le total de "
+    "plusieurs séances (une saisie par visite)."
+)
+#: A count: a JSON integer only (true, 3.0 and "3" are refused), from 0 to the session bound.
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_CONTACTS_PER_SESSION)]
+
 
 class ActivityCreate(Strict):
-    """Counts of one visit (never individuals, no comment field)."""
+    """Counts of one visit (never individuals, no comment field).
 
-    contacts: int = Field(ge=0, le=10_000, description="Jeunes rencontrés.", examples=[12])
-    reperes: int = Field(
-        ge=0,
-        le=10_000,
-        description="Jeunes repérés (inconnus ou sans contact depuis 12 mois).",
+    Bounds per half-day session: ``contacts`` <= 200 (:data:`MAX_CONTACTS_PER_SESSION`),
+    ``reperes`` <= ``contacts`` and ``mobilises`` <= ``contacts`` (a young person already known
+    can be mobilised without being repéré that day). Counts are strict JSON integers.
+    """
+
+    contacts: Count = Field(description=f"Jeunes rencontrés. {_BOUND}", examples=[12])
+    reperes: Count = Field(
+        description="Jeunes repérés (inconnus ou sans contact depuis 12 mois), au plus le "
+        "nombre de contacts.",
         examples=[4],
     )
-    mobilises: int = Field(
-        ge=0, le=10_000, description="Jeunes mobilisés (rendez-vous pris).", examples=[2]
+    mobilises: Count = Field(
+        description="Jeunes mobilisés (rendez-vous pris), au plus le nombre de contacts.",
+        examples=[2],
     )
     approach: Approach = Field(
         default=Approach.VEHICULE_ITINERANT, description="Approche d'aller-vers."
@@ -30,8 +46,13 @@ class ActivityCreate(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> ActivityCreate:
-        if self.reperes > self.contacts or self.mobilises > self.reperes:
-            raise ValueError("comptes incohérents : attendu mobilisés <= repérés <= contacts")
+        for name, label in (("reperes", "repérés"), ("mobilises", "mobilisés")):
+            value = getattr(self, name)
+            if value > self.contacts:
+                raise ValueError(
+                    f"comptes incohérents : attendu {label} <= contacts, reçu {value} {label} "
+                    f"pour {self.contacts} contacts ; un jeune {label} a d'abord été rencontré"
+                )
         return self
 
 
@@ -41,12 +62,39 @@ class ActivityPublic(BaseModel):
     plan_id: str = Field(description="Plan.")
     territory_id: str = Field(description="Territoire.")
     date: dt.date = Field(description="Date de la visite.")
+    slot: str = Field(description="Créneau (demi-journée) de la visite.")
+    van: str = Field(description="Véhicule.")
     stop_id: str = Field(description="Arrêt.")
+    stop_name: str = Field(description="Nom de l'arrêt.")
     approach: str = Field(description="Approche.")
     contacts: int = Field(description="Jeunes rencontrés.")
     reperes: int = Field(description="Jeunes repérés.")
     mobilises: int = Field(description="Jeunes mobilisés.")
-    recorded_at: dt.datetime = Field(description="Saisie (UTC).")
+    recorded_at: dt.datetime = Field(description="Dernière saisie ou correction (UTC).")
+    revision: int = Field(description="1 à la saisie, +1 à chaque correction.")
+    recorded_by: int | None = Field(
+        description="Jeton (identifiant) de la dernière saisie, null avant la traçabilité."
+    )
+    recorded_role: str | None = Field(description="Rôle de ce jeton.")
+    official: bool = Field(
+        description="Vrai quand la visite est du plan officiel : seules ces saisies comptent "
+        "dans la couverture et la comparaison."
+    )
+
+
+class ActivityTotals(BaseModel):
+    sessions: int = Field(description="Séances saisies du plan officiel.")
+    contacts: int = Field(description="Jeunes rencontrés.")
+    reperes: int = Field(description="Jeunes repérés.")
+    mobilises: int = Field(description="Jeunes mobilisés.")
+
+
+class ActivitiesPublic(BaseModel):
+    territory_id: str = Field(description="Territoire.")
+    official_plan_id: str | None = Field(description="Plan officiel, ou null.")
+    totals: ActivityTotals = Field(description="Totaux des saisies du plan officiel.")
+    data: list[ActivityPublic] = Field(description="Une saisie par visite, par date.")
+    count: int = Field(description="Nombre de saisies.")
 
 
 class CoveragePublic(BaseModel):

@@ -123,6 +123,12 @@ def write_attempts(client, plan: dict, territory: str, headers: dict) -> dict[st
         "partner_update": client.put(
             f"/territories/{territory}/partners/{pid}", json=body, headers=headers
         ).status_code,
+        # before a new plan or a re-plan makes ``plan`` no longer the official one
+        "activity": client.post(
+            f"/plans/{plan['id']}/visits/{visit}/activity",
+            headers=headers,
+            json={"contacts": 3, "reperes": 1, "mobilises": 0},
+        ).status_code,
         "plan_create": client.post(
             f"/territories/{territory}/plans",
             headers=headers,
@@ -132,11 +138,6 @@ def write_attempts(client, plan: dict, territory: str, headers: dict) -> dict[st
             f"/plans/{plan['id']}/replan",
             headers=headers,
             json={"changes": [{"kind": "close_date", "dates": ["2025-05-06"]}]},
-        ).status_code,
-        "activity": client.post(
-            f"/plans/{plan['id']}/visits/{visit}/activity",
-            headers=headers,
-            json={"contacts": 3, "reperes": 1, "mobilises": 0},
         ).status_code,
         "partner_delete": client.delete(
             f"/territories/{territory}/partners/{pid}", headers=headers
