@@ -1,9 +1,9 @@
 """Regional comparison map: territories shaded by one indicator, the comparison row in popups.
 
 ``table`` is the comparison table as shared beyond one Mission Locale, so it is suppressed
-already (:func:`planner.coverage.suppression.suppress_frame`): suppressed cells hold « < 11 »
-(or « secret ») and are shown as such; territories whose indicator is suppressed are hatched
-grey, not coloured.
+already (:mod:`planner.coverage.suppression`): suppressed cells hold « < 11 », « masqué (secret
+secondaire) » or « secret » and are shown as such; territories whose indicator is suppressed
+are hatched grey, not coloured.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from maps.base import Legend, display_frame, esc, finish, frame_bounds, new_map, swatch
 from maps.safe_text import SafePopup, SafeTooltip
 from planner.coverage.compare import COLUMN_LABELS
-from planner.coverage.suppression import SECRET, SMALL
+from planner.coverage.suppression import HIDDEN_LABELS, SECONDARY, SMALL
 from planner.errors import InvalidSpecError
 
 SHADES = ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
@@ -113,7 +113,7 @@ def comparison_map(
             hint="Fournissez un contour par territoire du tableau (même identifiant).",
         )
     values = pd.to_numeric(
-        table[indicator].where(~table[indicator].isin([SMALL, SECRET])), errors="coerce"
+        table[indicator].where(~table[indicator].isin(HIDDEN_LABELS)), errors="coerce"
     )
     finite = values.dropna()
     lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
@@ -147,7 +147,10 @@ def comparison_map(
     legend.add(
         label,
         [(swatch(colormap(v)), _fmt(round(v, 3), indicator)) for v in steps]
-        + [(swatch(SUPPRESSED_COLOR), f"{SMALL} (effectif trop faible, masqué)")],
+        + [(swatch(SUPPRESSED_COLOR), f"{SMALL} ou {SECONDARY} (masqué)")],
     )
-    legend.note = f"Cellules inférieures à 11 masquées : « {SMALL} »."
+    legend.note = (
+        f"Cellules inférieures à 11 masquées : « {SMALL} » ; « {SECONDARY} » : au moins 11, "
+        "masquée pour qu'aucune petite cellule ne puisse être recalculée."
+    )
     return finish(m, legend)

@@ -19,15 +19,19 @@ PARIS = ZoneInfo("Europe/Paris")
 VISIT_PROPERTIES = ("id", *VISIT.geojson_keys)
 
 
-def territory_public(row: TerritoryRow, partners: int) -> dict[str, Any]:
+def territory_public(
+    row: TerritoryRow, partners: int, shared: dict[str, int | str]
+) -> dict[str, Any]:
+    """``shared``: the counts as the suppressed comparison shows them (``communes``, ``qpv``),
+    so that a figure reads the same in every route and for every role."""
     meta = row.meta or {}
     return {
         "id": row.id,
         "name": row.name,
         "source_kind": row.source_kind,
-        "communes": int(meta.get("communes", 0)),
+        "communes": shared["communes"],
         "young": float(meta.get("young", 0.0)),
-        "qpv": int(meta.get("qpv", 0)),
+        "qpv": shared["qpv"],
         "partners": partners,
         "vans": [v["id"] for v in meta.get("vans", [])],
         "bases": [

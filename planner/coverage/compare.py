@@ -2,8 +2,10 @@
 
 Pure aggregation of :class:`~planner.coverage.indicators.TerritoryIndicators`; the caller
 (``milo compare``) writes ``comparison.csv`` / ``comparison.json`` from :meth:`to_frame` and
-:meth:`to_json_dict`. Suppression follows :mod:`planner.coverage.suppression`; a regional
-total row is added, with complementary suppression so that no hidden cell can be recovered.
+:meth:`to_json_dict`. Suppression follows the rule set of
+:mod:`planner.coverage.suppression`; a regional total row is added and :func:`relations_of`
+lists every relation the table exposes, so that secondary suppression leaves no hidden cell
+recomputable.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ import pandas as pd
 
 from planner.coverage.indicators import TerritoryIndicators
 from planner.coverage.need import SYNTHETIC_LABEL
-from planner.coverage.suppression import SMALL, THRESHOLD, suppress_frame
+from planner.coverage.suppression import (
+    SECONDARY,
+    SECRET,
+    SMALL,
+    THRESHOLD,
+    TableRelations,
+    suppress_table,
+)
 from planner.errors import InvalidProblemError
 from planner.json_values import json_value
 
@@ -35,6 +44,35 @@ DERIVED = {
     "km_per_contact": ("contacts",),
 }
 TOTAL_ID = "region"
+#: Columns whose regional total is the sum of the territories.
+ADDITIVE = (*PEOPLE_COUNTS, *PLACE_COUNTS, "km_driven")
+#: ``a <= b`` in every row (a part of a count, a reached count and its total).
+ORDER = (
+    ("communes_reached", "communes"), ("frr_communes", "communes"),
+    ("frr_communes_reached", "frr_communes"), ("frr_communes_reached", "communes_reached"),
+    ("qpv_reached", "qpv_total"), ("mobilises", "reperes"), ("stops", "sessions_planned"),
+)  # fmt: skip
+#: ``km_driven`` is 0.0 exactly when no session is planned: it follows ``sessions_planned``.
+COMPANIONS = {"km_driven": "sessions_planned"}
+SUPPRESSION_RULE = (
+    f"comptes de 0 à {THRESHOLD - 1} remplacés par « {SMALL} » ; cellules masquées en plus pour "
+    f"qu'aucune ne puisse être recalculée par les totaux ou les sommes : « {SECONDARY} » (valeur "
+    f"d'au moins {THRESHOLD}) ; ratios et km dépendant d'un compte masqué : « {SECRET} »"
+)
+
+
+def relations_of(frame: pd.DataFrame, *, total_row: int | None) -> TableRelations:
+    """The relations the comparison ``frame`` exposes (its ``stops_<type>`` columns)."""
+    parts = tuple(sorted(c for c in frame.columns if c.startswith("stops_")))
+    return TableRelations(
+        total_row=total_row,
+        additive=(*ADDITIVE, *parts),
+        row_sums={"stops": parts},
+        order=ORDER,
+        derived=DERIVED,
+        companions=COMPANIONS,
+    )
+
 
 #: French labels of the comparison columns (tables, popups, legends).
 COLUMN_LABELS = {
@@ -91,7 +129,7 @@ class ComparisonTable:
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
-            "suppression": f"comptes inférieurs à {THRESHOLD} remplacés par « {SMALL} »",
+            "suppression": SUPPRESSION_RULE,
             "notes": list(self.notes),
             "territories": self.to_records(),
         }
@@ -149,9 +187,14 @@ def compare_territories(
     if with_total:
         frame = pd.concat([frame, pd.DataFrame([_total_row(rows, frame)])], ignore_index=True)
     counts = (*PEOPLE_COUNTS, *PLACE_COUNTS, *stop_cols)
-    shared = suppress_frame(frame, count_columns=counts, derived=DERIVED, complementary=with_total)
+    relations = relations_of(frame, total_row=len(frame) - 1 if with_total else None)
+    shared, _ = suppress_table(frame, count_columns=counts, relations=relations)
     synthetic = any(r.activity_label == SYNTHETIC_LABEL for r in rows)
-    notes = [f"Comptes inférieurs à {THRESHOLD} masqués (« {SMALL} »)."]
+    notes = [
+        f"Comptes inférieurs à {THRESHOLD} masqués (« {SMALL} ») ; secret secondaire : "
+        f"« {SECONDARY} » (au moins {THRESHOLD}, masqué pour qu'aucun petit compte ne puisse "
+        "être recalculé)."
+    ]
     if synthetic:
         notes.append(f"Activité : {SYNTHETIC_LABEL} (générateur calibré, démonstration).")
     notes += sorted({n for r in rows for n in r.notes})

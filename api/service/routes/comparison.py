@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.service.db import repo
 from api.service.deps import PrincipalDep, SessionDep, StateDep
-from api.service.routes.territories import territory_indicators
+from api.service.routes.territories import shared_comparison
 from api.service.schemas.activity import ComparisonPublic
 from api.service.schemas.common import ERRORS
-from planner.coverage.compare import compare_territories
 
 router = APIRouter(tags=["région"], responses=ERRORS)
 
@@ -20,8 +18,7 @@ router = APIRouter(tags=["région"], responses=ERRORS)
     summary="Comparaison des territoires (comptes < 11 masqués)",
 )
 def comparison(state: StateDep, s: SessionDep, who: PrincipalDep) -> dict:
-    rows = [territory_indicators(state, s, t.id)[1] for t in repo.list_territories(s)]
-    table = compare_territories(rows, with_total=True).to_json_dict()
+    table = shared_comparison(state, s).to_json_dict()
     data = table["territories"]
     return {
         "suppression": table["suppression"],

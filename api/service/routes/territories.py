@@ -17,8 +17,10 @@ from api.service.schemas.common import ERRORS, FeatureCollection
 from api.service.schemas.territories import TerritoriesPublic, TerritoryPublic
 from api.service.territory_json import communes_geojson, indicator_record
 from api.service.territory_tables import fixed_matrix_of, need_of
+from planner.coverage.compare import ComparisonTable, compare_territories
 from planner.coverage.indicators import TerritoryIndicators
 from planner.coverage.need import NO_ACTIVITY_LABEL, REAL_LABEL
+from planner.json_values import json_value
 from planner.workflows.coverage import plan_indicators
 
 router = APIRouter(prefix="/territories", tags=["territoires"], responses=ERRORS)
@@ -30,16 +32,22 @@ TerritoryId = Annotated[
 
 
 @router.get("", response_model=TerritoriesPublic, summary="Liste des territoires")
-def list_territories(s: SessionDep, who: PrincipalDep) -> dict:
+def list_territories(state: StateDep, s: SessionDep, who: PrincipalDep) -> dict:
     rows = repo.list_territories(s)
-    data = [responses.territory_public(r, len(repo.list_partners(s, r.id))) for r in rows]
+    shared = shared_counts(state, s)
+    data = [
+        responses.territory_public(r, len(repo.list_partners(s, r.id)), shared[r.id]) for r in rows
+    ]
     return {"data": data, "count": len(data)}
 
 
 @router.get("/{territory_id}", response_model=TerritoryPublic, summary="Un territoire")
-def get_territory(territory_id: TerritoryId, s: SessionDep, who: PrincipalDep) -> dict:
+def get_territory(
+    territory_id: TerritoryId, state: StateDep, s: SessionDep, who: PrincipalDep
+) -> dict:
     row = repo.get_territory(s, territory_id)
-    return responses.territory_public(row, len(repo.list_partners(s, territory_id)))
+    shared = shared_counts(state, s)[territory_id]
+    return responses.territory_public(row, len(repo.list_partners(s, territory_id)), shared)
 
 
 @router.get(
@@ -90,3 +98,23 @@ def territory_indicators(
         to_fixed=to_fixed,
     )
     return (plan.id if plan else None), ind
+
+
+def shared_comparison(state: AppState, s: Session) -> ComparisonTable:
+    """The one suppressed view of the figures shared between territories (``/comparison``,
+    and the counts of ``/territories``): every role and route reads its cells from here."""
+    rows = [territory_indicators(state, s, t.id)[1] for t in repo.list_territories(s)]
+    return compare_territories(rows, with_total=True)
+
+
+#: Shared counts of ``/territories``: answer field -> comparison column.
+SHARED_COUNTS = {"communes": "communes", "qpv": "qpv_total"}
+
+
+def shared_counts(state: AppState, s: Session) -> dict[str, dict[str, int | str]]:
+    """Territory id -> its ``/territories`` counts as the comparison shows them."""
+    frame = shared_comparison(state, s).frame.set_index("territory_id")
+    return {
+        str(tid): {key: json_value(frame.loc[tid, col]) for key, col in SHARED_COUNTS.items()}
+        for tid in frame.index
+    }

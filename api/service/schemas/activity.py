@@ -111,7 +111,8 @@ class ComparisonPublic(BaseModel):
     suppression: str = Field(description="Règle de secret statistique appliquée.")
     notes: list[str] = Field(description="Remarques (données fictives, méthodes).")
     data: list[dict[str, Any]] = Field(
-        description="Une ligne par territoire et un total régional ; comptes < 11 remplacés "
-        "par « < 11 », ratios correspondants par « secret »."
+        description="Une ligne par territoire et un total régional ; comptes de 0 à 10 remplacés "
+        "par « < 11 », cellules masquées en plus pour qu'aucune ne soit recalculable par « masqué "
+        "(secret secondaire) », ratios et km dépendant d'un compte masqué par « secret »."
     )
     count: int = Field(description="Nombre de lignes.")

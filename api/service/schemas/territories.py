@@ -20,9 +20,16 @@ class TerritoryPublic(BaseModel):
     source_kind: Literal["demo", "spec"] = Field(
         description="Origine : démonstration embarquée ou fichier de spécification."
     )
-    communes: int = Field(description="Nombre de communes.", examples=[34])
+    communes: int | str = Field(
+        description="Nombre de communes, masqué comme dans GET /comparison (« < 11 », « masqué "
+        "(secret secondaire) »).",
+        examples=[34],
+    )
     young: float = Field(description="Jeunes 16-25 ans estimés.", examples=[10660.8])
-    qpv: int = Field(description="Nombre de QPV 2024.", examples=[5])
+    qpv: int | str = Field(
+        description="Nombre de QPV 2024, masqué comme dans GET /comparison (« < 11 »...).",
+        examples=["< 11"],
+    )
     partners: int = Field(description="Nombre de partenaires enregistrés.", examples=[39])
     vans: list[str] = Field(description="Véhicules / équipes.", examples=[["equipe-creusot"]])
     bases: list[dict[str, Any]] = Field(description="Sièges et antennes (id, nom, lon, lat).")
