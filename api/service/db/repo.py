@@ -129,7 +129,12 @@ def create_plan(
     options: dict[str, Any],
     parent_id: str | None = None,
     changes: list[Any] | None = None,
+    base_version: int | None = None,
+    created_by: dict[str, Any] | None = None,
 ) -> PlanRow:
+    """A queued draft numbered ``max + 1`` of its territory (the territory row is locked on
+    PostgreSQL; on SQLite the number is computed inside the INSERT, under the write lock)."""
+    lock_territory(s, territory_id)
     row = PlanRow(
         id=uuid.uuid4().hex,
         territory_id=territory_id,
@@ -139,10 +144,22 @@ def create_plan(
         options=options,
         parent_id=parent_id,
         changes=changes,
+        stage="draft",
+        version=select(func.coalesce(func.max(PlanRow.version), 0) + 1)
+        .where(PlanRow.territory_id == territory_id)
+        .scalar_subquery(),
+        base_version=base_version,
+        created_by=created_by,
     )
     s.add(row)
     s.flush()
+    s.refresh(row, ["version"])
     return row
+
+
+def lock_territory(s: Session, territory_id: str) -> None:
+    """Lock the territory row until commit (PostgreSQL ``FOR UPDATE``; SQLite has one writer)."""
+    s.execute(select(TerritoryRow.id).where(TerritoryRow.id == territory_id).with_for_update())
 
 
 def get_plan(s: Session, plan_id: str) -> PlanRow:
@@ -156,21 +173,20 @@ def get_plan(s: Session, plan_id: str) -> PlanRow:
 
 
 def list_plans(s: Session, territory_id: str) -> Sequence[PlanRow]:
-    q = (
-        select(PlanRow)
-        .where(PlanRow.territory_id == territory_id)
-        .order_by(PlanRow.created_at.desc(), PlanRow.id)
-    )
+    q = select(PlanRow).where(PlanRow.territory_id == territory_id).order_by(PlanRow.version.desc())
     return s.scalars(q).all()
 
 
-def latest_done_plan(s: Session, territory_id: str) -> PlanRow | None:
-    q = (
-        select(PlanRow)
-        .where(PlanRow.territory_id == territory_id, PlanRow.status == "done")
-        .order_by(PlanRow.finished_at.desc(), PlanRow.id)
-        .limit(1)
-    )
+def plan_stage(s: Session, plan_id: str) -> str:
+    """The stage of a plan (one column read: the plan index re-checks it often)."""
+    stage = s.scalar(select(PlanRow.stage).where(PlanRow.id == plan_id))
+    return stage if stage is not None else get_plan(s, plan_id).stage
+
+
+def official_plan(s: Session, territory_id: str) -> PlanRow | None:
+    """The territory's published plan (the one conseillers, exports and official figures use),
+    or None when no plan is published."""
+    q = select(PlanRow).where(PlanRow.territory_id == territory_id, PlanRow.stage == "published")
     return s.scalar(q)
 
 
