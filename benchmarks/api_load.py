@@ -284,6 +284,10 @@ def main() -> None:
             )
             r.raise_for_status()
             plan_id = r.json()["id"]
+            # conseillers read the published plan only
+            httpx.post(
+                f"{base}/plans/{plan_id}/publish", headers={"Authorization": f"Bearer {manager}"}
+            ).raise_for_status()
             headers = {"Authorization": f"Bearer {conseiller}"}
             plan = httpx.get(f"{base}/plans/{plan_id}", headers=headers).json()["plan"]
             asks = instants(plan, args.seed)

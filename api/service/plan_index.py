@@ -1,15 +1,20 @@
 """In-memory index of finished plans for the hot read paths (plan reads, next stop).
 
-A finished plan (``done`` or ``failed``) never changes: its serialised answer and its visits
-sorted per van are kept per process, so ``GET /plans/{id}`` and ``GET /plans/{id}/next`` answer
-without a database query once the plan has been read once.
+A finished plan's result (``done`` or ``failed``) never changes: its serialised answer and its
+visits sorted per van are kept per process, so ``GET /plans/{id}`` and ``GET /plans/{id}/next``
+answer without a database query once the plan has been read once. Its stage can change
+(publish, archive): this process forgets the entries it changes (:meth:`PlanIndex.forget`), and
+an entry not archived is re-checked against the store (its stage only, one small query) once it
+is :data:`STAGE_MAX_AGE_S` old, so a publish made by another process shows within that delay.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +26,8 @@ from planner.itinerary.plan import Visit
 from planner.itinerary.plan_schema import VISIT
 
 FINAL = ("done", "failed")
+#: seconds an entry's stage is trusted before it is re-read (archived entries never change)
+STAGE_MAX_AGE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,13 @@ class PlanEntry:
     vans: dict[str, tuple[list[tuple[dt.date, int]], list[IndexedVisit]]] = field(
         default_factory=dict
     )
+    stage: str = "draft"
+    version: int = 0
+    loaded_at: float = field(default_factory=time.monotonic)
+
+    def fresh(self) -> bool:
+        """True while the stage can be trusted without asking the store."""
+        return self.stage == "archived" or time.monotonic() - self.loaded_at < STAGE_MAX_AGE_S
 
     def next_visit(self, van: str, date: dt.date, seconds: int) -> IndexedVisit | None:
         """First visit of ``van`` ending after ``date`` + ``seconds`` (in progress or later)."""
@@ -68,7 +82,7 @@ def build_entry(db: Database, plan_id: str) -> PlanEntry:
                 keys, items = vans.setdefault(v.van, ([], []))
                 keys.append((v.date, v.end_s))
                 items.append(v)
-        return PlanEntry(plan_id, row.territory_id, row.status, body, vans)
+        return PlanEntry(plan_id, row.territory_id, row.status, body, vans, row.stage, row.version)
 
 
 class PlanIndex:
@@ -81,14 +95,31 @@ class PlanIndex:
         self._lock = threading.Lock()
 
     def cached(self, plan_id: str) -> PlanEntry | None:
+        """The entry when it is in the index and its stage is fresh (no I/O)."""
         with self._lock:
-            return self._items.get(plan_id)
+            hit = self._items.get(plan_id)
+        return hit if hit is not None and hit.fresh() else None
+
+    def forget(self, *plan_ids: str) -> None:
+        """Drop entries whose stage this process just changed."""
+        with self._lock:
+            for plan_id in plan_ids:
+                self._items.pop(plan_id, None)
 
     def load(self, plan_id: str) -> PlanEntry:
-        """The entry (from the store on a miss; kept only when the plan is finished)."""
-        hit = self.cached(plan_id)
+        """The entry (from the store on a miss or a changed stage; kept once finished)."""
+        with self._lock:
+            hit = self._items.get(plan_id)
         if hit is not None:
-            return hit
+            if hit.fresh():
+                return hit
+            with self.db.session() as s:
+                stage = repo.plan_stage(s, plan_id)
+            if stage == hit.stage:
+                entry = dataclasses.replace(hit, loaded_at=time.monotonic())
+                with self._lock:
+                    self._items[plan_id] = entry
+                return entry
         entry = build_entry(self.db, plan_id)
         if entry.status in FINAL:
             with self._lock:

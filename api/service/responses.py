@@ -86,6 +86,13 @@ def plan_summary(row: PlanRow) -> dict[str, Any]:
         "created_at": _iso(row.created_at),
         "finished_at": _iso(row.finished_at),
         "error": row.error,
+        "stage": row.stage,
+        "version": row.version,
+        "base_version": row.base_version,
+        "created_by": row.created_by,
+        "published_by": row.published_by,
+        "published_at": _iso(row.published_at),
+        "archived_at": _iso(row.archived_at),
     }
 
 

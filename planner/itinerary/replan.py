@@ -37,6 +37,7 @@ from planner.itinerary.grid import Grid
 from planner.itinerary.periodic import Pattern, place_periodic
 from planner.itinerary.plan import Dropped, Plan, PlanChange, SolverInfo, Visit
 from planner.itinerary.problem import ItineraryProblem
+from planner.itinerary.replan_check import check_cancel_in_plan, check_in_horizon, check_van
 from planner.itinerary.replan_diff import changes_of, compare, summary_fr
 from planner.itinerary.schedule import Schedule
 from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS, solve
@@ -137,15 +138,8 @@ class ReplanResult:
 
 
 def _check_dates(problem: ItineraryProblem, ch: Change) -> None:
-    calendar = problem.calendar
-    horizon = [d.date for d in calendar.days]
-    for date in sorted(ch.dates):
-        if calendar.index_of(date) is None:
-            raise InvalidProblemError(
-                f"Date {date.isoformat()} hors de l'horizon du plan "
-                f"({horizon[0].isoformat()} - {horizon[-1].isoformat()}).",
-                hint="Donnez une date comprise dans les semaines planifiées.",
-            )
+    days = problem.calendar.days
+    check_in_horizon(ch.dates, days[0].date, days[-1].date)
 
 
 def _check_cancel(problem: ItineraryProblem, plan: Plan | None, ch: Change) -> None:
@@ -154,22 +148,8 @@ def _check_cancel(problem: ItineraryProblem, plan: Plan | None, ch: Change) -> N
             f"Arrêt {ch.stop_id!r} inconnu : impossible de l'annuler.",
             hint="Vérifiez l'identifiant (champ stop_id de plan.json).",
         )
-    if plan is None:
-        return
-    visited = sorted({v.date for v in plan.visits if v.stop_id == ch.stop_id})
-    if not visited:
-        raise InvalidProblemError(
-            f"Arrêt {ch.stop_id!r} absent du plan : aucune visite à annuler.",
-            hint="Annulez un arrêt planifié (liste « visits » du plan).",
-        )
-    missing = sorted(ch.dates - set(visited))
-    if missing:
-        raise InvalidProblemError(
-            f"Arrêt {ch.stop_id!r} : pas de visite le "
-            f"{', '.join(d.isoformat() for d in missing)} dans ce plan "
-            f"(visites : {', '.join(d.isoformat() for d in visited)}).",
-            hint="Donnez des dates où l'arrêt est planifié, ou aucune date pour toutes.",
-        )
+    if plan is not None:
+        check_cancel_in_plan(plan, ch)
 
 
 def apply_changes(
@@ -194,10 +174,7 @@ def apply_changes(
             else:
                 cancelled.add(str(ch.stop_id))
             continue
-        if ch.van is not None and ch.van not in vans:
-            raise NotFoundError(
-                f"Véhicule {ch.van!r} inconnu.", hint=f"Véhicules : {', '.join(vans)}."
-            )
+        check_van(ch.van, vans)
         if ch.kind == "close_date" and ch.van is None:
             calendar = calendar.with_closed(ch.dates)
         else:

@@ -52,14 +52,29 @@ def reach_arrays(
     for v in plan.visits:
         where.setdefault(v.stop_id, (v.lon, v.lat))
     points = np.asarray([where[s] for s in stop_ids], dtype=float).reshape(-1, 2)
+    origins = commune_points(territory)
     return ReachArrays(
-        to_stops=travel_matrix(commune_points(territory), points, network=network),
+        to_stops=travel_matrix(origins, points, network=network)
+        if len(points)
+        else no_stop_matrix(len(origins), network=network),
         stop_ids=stop_ids,
         to_fixed=to_fixed if to_fixed is not None else fixed_matrix(territory, network=network),
         young=young(territory),
         codes=commune_codes(territory),
         names=[str(n) for n in territory.communes["name"]],
         bases=len(territory.bases),
+    )
+
+
+def no_stop_matrix(n_communes: int, *, network: Any = None) -> TravelMatrix:
+    """The communes -> stops matrix of a plan without any visit (every van down): no column."""
+    empty = np.zeros((n_communes, 0), dtype=np.int64)
+    return TravelMatrix(
+        durations=empty,
+        distances=empty.copy(),
+        reachable=np.zeros((n_communes, 0), dtype=bool),
+        method="estimate" if network is None else "osm",
+        params={"stops": 0},
     )
 
 

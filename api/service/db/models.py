@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -77,10 +78,33 @@ class PartnerRow(TableBase):
     source: Mapped[str] = mapped_column(String(200), default="API")
 
 
+#: Stages of a plan (its lifecycle, apart from its job ``status``): a new plan or a re-plan is a
+#: ``draft`` (the manager's); publishing one makes it the territory's only ``published`` plan
+#: (what conseillers, exports, next stop and official figures use) and archives the previous one.
+STAGES = ("draft", "published", "archived")
+#: At most one published plan per territory, enforced by the store (partial unique index).
+ONE_PUBLISHED = "stage = 'published'"
+
+
 class PlanRow(TableBase):
-    """A plan job and, once done, its ``plan.json`` document (visits also stored as rows)."""
+    """A plan job and, once done, its ``plan.json`` document (visits also stored as rows).
+
+    ``version`` numbers the territory's plans (1, 2, ... in creation order); ``base_version`` is
+    the version a re-plan started from (null for a new plan). ``created_by`` and
+    ``published_by`` are the principal (``{"token_id", "role"}``).
+    """
 
     __tablename__ = "plans"
+    __table_args__ = (
+        Index("uq_plan_version", "territory_id", "version", unique=True),
+        Index(
+            "uq_plans_one_published",
+            "territory_id",
+            unique=True,
+            sqlite_where=text(ONE_PUBLISHED),
+            postgresql_where=text(ONE_PUBLISHED),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     territory_id: Mapped[str] = mapped_column(ForeignKey("territories.id"), index=True)
@@ -94,6 +118,13 @@ class PlanRow(TableBase):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    stage: Mapped[str] = mapped_column(String(16), default="draft", server_default="draft")
+    version: Mapped[int] = mapped_column(Integer, server_default="0")
+    base_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_by: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    published_by: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 def plan_column(f: PlanField) -> Column[Any]:

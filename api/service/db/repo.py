@@ -131,7 +131,12 @@ def create_plan(
     options: dict[str, Any],
     parent_id: str | None = None,
     changes: list[Any] | None = None,
+    base_version: int | None = None,
+    created_by: dict[str, Any] | None = None,
 ) -> PlanRow:
+    """A queued draft numbered ``max + 1`` of its territory (the territory row is locked on
+    PostgreSQL; on SQLite the number is computed inside the INSERT, under the write lock)."""
+    lock_territory(s, territory_id)
     row = PlanRow(
         id=uuid.uuid4().hex,
         territory_id=territory_id,
@@ -141,10 +146,22 @@ def create_plan(
         options=options,
         parent_id=parent_id,
         changes=changes,
+        stage="draft",
+        version=select(func.coalesce(func.max(PlanRow.version), 0) + 1)
+        .where(PlanRow.territory_id == territory_id)
+        .scalar_subquery(),
+        base_version=base_version,
+        created_by=created_by,
     )
     s.add(row)
     s.flush()
+    s.refresh(row, ["version"])
     return row
+
+
+def lock_territory(s: Session, territory_id: str) -> None:
+    """Lock the territory row until commit (PostgreSQL ``FOR UPDATE``; SQLite has one writer)."""
+    s.execute(select(TerritoryRow.id).where(TerritoryRow.id == territory_id).with_for_update())
 
 
 def get_plan(s: Session, plan_id: str) -> PlanRow:
@@ -158,21 +175,20 @@ def get_plan(s: Session, plan_id: str) -> PlanRow:
 
 
 def list_plans(s: Session, territory_id: str) -> Sequence[PlanRow]:
-    q = (
-        select(PlanRow)
-        .where(PlanRow.territory_id == territory_id)
-        .order_by(PlanRow.created_at.desc(), PlanRow.id)
-    )
+    q = select(PlanRow).where(PlanRow.territory_id == territory_id).order_by(PlanRow.version.desc())
     return s.scalars(q).all()
 
 
-def latest_done_plan(s: Session, territory_id: str) -> PlanRow | None:
-    q = (
-        select(PlanRow)
-        .where(PlanRow.territory_id == territory_id, PlanRow.status == "done")
-        .order_by(PlanRow.finished_at.desc(), PlanRow.id)
-        .limit(1)
-    )
+def plan_stage(s: Session, plan_id: str) -> str:
+    """The stage of a plan (one column read: the plan index re-checks it often)."""
+    stage = s.scalar(select(PlanRow.stage).where(PlanRow.id == plan_id))
+    return stage if stage is not None else get_plan(s, plan_id).stage
+
+
+def official_plan(s: Session, territory_id: str) -> PlanRow | None:
+    """The territory's published plan (the one conseillers, exports and official figures use),
+    or None when no plan is published."""
+    q = select(PlanRow).where(PlanRow.territory_id == territory_id, PlanRow.stage == "published")
     return s.scalar(q)
 
 
@@ -223,11 +239,6 @@ def get_visit(s: Session, plan_id: str, visit_id: int) -> VisitRow:
 
 
 # -- activity --------------------------------------------------------------------------------
-
-
-def official_plan(s: Session, territory_id: str) -> PlanRow | None:
-    """The plan official figures use (the latest finished plan of the territory)."""
-    return latest_done_plan(s, territory_id)
 
 
 def lock_visit(s: Session, visit_id: int) -> None:
@@ -386,3 +397,29 @@ def touch_token(s: Session, token_id: int, now: dt.datetime, *, every_s: float) 
 
 def find_token(s: Session, token_hash: str) -> TokenRow | None:
     return s.scalar(select(TokenRow).where(TokenRow.token_hash == token_hash))
+
+
+def carry_activity(s: Session, from_plan_id: str, to_plan_id: str) -> int:
+    """Move the activity records of ``from_plan_id`` to the same visits (date, van, slot, stop)
+    of ``to_plan_id``, which replaces it as the published plan: the counts of sessions that the
+    new version keeps stay official. A record whose visit the new version does not have stays on
+    the archived plan (listed, not counted). Returns how many records moved."""
+    fields = (VisitRow.id, VisitRow.date, VisitRow.van, VisitRow.slot, VisitRow.stop_id)
+    old = {
+        r[0]: tuple(r[1:])
+        for r in s.execute(select(*fields).where(VisitRow.plan_id == from_plan_id))
+    }
+    new = {
+        tuple(r[1:]): r[0] for r in s.execute(select(*fields).where(VisitRow.plan_id == to_plan_id))
+    }
+    taken = set(s.scalars(select(ActivityRow.visit_id).where(ActivityRow.plan_id == to_plan_id)))
+    moved = 0
+    for row in s.scalars(select(ActivityRow).where(ActivityRow.plan_id == from_plan_id)).all():
+        target = new.get(old.get(row.visit_id, ()))
+        if target is None or target in taken:
+            continue
+        row.visit_id, row.plan_id = target, to_plan_id
+        taken.add(target)
+        moved += 1
+    s.flush()
+    return moved

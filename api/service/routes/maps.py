@@ -13,7 +13,7 @@ from api.service.auth import require_territory
 from api.service.db import repo
 from api.service.deps import PrincipalDep, SessionDep, StateDep
 from api.service.routes.plan_outputs import check_instant, done_plan
-from api.service.routes.plans import PlanId, readable_plan
+from api.service.routes.plans import PlanId, not_published, readable_plan
 from api.service.routes.territories import TerritoryId
 from api.service.schemas.common import ERRORS
 from api.service.territory_tables import fixed_matrix_of, need_of
@@ -56,6 +56,8 @@ def next_page(
 ) -> HTMLResponse:
     row = readable_plan(s, who, plan_id, action="voir le prochain arrêt")
     document = done_plan(row)
+    if row.stage != "published":  # a draft or an archived plan may hold cancelled stops
+        raise not_published(s, plan_id, row.territory_id)
     check_instant(at)
     local = responses.at_paris(at).replace(tzinfo=None)
     territory, _ = state.territories.get(row.territory_id, s)
@@ -73,11 +75,11 @@ def coverage_page(
     require_territory(who, territory_id, action="voir la carte de couverture")
     cache = state.territories
     territory, _ = cache.get(territory_id, s)
-    latest = repo.latest_done_plan(s, territory_id)
-    # the van's stops of the latest plan (if any), with their 20-min catchments
+    official = repo.official_plan(s, territory_id)
+    # the van's stops of the published plan (if any), with their 20-min catchments
     inputs = coverage_inputs(
         territory,
-        latest.document if latest is not None else None,
+        official.document if official is not None else None,
         to_fixed=fixed_matrix_of(cache, territory_id, s),
         need=need_of(cache, territory_id, s),
     )

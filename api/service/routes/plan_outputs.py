@@ -13,9 +13,19 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.service import responses
+from api.service.auth import require_territory
 from api.service.db.models import PlanRow
-from api.service.deps import PrincipalDep, SessionDep, StateDep
-from api.service.routes.plans import PlanId, not_ready, plan_entry, readable_plan
+from api.service.deps import AppState, PrincipalDep, SessionDep, StateDep
+from api.service.plan_index import PlanEntry
+from api.service.routes.plans import (
+    PlanId,
+    not_published,
+    not_ready,
+    plan_entry,
+    published_id,
+    readable_plan,
+)
+from api.service.routes.territories import TerritoryId
 from api.service.schemas.common import ERRORS
 from api.service.schemas.plans import EARLIEST, LATEST, ExplanationsPublic, NextStopPublic
 from api.service.territory_tables import HOSTS, hosts_of
@@ -179,30 +189,60 @@ def export_geojson(plan_id: PlanId, s: SessionDep, who: PrincipalDep) -> Respons
     )
 
 
+VanQuery = Annotated[
+    str, Query(max_length=100, description="Véhicule / équipe.", examples=["equipe-creusot"])
+]
+AtQuery = Annotated[
+    dt.datetime,
+    Query(
+        description="Instant (ISO 8601 ; sans fuseau : Europe/Paris).",
+        examples=["2026-01-06T13:00:00+01:00"],
+    ),
+]
+
+
+def published_or_conflict(state: AppState, entry: PlanEntry) -> None:
+    """A field read (next stop) answers from the published plan only: a draft or an archived
+    plan may hold cancelled stops (409 pointing to the published plan)."""
+    if entry.stage != "published":
+        with state.db.session() as s:
+            raise not_published(s, entry.plan_id, entry.territory_id)
+
+
 @router.get(
     "/plans/{plan_id}/next",
     response_model=NextStopPublic,
     tags=["terrain"],
-    summary="Prochain arrêt d'un véhicule",
+    summary="Prochain arrêt d'un véhicule (plan publié seulement)",
 )
 async def next_stop(
-    plan_id: PlanId,
-    van: Annotated[
-        str, Query(max_length=100, description="Véhicule / équipe.", examples=["equipe-creusot"])
-    ],
-    at: Annotated[
-        dt.datetime,
-        Query(
-            description="Instant (ISO 8601 ; sans fuseau : Europe/Paris).",
-            examples=["2026-01-06T13:00:00+01:00"],
-        ),
-    ],
-    state: StateDep,
-    who: PrincipalDep,
+    plan_id: PlanId, van: VanQuery, at: AtQuery, state: StateDep, who: PrincipalDep
 ) -> Response:
     entry = await plan_entry(state, who, plan_id, action="lire le prochain arrêt")
+    return await next_answer(state, entry, van, at)
+
+
+@router.get(
+    "/territories/{territory_id}/next",
+    response_model=NextStopPublic,
+    tags=["terrain"],
+    summary="Prochain arrêt d'un véhicule dans le plan publié du territoire",
+)
+async def territory_next_stop(
+    territory_id: TerritoryId, van: VanQuery, at: AtQuery, state: StateDep, who: PrincipalDep
+) -> Response:
+    require_territory(who, territory_id, action="lire le prochain arrêt")
+    plan_id = await run_in_threadpool(published_id, state, territory_id)
+    entry = await plan_entry(state, who, plan_id, action="lire le prochain arrêt")
+    return await next_answer(state, entry, van, at)
+
+
+async def next_answer(state: AppState, entry: PlanEntry, van: str, at: dt.datetime) -> Response:
+    plan_id = entry.plan_id
     if entry.status != "done":
         raise not_ready(plan_id, entry.status)
+    if entry.stage != "published":
+        await run_in_threadpool(published_or_conflict, state, entry)
     check_instant(at)
     local = responses.at_paris(at)
     seconds = local.hour * 3600 + local.minute * 60 + local.second

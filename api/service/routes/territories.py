@@ -84,10 +84,11 @@ def coverage(territory_id: TerritoryId, state: StateDep, s: SessionDep, who: Pri
 def territory_indicators(
     state: AppState, s: Session, territory_id: str
 ) -> tuple[str | None, TerritoryIndicators]:
-    """Indicators of ``territory_id`` with its latest finished plan and recorded activity."""
+    """Indicators of ``territory_id`` with its published plan (never a draft: a what-if stays
+    out of the official figures until published) and recorded activity."""
     territory, _ = state.territories.get(territory_id, s)
     to_fixed = fixed_matrix_of(state.territories, territory_id, s)
-    plan = repo.latest_done_plan(s, territory_id)
+    plan = repo.official_plan(s, territory_id)
     totals = repo.activity_totals(s, territory_id)
     label = REAL_LABEL if totals["sessions"] else NO_ACTIVITY_LABEL
     ind = plan_indicators(

@@ -99,7 +99,7 @@ class ActivitiesPublic(BaseModel):
 
 class CoveragePublic(BaseModel):
     territory_id: str = Field(description="Territoire.")
-    plan_id: str | None = Field(description="Plan terminé le plus récent utilisé, ou null.")
+    plan_id: str | None = Field(description="Plan publié utilisé (jamais un brouillon), ou null.")
     indicators: dict[str, Any] = Field(
         description="Vue propre de la Mission Locale (non masquée) : parts de jeunes à moins de "
         "20 / 30 min avec et sans camion, communes / FRR / QPV atteints, séances, repérés, "

@@ -27,6 +27,7 @@ from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 PlanStatus = Literal["queued", "running", "done", "failed"]
+PlanStage = Literal["draft", "published", "archived"]
 
 
 def check_date(value: dt.date) -> dt.date:
@@ -136,6 +137,15 @@ class ReplanCreate(Strict):
         description="Mode minimal : proposer les places libérées aux arrêts non planifiés "
         "(défaut : non, rien n'apparaît que le responsable n'a pas demandé).",
     )
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="Version du plan dont part la re-planification (concurrence optimiste ; "
+        "aussi possible par l'en-tête If-Match) : refusée (409) si ce n'est plus la version "
+        "du plan re-planifié.",
+        examples=[3],
+    )
 
 
 def record_model(name: str, record: Record, **extra: Any) -> type[BaseModel]:
@@ -207,6 +217,13 @@ class PlanDocument(BaseModel):
     notes: list[str] = Field(default_factory=list, description="Remarques.")
 
 
+class PrincipalPublic(BaseModel):
+    """Who acted: the access token and its role (named users come later)."""
+
+    token_id: int = Field(description="Identifiant du jeton.")
+    role: str = Field(description="Rôle du jeton.", examples=["manager"])
+
+
 class PlanSummary(BaseModel):
     id: str = Field(description="Identifiant du plan.", examples=["9f1c2e..."])
     territory_id: str = Field(description="Territoire.")
@@ -219,15 +236,36 @@ class PlanSummary(BaseModel):
     created_at: dt.datetime = Field(description="Création (UTC).")
     finished_at: dt.datetime | None = Field(description="Fin du calcul (UTC).")
     error: ErrorPublic | None = Field(description="Erreur du calcul (status failed).")
+    stage: PlanStage = Field(
+        description="Étape du plan : draft (brouillon du responsable), published (le plan en "
+        "vigueur du territoire) ou archived (ancien plan, lecture seule)."
+    )
+    version: int = Field(description="Version du plan dans son territoire (1, 2, ...).")
+    base_version: int | None = Field(
+        description="Version dont part un re-plan (null pour un nouveau plan)."
+    )
+    created_by: PrincipalPublic | None = Field(description="Qui a demandé le plan.")
+    published_by: PrincipalPublic | None = Field(description="Qui l'a publié.")
+    published_at: dt.datetime | None = Field(description="Publication (UTC).")
+    archived_at: dt.datetime | None = Field(description="Archivage (UTC).")
 
 
 class PlanPublic(PlanSummary):
     plan: PlanDocument | None = Field(description="Le plan, une fois le calcul terminé.")
 
 
+class PublishPublic(BaseModel):
+    plan: PlanSummary = Field(description="Le plan publié.")
+    archived: PlanSummary | None = Field(
+        description="Le plan publié jusque-là, désormais archivé (null s'il n'y en avait pas)."
+    )
+
+
 class PlansPublic(BaseModel):
     data: list[PlanSummary] = Field(
-        description="Plans du territoire, du plus récent au plus ancien."
+        description="Plans du territoire, de la version la plus récente à la plus ancienne "
+        "(étape, version, version de départ, qui et quand ; un conseiller ne voit pas les "
+        "brouillons)."
     )
     count: int = Field(description="Nombre de plans.")
 

@@ -123,12 +123,20 @@ def make_plan(
     return r.json()
 
 
+def publish(client: TestClient, headers: dict[str, str], plan: dict) -> dict:
+    """Publish a finished plan (it becomes the territory's plan); its body as read again."""
+    r = client.post(f"/plans/{plan['id']}/publish", headers=headers)
+    assert r.status_code == 200, r.text
+    return client.get(f"/plans/{plan['id']}", headers=headers).json()
+
+
 @pytest.fixture
 def plan(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict:
-    """A finished one-week plan of Creusot-Montceau from Monday 5 May 2025."""
-    return make_plan(client, tokens["manager"])
+    """A finished and published one-week plan of Creusot-Montceau from Monday 5 May 2025."""
+    return publish(client, tokens["manager"], make_plan(client, tokens["manager"]))
 
 
 @pytest.fixture
 def plan_mb(client: TestClient, tokens: dict[str, dict[str, str]]) -> dict:
-    return make_plan(client, tokens["manager_mb"], MB)
+    """A finished and published one-week plan of Marches de Bourgogne."""
+    return publish(client, tokens["manager_mb"], make_plan(client, tokens["manager_mb"], MB))

@@ -9,7 +9,7 @@ import pytest
 
 from api.service.schemas.territories import PartnerPublic
 from planner.itinerary.grid import REASON_NEEDS
-from tests.api.service.conftest import CM, make_plan
+from tests.api.service.conftest import CM, make_plan, publish
 from tests.api.service.test_partners_activity import NEW
 
 OFFICE = {d: "09:00-12:00 / 14:00-17:00" for d in ("lundi", "mardi", "mercredi", "jeudi")}
@@ -71,7 +71,7 @@ def test_a_required_host_to_check_is_planned_and_said_everywhere(client, tokens)
         "parking": None,
     }
     assert client.put(f"/territories/{CM}/partners/mairie-71153", json=body, headers=h).is_success
-    plan = make_plan(client, h, CM, require_host=True)
+    plan = publish(client, h, make_plan(client, h, CM, require_host=True))
     creusot = [v for v in plan["plan"]["visits"] if v["stop_id"] == "71153"]
     assert creusot, "Le Creusot (the highest need) is planned, not dropped for its parking"
     assert {v["to_check"] for v in creusot} == {"stationnement à vérifier"}

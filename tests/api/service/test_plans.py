@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from api.service.db import repo
 from api.service.schemas.plans import PlanPublic, PlansPublic
 from planner.itinerary.check import validate_plan
 from planner.workflows.planning import territory_problem
@@ -132,18 +133,26 @@ def test_replan_closing_a_date_keeps_the_other_visits(client, tokens, plan):
     assert untouched <= {key(v) for v in visits}
 
 
-def test_replan_with_an_unknown_stop_fails_with_the_engine_message(client, tokens, plan):
+def test_replan_with_an_unknown_stop_is_422_listing_the_planned_stops(client, tokens, plan):
     r = client.post(
         f"/plans/{plan['id']}/replan",
         headers=tokens["manager"],
         json={"changes": [{"kind": "cancel_stop", "stop_id": "00000"}]},
     )
-    assert r.status_code == 202
-    failed = client.get(f"/plans/{r.json()['id']}", headers=tokens["manager"]).json()
-    assert failed["status"] == "failed" and failed["plan"] is None
-    assert failed["error"]["detail"] == "Arrêt '00000' inconnu : impossible de l'annuler."
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == "Arrêt '00000' absent du plan : aucune visite à annuler."
+    first = plan["plan"]["visits"][0]
+    assert f"{first['stop_id']} ({first['stop_name']})" in r.json()["hint"]
+
+
+def test_replan_of_a_failed_plan_is_409(client, tokens, plan):
+    db = client.app.state.milo.db
+    with db.session() as s:
+        repo.set_status(s, plan["id"], "failed", error={"detail": "x", "hint": "y"})
+        s.commit()
+    client.app.state.milo.plans.forget(plan["id"])
     r = client.post(
-        f"/plans/{failed['id']}/replan",
+        f"/plans/{plan['id']}/replan",
         headers=tokens["manager"],
         json={"changes": [{"kind": "close_date", "dates": ["2025-05-06"]}]},
     )

@@ -112,7 +112,7 @@ def test_full_replan_through_the_api(client, tokens, plan):
         "close-without-dates",
     ],
 )
-def test_bad_changes_fail_with_a_french_message(client, tokens, plan, change, detail):
+def test_bad_changes_are_422_in_french_before_any_job(client, tokens, plan, change, detail):
     visits = plan["plan"]["visits"]
     first = visits[0]
     own = sorted({v["date"] for v in visits if v["stop_id"] == first["stop_id"]})
@@ -126,10 +126,16 @@ def test_bad_changes_fail_with_a_french_message(client, tokens, plan, change, de
     }
     fill = lambda x: [y.format(**values) for y in x] if isinstance(x, list) else x.format(**values)  # noqa: E731
     body = {k: fill(v) for k, v in change.items()}
-    failed = _replan(client, tokens, plan["id"], changes=[body])
-    assert failed["status"] == "failed" and failed["plan"] is None
-    assert failed["error"]["detail"] == detail.format(**values)
-    assert failed["error"]["hint"]
+    before = client.get(f"/territories/{CM}/plans", headers=tokens["manager"]).json()["count"]
+    r = client.post(
+        f"/plans/{plan['id']}/replan", headers=tokens["manager"], json={"changes": [body]}
+    )
+    # refused before any job is queued (it was a 202, then a failed job)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] == detail.format(**values)
+    assert r.json()["hint"]
+    after = client.get(f"/territories/{CM}/plans", headers=tokens["manager"]).json()["count"]
+    assert after == before
 
 
 @pytest.mark.parametrize(

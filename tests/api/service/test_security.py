@@ -12,7 +12,7 @@ import pytest
 
 from api.service.auth import create_token
 from api.service.security import DATA_POLICY, html_policy, script_hashes
-from tests.api.service.conftest import CM, make_plan, open_client
+from tests.api.service.conftest import CM, make_plan, open_client, publish
 from tests.maps.conftest import chromium  # noqa: F401  (the fixture)
 from tests.maps.injection import CORPUS, INJECTED_SELECTOR, poisoned
 
@@ -139,7 +139,7 @@ def test_pages_with_the_corpus_are_inert_under_their_csp(settings, chromium):  #
         )
         h = {"Authorization": f"Bearer {token}"}
         assert _poison_partners(client, h) >= len(CORPUS)
-        plan = make_plan(client, h)
+        plan = publish(client, h, make_plan(client, h))
         hosts = {v.get("host") for v in plan["plan"]["visits"]}
         assert hosts & set(CORPUS), "aucun hôte du plan ne porte un nom du corpus"
         urls = {
