@@ -127,7 +127,10 @@ def api_sources(folder: Path, *, weeks: int = 1, seed: int = 0) -> tuple[dict[st
             r = client.post(
                 f"/territories/{territory}/plans", json=body, headers=managers[territory]
             )
-            plan = client.get(f"/plans/{r.json()['id']}", headers=managers[territory]).json()
+            plan_id = r.json()["id"]
+            published = client.post(f"/plans/{plan_id}/publish", headers=managers[territory])
+            published.raise_for_status()  # activity is taken on the published plan only
+            plan = client.get(f"/plans/{plan_id}", headers=managers[territory]).json()
             conseiller = bearer("conseiller", territory)
             setup[territory] = {
                 "visits": len(plan["plan"]["visits"]),

@@ -106,6 +106,7 @@ def test_finds_nothing_in_the_demo_outputs(tmp_path):
     assert summary["small_cells"] > 0 and findings == []
     api, setup = api_sources(tmp_path)
     assert setup["creusot-montceau"]["visits"] > 0 and setup["/comparison[arml]"] == 200
+    assert setup["creusot-montceau"]["activity"] > 0  # the records were taken
     findings, summary = attack(api)
     assert summary["small_cells"] > 0 and findings == []
 

@@ -218,7 +218,7 @@ def publish(plan_id: PlanId, state: StateDep, s: SessionDep, who: PrincipalDep) 
     audit.record(
         s,
         who,
-        "publier",
+        "plan.publish",
         f"plans/{row.id}",
         {"published": archived.id if archived is not None else None},
         {"published": row.id, "version": row.version},
@@ -245,7 +245,7 @@ def archive(plan_id: PlanId, state: StateDep, s: SessionDep, who: PrincipalDep) 
     audit.record(
         s,
         who,
-        "archiver",
+        "plan.archive",
         f"plans/{row.id}",
         {"stage": stage},
         {"stage": row.stage},
