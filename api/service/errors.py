@@ -35,11 +35,16 @@ class ConflictError(ValueError, MiloError):
     """The request conflicts with the stored state (a plan not finished yet...)."""
 
 
+class QuotaError(ValueError, MiloError):
+    """Too many plan jobs queued or running for one territory (429)."""
+
+
 STATUS_BY_ERROR: dict[type[MiloError], int] = {
     AuthenticationError: 401,
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
+    QuotaError: 429,
 }
 DEFAULT_STATUS = 422
 

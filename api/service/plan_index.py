@@ -20,7 +20,7 @@ from api.service.db.session import Database
 from planner.itinerary.plan import Visit
 from planner.itinerary.plan_schema import VISIT
 
-FINAL = ("done", "failed")
+FINAL = ("done", "failed", "cancelled")
 
 
 @dataclass(frozen=True)

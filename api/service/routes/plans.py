@@ -1,4 +1,4 @@
-"""Plans: create (background job), list, read, re-plan."""
+"""Plans: create (background job), list, read, re-plan, cancel a job."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from api.service.db import repo
 from api.service.db.models import PlanRow
 from api.service.deps import AppState, PrincipalDep, SessionDep, StateDep
 from api.service.errors import ConflictError
+from api.service.jobs import state as job_state
 from api.service.plan_index import PlanEntry
 from api.service.routes.territories import TerritoryId
 from api.service.schemas.common import ERRORS
@@ -69,7 +70,9 @@ def create_plan(
     require_manager(who, territory_id, action="calculer un plan")
     repo.get_territory(s, territory_id)
     cfg = state.settings
-    limit = min(body.time_limit or cfg.default_time_limit, cfg.max_time_limit)
+    job_state.check_quota(s, territory_id, cfg.job_quota)
+    cap = cfg.time_limit_cap(who.role.value)
+    limit = min(body.time_limit or cfg.default_time_limit, cap)
     options = {
         "solver": body.solver,
         "time_limit": limit,
@@ -127,6 +130,7 @@ def replan(
     require_manager(who, parent.territory_id, action="re-planifier")
     if parent.status != "done":
         raise not_ready(plan_id, parent.status)
+    job_state.check_quota(s, parent.territory_id, state.settings.job_quota)
     changes = [c.model_dump(mode="json") for c in body.changes]
     row = repo.create_plan(
         s,
@@ -138,3 +142,16 @@ def replan(
         changes=changes,
     )
     return responses.plan_summary(submit(state, s, row))
+
+
+@router.post(
+    "/plans/{plan_id}/cancel",
+    response_model=PlanSummary,
+    summary="Annuler un calcul en attente ou en cours",
+)
+def cancel_plan(plan_id: PlanId, state: StateDep, s: SessionDep, who: PrincipalDep) -> dict:
+    row = repo.get_plan(s, plan_id)
+    require_manager(who, row.territory_id, action="annuler un calcul")
+    row = job_state.cancel(s, plan_id)
+    s.commit()
+    return responses.plan_summary(row)
