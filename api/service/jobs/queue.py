@@ -1,14 +1,15 @@
 """PostgreSQL: plan jobs through procrastinate, run by ``milo worker`` processes.
 
-The queue lives in the store's database, in its own schema ``procrastinate`` (created by
+The queue lives in the store's database, in its own schema (``procrastinate``, created by
 :mod:`api.service.db.queue_schema` within :meth:`~api.service.db.session.Database.upgrade`).
-The API defers one procrastinate job per plan run (:class:`QueueRunner`); any number of workers, on any
-machine that reaches the database, run them (:func:`run_worker`). A job carries the lock
-``territory:<id>``: at most one plan of a territory runs at a time, other territories are not
-blocked. Each worker sends a heartbeat every :data:`HEARTBEAT_S`; every worker sweeps, every
-:data:`SWEEP_S`, the jobs of workers silent for :data:`STALLED_S` (killed, machine lost): their
-plans are recovered (:func:`api.service.jobs.state.recover`) and the jobs retried, so a job of
-a killed worker runs again within seconds once any worker is alive.
+The API defers one procrastinate job per plan run (:class:`QueueRunner`); any number of
+workers, on any machine that reaches the database, run them (:func:`run_worker`). A job
+carries the lock ``territory:<id>``: at most one plan of a territory runs at a time, other
+territories are not blocked. Each worker sends a heartbeat every :data:`HEARTBEAT_S`; every
+worker sweeps, every :data:`SWEEP_S`, the jobs of workers silent for :data:`STALLED_S`
+(killed, machine lost): their plans are recovered (:func:`api.service.jobs.state.recover`)
+and the jobs retried, so a job of a killed worker runs again within seconds once any worker
+is alive. A worker stopped by SIGTERM stops its solve at once and defers its job again.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from procrastinate.job_context import JobContext
 from sqlalchemy.engine import make_url
 
 from api.service.db.models import PlanRow
-from api.service.db.queue_schema import SCHEMA
+from api.service.db.queue_schema import queue_schema
 from api.service.db.session import Database
 from api.service.jobs import state
 from api.service.jobs.supervise import Outcome, supervise
@@ -44,7 +45,7 @@ def is_postgres(url: str) -> bool:
 def conninfo(url: str) -> str:
     """libpq address of a SQLAlchemy URL, with the queue's schema first on the search path."""
     parsed = make_url(url).set(drivername="postgresql")
-    parsed = parsed.update_query_dict({"options": f"-csearch_path={SCHEMA}"})
+    parsed = parsed.update_query_dict({"options": f"-csearch_path={queue_schema(url)}"})
     return parsed.render_as_string(hide_password=False)
 
 
