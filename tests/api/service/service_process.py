@@ -84,20 +84,26 @@ class Service:
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> float:
-        """Start and wait for ``/health``; returns the seconds it took."""
+    def start(self, wait: bool = True) -> float:
+        """Start and (``wait``) wait for ``/health``; returns the seconds it took."""
         self.proc = milo(["serve", "--port", str(self.port)], self.env, self.log)
+        if not wait:
+            return 0.0
+        return self.ready()
 
-        def up() -> bool:
-            assert self.proc is not None
-            if self.proc.poll() is not None:
-                raise AssertionError(self.log.read_text(errors="replace")[-3000:])
-            try:
-                return httpx.get(f"{self.url}/health", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                return False
+    def healthy(self) -> bool:
+        """Whether ``/health`` answers 200 (an exited server is an error, with its log)."""
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise AssertionError(self.log.read_text(errors="replace")[-3000:])
+        try:
+            return httpx.get(f"{self.url}/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
 
-        return wait_for("milo serve up", up, 60, self.log)[1]
+    def ready(self) -> float:
+        """Wait for ``/health``; returns the seconds it took."""
+        return wait_for("milo serve up", self.healthy, 90, self.log)[1]
 
     def kill(self) -> None:
         assert self.proc is not None

@@ -47,6 +47,23 @@ def status(svc: Service, plan_id: str, headers: dict[str, str]) -> dict:
     return r.json()
 
 
+def first_times(svc: Service, plan_id: str) -> tuple[float, float]:
+    """Seconds from now until the job is no longer the dead run's, and until ``/health``."""
+    began = time.monotonic()
+    recovered: float | None = None
+    ready: float | None = None
+    while recovered is None or ready is None:
+        assert time.monotonic() - began < 90, (recovered, ready, svc.log.read_text()[-2000:])
+        now = time.monotonic() - began
+        row = plan_row(svc.db_url, plan_id)
+        if recovered is None and (row.status, row.attempts) != ("running", 1):
+            recovered = now
+        if ready is None and svc.healthy():
+            ready = now
+        time.sleep(0.05)
+    return recovered, ready
+
+
 def test_a_job_killed_with_its_server_is_requeued_at_restart_then_done(service: Service):
     headers = manager_headers(service.db_url, CM)
     plan_id = queue_plan(service, headers, time_limit=3)
@@ -54,14 +71,13 @@ def test_a_job_killed_with_its_server_is_requeued_at_restart_then_done(service: 
     service.kill()
     assert plan_row(service.db_url, plan_id).status == "running"  # what the dead process left
     restart = time.monotonic()
-    service.start()
-    row, _ = wait_for(
-        "requeued",
-        lambda: (r := plan_row(service.db_url, plan_id)).attempts == 2 and r,
-        RECOVERY_S - (time.monotonic() - restart),
-        service.log,
-    )
-    assert row.status in ("queued", "running", "done")
+    service.start(wait=False)
+    recovered, ready = first_times(service, plan_id)
+    # recovered as the restart's first act: within 10 s, or, when the machine is so loaded
+    # that the imports alone take longer, before the server answers its first request
+    assert recovered <= RECOVERY_S or recovered <= ready, (recovered, ready)
+    wait_for("claimed again", lambda: plan_row(service.db_url, plan_id).attempts == 2, 30)
+    assert time.monotonic() - restart < 90
     body, _ = wait_for(
         "done",
         lambda: (b := status(service, plan_id, headers))["status"] in ("done", "failed") and b,
