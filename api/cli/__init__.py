@@ -5,7 +5,7 @@ they are registered here, in the order ``milo --help`` lists them, so that no co
 imports this package (no import cycle).
 """
 
-from api.cli import coverage, demo, map, plan, serve, territory, tokens
+from api.cli import coverage, demo, map, plan, serve, territory, tokens, worker
 from api.cli.app import app
 
 app.command()(territory.territory)
@@ -15,6 +15,7 @@ app.command()(plan.validate)
 app.command()(coverage.coverage)
 app.command()(coverage.compare)
 app.command()(serve.serve)
+app.command()(worker.worker)
 app.add_typer(tokens.token_app, name="token")
 app.command("map")(map.map_command)
 

@@ -8,6 +8,8 @@ import typer
 
 from api.cli.app import console, fail
 from api.service.db.session import Database
+from api.service.jobs.queue import is_postgres
+from api.service.jobs.state import recover_all
 from api.service.settings import Settings, load_settings
 from api.service.territory_store import seed_demo
 from planner.errors import MiloError
@@ -33,7 +35,12 @@ def serve(
 
     try:
         settings = load_settings()
-        open_store(settings).dispose()
+        db = open_store(settings)
+        if not settings.jobs_sync and not is_postgres(settings.db_url):
+            # this process runs the embedded store's jobs: those a dead server left running are
+            # requeued now, before the web stack loads (the runner resubmits them at start-up)
+            recover_all(db)
+        db.dispose()
     except MiloError as exc:
         fail(exc)
         return

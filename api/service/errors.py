@@ -47,12 +47,17 @@ class TooManyRequestsError(PermissionError, MiloError):
         self.retry_after = retry_after
 
 
+class QuotaError(ValueError, MiloError):
+    """Too many plan jobs queued or running for one territory (429)."""
+
+
 STATUS_BY_ERROR: dict[type[MiloError], int] = {
     AuthenticationError: 401,
     ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
     TooManyRequestsError: 429,
+    QuotaError: 429,
 }
 DEFAULT_STATUS = 422
 

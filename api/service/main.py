@@ -6,6 +6,8 @@ loads the embedded demo territories so that a new user sees something.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,7 +18,8 @@ from api.service.auth import Authenticator
 from api.service.db.session import Database
 from api.service.deps import AppState
 from api.service.errors import install_error_handlers
-from api.service.jobs import JobRunner
+from api.service.jobs import make_runner
+from api.service.jobs.queue import is_postgres, run_worker
 from api.service.limits import BodySizeLimit, FailureLimiter
 from api.service.plan_index import PlanIndex
 from api.service.routes import (
@@ -71,7 +74,8 @@ def build_state(settings: Settings) -> AppState:
     if settings.load_demo:
         seed_demo(db)
     cache = TerritoryCache(db)
-    jobs = JobRunner(db, cache, sync=settings.jobs_sync, workers=settings.job_workers)
+    jobs = make_runner(db, cache, settings)
+    jobs.start()
     return AppState(
         settings=settings,
         db=db,
@@ -94,9 +98,24 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = app.dependency_overrides.get(get_settings, get_settings)()
     state = build_state(settings)
     app.state.milo = state
+    worker = None
+    if is_postgres(settings.db_url) and not settings.jobs_sync and not settings.external_workers:
+        worker = asyncio.create_task(
+            run_worker(
+                state.db,
+                concurrency=settings.job_workers,
+                overrun=settings.job_overrun_seconds,
+                name="milo-serve",
+                signals=False,
+            )
+        )
     try:
         yield
     finally:
+        if worker is not None:  # stops at once: its running job goes back to the queue
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
         state.jobs.shutdown()
         state.db.dispose()
         app.state.milo = None

@@ -25,7 +25,7 @@ from api.service.db.session import Database
 from planner.itinerary.plan import Visit
 from planner.itinerary.plan_schema import VISIT
 
-FINAL = ("done", "failed")
+FINAL = ("done", "failed", "cancelled")
 #: seconds an entry's stage is trusted before it is re-read (archived entries never change)
 STAGE_MAX_AGE_S = 2.0
 

@@ -78,6 +78,7 @@ def plan_summary(row: PlanRow) -> dict[str, Any]:
         "id": row.id,
         "territory_id": row.territory_id,
         "status": row.status,
+        "attempts": row.attempts,
         "start": row.start.isoformat(),
         "weeks": row.weeks,
         "options": row.options,

@@ -7,8 +7,17 @@
                         ``postgresql+psycopg://user:password@host:5432/db``.
 ``MILO_STATE_DIR``      folder of the default SQLite file (default ``~/.local/share/milo-nomade``).
 ``MILO_SECRET_KEY``     key of the token HMAC; changing it invalidates every token.
-``MILO_JOBS_SYNC``      run plan jobs inside the request (tests); default: a thread pool.
-``MILO_JOB_WORKERS``    threads of the plan job pool (default 1).
+``MILO_JOBS_SYNC``      run plan jobs inside the request (tests); default: in the background,
+                        each solve in a child process (see :mod:`api.service.jobs`).
+``MILO_JOB_WORKERS``    plan jobs run at once by this process (default 1; ``milo worker``
+                        takes ``--concurrency``).
+``MILO_EXTERNAL_WORKERS`` PostgreSQL only: ``milo serve`` runs no job itself, ``milo worker``
+                        processes do (default false: an embedded worker in the API process).
+``MILO_JOB_QUOTA``      plan jobs queued or running at once per territory (default 3; 429).
+``MILO_JOB_OVERRUN_SECONDS`` a running job stopped and failed this long past its time limit
+                        (default 120: loading, the explanations and saving run after the search).
+``MILO_ROLE_TIME_LIMITS`` JSON cap of the solver seconds per role, e.g. ``{"manager": 300}``;
+                        a role absent takes ``MILO_MAX_TIME_LIMIT``.
 ``MILO_DEFAULT_TIME_LIMIT`` / ``MILO_MAX_TIME_LIMIT``  solver seconds when none is asked
                         (default 12, the engine's default) / cap (default 300).
 ``MILO_LOAD_DEMO``      load the embedded demo territories on first start (default true).
@@ -57,6 +66,10 @@ class Settings(BaseSettings):
     # api.service.limits.DEFAULT_MAX_BODY_BYTES (not imported: settings stay light to load)
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     auth_failures_per_minute: int = Field(default=10, ge=1, le=10_000)
+    external_workers: bool = False
+    job_quota: int = Field(default=3, ge=1, le=100)
+    job_overrun_seconds: float = Field(default=120.0, gt=0)
+    role_time_limits: dict[str, float] = Field(default_factory=lambda: {"manager": 300.0})
 
     @model_validator(mode="after")
     def _secret_outside_development(self) -> Settings:
@@ -67,6 +80,11 @@ class Settings(BaseSettings):
                 "MILO_SECRET_KEY est obligatoire hors développement (MILO_ENV=production)."
             )
         return self
+
+    def time_limit_cap(self, role: str) -> float:
+        """Highest solver time limit a caller of ``role`` may ask (its role cap, at most the
+        service's ``max_time_limit``)."""
+        return min(self.max_time_limit, self.role_time_limits.get(role, self.max_time_limit))
 
     @property
     def db_url(self) -> str:

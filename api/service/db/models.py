@@ -108,7 +108,7 @@ class PlanRow(TableBase):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     territory_id: Mapped[str] = mapped_column(ForeignKey("territories.id"), index=True)
-    status: Mapped[str] = mapped_column(String(16))  # queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(16))  # queued, running, done, failed, cancelled
     start: Mapped[dt.date] = mapped_column(Date)
     weeks: Mapped[int] = mapped_column(Integer)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -125,6 +125,9 @@ class PlanRow(TableBase):
     published_by: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: Job runs started (a run interrupted by a crash counts; see :mod:`api.service.jobs.state`).
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 def plan_column(f: PlanField) -> Column[Any]:

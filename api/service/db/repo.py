@@ -404,14 +404,10 @@ def carry_activity(s: Session, from_plan_id: str, to_plan_id: str) -> int:
     of ``to_plan_id``, which replaces it as the published plan: the counts of sessions that the
     new version keeps stay official. A record whose visit the new version does not have stays on
     the archived plan (listed, not counted). Returns how many records moved."""
-    fields = (VisitRow.id, VisitRow.date, VisitRow.van, VisitRow.slot, VisitRow.stop_id)
-    old = {
-        r[0]: tuple(r[1:])
-        for r in s.execute(select(*fields).where(VisitRow.plan_id == from_plan_id))
-    }
-    new = {
-        tuple(r[1:]): r[0] for r in s.execute(select(*fields).where(VisitRow.plan_id == to_plan_id))
-    }
+    c = VisitRow.__table__.c
+    fields = (c.id, c.date, c.van, c.slot, c.stop_id)
+    old = {r[0]: tuple(r[1:]) for r in s.execute(select(*fields).where(c.plan_id == from_plan_id))}
+    new = {tuple(r[1:]): r[0] for r in s.execute(select(*fields).where(c.plan_id == to_plan_id))}
     taken = set(s.scalars(select(ActivityRow.visit_id).where(ActivityRow.plan_id == to_plan_id)))
     moved = 0
     for row in s.scalars(select(ActivityRow).where(ActivityRow.plan_id == from_plan_id)).all():

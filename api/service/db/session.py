@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.service.db.models import TableBase
+from api.service.db.queue_schema import apply_schema, drop_schema, queue_schema
 from planner.errors import DataSourceError
 
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
@@ -79,11 +80,15 @@ class Database:
         return cfg
 
     def upgrade(self) -> None:
-        """Create or upgrade the schema to the latest migration."""
+        """Create or upgrade the schema to the latest migration; on PostgreSQL, also the job
+        queue's own schema (procrastinate, idempotent: see :mod:`api.service.db.queue_schema`)."""
         cfg = self.alembic_config()
         with self.engine.begin() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.begin() as connection:
+                apply_schema(connection, queue_schema(self.url))
 
     def has_schema(self) -> bool:
         return inspect(self.engine).has_table("alembic_version")
@@ -93,6 +98,8 @@ class Database:
         with self.engine.begin() as connection:
             TableBase.metadata.drop_all(connection)
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            if self.engine.dialect.name == "postgresql":
+                drop_schema(connection, queue_schema(self.url))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,6 +1,6 @@
-"""Plans: create (background job), list, read, re-plan; the lifecycle (publish, archive, the
-territory's published plan). Conseillers read only published and archived plans; drafts are
-the manager's (403)."""
+"""Plans: create (background job), list, read, re-plan, cancel a job; the lifecycle (publish,
+archive, the territory's published plan). Conseillers read only published and archived plans;
+drafts are the manager's (403)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from api.service.db.models import PlanRow
 from api.service.deps import AppState, PrincipalDep, SessionDep, StateDep
 from api.service.errors import ConflictError, ForbiddenError
 from api.service.jobs import change_from_json
+from api.service.jobs import state as job_state
 from api.service.plan_index import PlanEntry
 from api.service.routes.territories import TerritoryId
 from api.service.schemas.common import ERRORS
@@ -125,7 +126,9 @@ def create_plan(
     require_manager(who, territory_id, action="calculer un plan")
     repo.get_territory(s, territory_id)
     cfg = state.settings
-    limit = min(body.time_limit or cfg.default_time_limit, cfg.max_time_limit)
+    job_state.check_quota(s, territory_id, cfg.job_quota)
+    cap = cfg.time_limit_cap(who.role.value)
+    limit = min(body.time_limit or cfg.default_time_limit, cap)
     options = {
         "solver": body.solver,
         "time_limit": limit,
@@ -319,6 +322,7 @@ def replan(
     if parent.status != "done" or parent.document is None:
         raise not_ready(plan_id, parent.status)
     check_replannable(s, parent, wanted_version(body.version, if_match))
+    job_state.check_quota(s, parent.territory_id, state.settings.job_quota)
     changes = [c.model_dump(mode="json") for c in body.changes]
     # an unknown stop, van or date is a 422 now (with what is valid), not a failed job
     try:
@@ -337,3 +341,16 @@ def replan(
         created_by=principal_record(who),
     )
     return responses.plan_summary(submit(state, s, row))
+
+
+@router.post(
+    "/plans/{plan_id}/cancel",
+    response_model=PlanSummary,
+    summary="Annuler un calcul en attente ou en cours",
+)
+def cancel_plan(plan_id: PlanId, state: StateDep, s: SessionDep, who: PrincipalDep) -> dict:
+    row = repo.get_plan(s, plan_id)
+    require_manager(who, row.territory_id, action="annuler un calcul")
+    row = job_state.cancel(s, plan_id)
+    s.commit()
+    return responses.plan_summary(row)

@@ -26,7 +26,7 @@ from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS
 
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
-PlanStatus = Literal["queued", "running", "done", "failed"]
+PlanStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 PlanStage = Literal["draft", "published", "archived"]
 
 
@@ -227,7 +227,13 @@ class PrincipalPublic(BaseModel):
 class PlanSummary(BaseModel):
     id: str = Field(description="Identifiant du plan.", examples=["9f1c2e..."])
     territory_id: str = Field(description="Territoire.")
-    status: PlanStatus = Field(description="queued, running, done ou failed.")
+    status: PlanStatus = Field(
+        description="queued, running, done, failed ou cancelled (POST /plans/{id}/cancel)."
+    )
+    attempts: int = Field(
+        description="Calculs commencés (un calcul interrompu par un redémarrage est relancé, "
+        "3 fois au plus)."
+    )
     start: dt.date = Field(description="Premier jour.")
     weeks: int = Field(description="Semaines.")
     options: dict[str, Any] = Field(description="Options du calcul (solveur, limite, graine).")
@@ -235,7 +241,9 @@ class PlanSummary(BaseModel):
     changes: list[dict[str, Any]] | None = Field(description="Changements d'un re-plan.")
     created_at: dt.datetime = Field(description="Création (UTC).")
     finished_at: dt.datetime | None = Field(description="Fin du calcul (UTC).")
-    error: ErrorPublic | None = Field(description="Erreur du calcul (status failed).")
+    error: ErrorPublic | None = Field(
+        description="Erreur du calcul (status failed) ou raison de l'annulation (cancelled)."
+    )
     stage: PlanStage = Field(
         description="Étape du plan : draft (brouillon du responsable), published (le plan en "
         "vigueur du territoire) ou archived (ancien plan, lecture seule)."
