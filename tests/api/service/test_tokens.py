@@ -195,12 +195,12 @@ def test_listing_and_creating_need_the_territory_s_manager(client, tokens):
         (
             {"label": "t", "expires_days": 0},
             "body.expires_days",
-            "valeur attendue supérieure ou égale à 1",
+            "valeur attendue supérieure ou égale à 1 (reçu : 0)",
         ),
         (
             {"label": "t", "expires_days": 366},
             "body.expires_days",
-            "valeur attendue inférieure ou égale à 365",
+            "valeur attendue inférieure ou égale à 365 (reçu : 366)",
         ),
         ({"label": "t", "role": "manager"}, "body.role", "champ non autorisé"),
         ({}, "body.label", "champ obligatoire absent"),

@@ -32,6 +32,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("UPDATE plans SET status = 'failed' WHERE status = 'cancelled'")
-    with op.batch_alter_table("plans", schema=None) as batch_op:
-        batch_op.drop_column("started_at")
-        batch_op.drop_column("attempts")
+    # plain ALTER TABLE DROP COLUMN (SQLite >= 3.35): a batch rebuild of ``plans`` would drop
+    # the table, and with foreign keys on, its visits and their activity records with it
+    op.drop_column("plans", "started_at")
+    op.drop_column("plans", "attempts")
