@@ -147,4 +147,3 @@ def suppress_frame(
     them :data:`SECRET`."""
     relations = TableRelations(derived={k: tuple(v) for k, v in (derived or {}).items()})
     return suppress_table(frame, count_columns=count_columns, relations=relations)[0]
-
