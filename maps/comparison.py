@@ -147,7 +147,7 @@ def comparison_map(
     legend.add(
         label,
         [(swatch(colormap(v)), _fmt(round(v, 3), indicator)) for v in steps]
-        + [(swatch(SUPPRESSED_COLOR), f"{SMALL} ou {SECONDARY} (masqué)")],
+        + [(swatch(SUPPRESSED_COLOR), f"masqué : « {SMALL} » ou « {SECONDARY} »")],
     )
     legend.note = (
         f"Cellules inférieures à 11 masquées : « {SMALL} » ; « {SECONDARY} » : au moins 11, "
