@@ -62,7 +62,7 @@ def execute(db: Database, territories: TerritoryCache, run: state.Claim) -> None
         plan = compute(db, territories, **params)
         with db.session() as s:
             current = s.get(PlanRow, run.plan_id, with_for_update=True)
-            if current is None or current.status != "running" or current.attempts != run.attempt:
+            if not state.owns(current, run):
                 log.info("plan job %s: run %d no longer current", run.plan_id, run.attempt)
                 return
             repo.save_plan_result(s, run.plan_id, plan)

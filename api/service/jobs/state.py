@@ -75,6 +75,12 @@ def _finish(row: PlanRow, status: str, error: dict[str, str] | None) -> None:
     row.finished_at = utcnow()
 
 
+def owns(row: PlanRow | None, run: Claim) -> bool:
+    """Whether ``run`` still owns the job of ``row``: running, in the same attempt. Every write
+    of a run's outcome checks it, so a run that lost its job never overwrites it."""
+    return row is not None and row.status == "running" and row.attempts == run.attempt
+
+
 def claim(db: Database, plan_id: str) -> Claim | None:
     """Start a run of a queued job (None when it is not queued any more: cancelled, taken)."""
     with db.session() as s:
@@ -95,15 +101,14 @@ def claim(db: Database, plan_id: str) -> Claim | None:
 def is_current(db: Database, run: Claim) -> bool:
     """Whether ``run`` still owns its job (running, same attempt)."""
     with db.session() as s:
-        row = s.get(PlanRow, run.plan_id)
-        return row is not None and row.status == "running" and row.attempts == run.attempt
+        return owns(s.get(PlanRow, run.plan_id), run)
 
 
 def fail(db: Database, run: Claim, error: dict[str, str]) -> bool:
     """Fail the job of ``run`` if the run still owns it."""
     with db.session() as s:
         row = _locked(s, run.plan_id)
-        if row is None or row.status != "running" or row.attempts != run.attempt:
+        if row is None or not owns(row, run):
             return False
         _finish(row, "failed", error)
         s.commit()
@@ -115,7 +120,7 @@ def requeue(db: Database, run: Claim) -> bool:
     counted: only interrupted runs count towards :data:`MAX_ATTEMPTS`)."""
     with db.session() as s:
         row = _locked(s, run.plan_id)
-        if row is None or row.status != "running" or row.attempts != run.attempt:
+        if row is None or not owns(row, run):
             return False
         row.status = "queued"
         row.attempts -= 1
