@@ -30,13 +30,16 @@ def docs() -> HTMLResponse:
             f"{vendor_dir() / 'swagger'}.",
             hint="Lancez « make assets » (ou bash .ci/install-browser.sh --assets-only).",
         )
-    return get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url="/openapi.json",
         title="milo-nomade : documentation de l'API",
         swagger_js_url=f"{ASSET_URL}/swagger-ui-bundle.js",
         swagger_css_url=f"{ASSET_URL}/swagger-ui.css",
         swagger_favicon_url=f"{ASSET_URL}/favicon-32x32.png",
     )
+    # the page is in French: say so (screen readers, axe-core html-has-lang)
+    body = bytes(page.body).replace(b"<html>", b'<html lang="fr">', 1)
+    return HTMLResponse(body)
 
 
 @router.get(f"{ASSET_URL}/{{name}}")

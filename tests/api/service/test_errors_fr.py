@@ -63,6 +63,7 @@ def test_the_api_docs_load_offline(client) -> None:
     html = page.text
     assert "cdn.jsdelivr" not in html and "https://" not in html.split("<body>")[0]
     assert "/docs-assets/swagger-ui-bundle.js" in html
+    assert '<html lang="fr">' in html
     for name, kind in (("swagger-ui-bundle.js", "javascript"), ("swagger-ui.css", "text/css")):
         asset = client.get(f"/docs-assets/{name}")
         assert asset.status_code == 200 and kind in asset.headers["content-type"]
