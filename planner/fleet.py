@@ -12,6 +12,15 @@ from planner.errors import InvalidSpecError
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
+#: what a resource is: a van (drives between stops, parks, may need power) or a team of one or
+#: two conseillers (no vehicle needs; goes by car, public transport or on foot)
+RESOURCE_KINDS = ("vehicule", "equipe")
+RESOURCE_LABELS = {"vehicule": "Véhicule", "equipe": "Équipe"}
+#: how a team travels (a van always drives: ``voiture``)
+TRAVEL_MODES = ("voiture", "transports", "pied")
+TRAVEL_MODE_LABELS = {"voiture": "en voiture", "transports": "en transports en commun",
+                      "pied": "à pied"}  # fmt: skip
+
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
@@ -52,9 +61,40 @@ class _MinutesWindow:
 
 
 @dataclass(frozen=True)
-class Van(_MinutesWindow):
-    """A van (or a team on foot) with its base, working weekdays, shift and daily limits.
+class Person:
+    """A conseiller (or any member of staff) and the weekdays they work (0 = Monday).
 
+    No personal data beyond what planning needs: an identifier the Mission Locale chooses
+    (initials, a role), an optional display name, the working weekdays.
+    """
+
+    id: str
+    name: str = ""
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+    def __post_init__(self) -> None:
+        if not self.id.strip():
+            raise InvalidSpecError(
+                "Personne sans identifiant.",
+                hint='Donnez un identifiant court, par exemple id = "conseillere-a".',
+            )
+        if not self.working_days or any(d not in range(7) for d in self.working_days):
+            raise InvalidSpecError(
+                f"Personne {self.id} : jours travaillés {self.working_days} invalides.",
+                hint="Listez des jours parmi lundi..dimanche.",
+            )
+
+
+@dataclass(frozen=True)
+class Van(_MinutesWindow):
+    """A resource: a van, or a team of conseillers, with its base, days, shift and limits.
+
+    ``kind`` is ``vehicule`` (drives between stops, needs parking and what the problem's
+    ``van_needs`` say) or ``equipe`` (one or two conseillers holding sessions at partners, on
+    a maraude or at an event; no vehicle needs); ``mode`` how it travels (``voiture`` for a
+    van; a team may go ``transports`` or ``pied``); ``crew`` the people (:class:`Person` ids)
+    it takes: a resource works a date only when every member works that weekday, and a person
+    is on at most one resource a day.
     ``start_min``/``end_min`` bound the shift (leave the base, be back); ``max_work_min``
     (driving plus sessions) and ``max_span_min`` (first departure to last return) limit a day;
     the manager may cap ``max_drive_min`` (driving per day) and ``sessions_per_week`` (None: no
@@ -70,8 +110,29 @@ class Van(_MinutesWindow):
     max_span_min: int = 13 * 60
     max_drive_min: int | None = None
     sessions_per_week: int | None = None
+    kind: str = "vehicule"
+    mode: str = "voiture"
+    crew: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.kind not in RESOURCE_KINDS:
+            raise InvalidSpecError(
+                f"Ressource {self.id} : type {self.kind!r} inconnu (attendu "
+                f"{' ou '.join(RESOURCE_KINDS)}).",
+                hint="Un véhicule se déclare sous [[vans]], une équipe sous [[teams]].",
+            )
+        if self.mode not in TRAVEL_MODES or (self.kind == "vehicule" and self.mode != "voiture"):
+            raise InvalidSpecError(
+                f"Ressource {self.id} : mode de déplacement {self.mode!r} invalide (attendu "
+                f"{', '.join(TRAVEL_MODES) if self.kind == 'equipe' else 'voiture'}).",
+                hint='Une équipe va en "voiture", en "transports" ou à "pied" ; un véhicule roule.',
+            )
+        if len(set(self.crew)) != len(self.crew):
+            raise InvalidSpecError(
+                f"Ressource {self.id} : une personne figure deux fois dans l'équipage "
+                f"{list(self.crew)}.",
+                hint="Listez chaque personne une fois.",
+            )
         if not (0 <= self.start_min < self.end_min <= 24 * 60):
             raise InvalidSpecError(
                 f"Véhicule {self.id} : horaires {self.start_min}-{self.end_min} min invalides.",
@@ -109,6 +170,12 @@ class Van(_MinutesWindow):
                 hint="Par exemple sessions_per_week = 6 ; au plus une séance par créneau de "
                 "chaque jour travaillé.",
             )
+
+    @property
+    def label(self) -> str:
+        """French kind and id, e.g. « Équipe equipe-hlm (à pied) »."""
+        how = f" ({TRAVEL_MODE_LABELS[self.mode]})" if self.kind == "equipe" else ""
+        return f"{RESOURCE_LABELS[self.kind]} {self.id}{how}"
 
     @property
     def max_work_s(self) -> int:

@@ -33,6 +33,8 @@ def skip_reason(grid: Grid, v: int, d: int, c: int | None = None) -> str:
         return f"véhicule {van.id} indisponible"
     if info.weekday not in van.working_days:
         return "jour non travaillé"
+    if not pb.works(van, info.weekday):
+        return "un membre de l'équipe ne travaille pas ce jour"
     return "hors période de l'arrêt (vacances scolaires)"
 
 
@@ -49,6 +51,8 @@ def kpis(grid: Grid, visits: list[Visit], days: list[VanDay], schedule: Schedule
         "drive_km": round(sum(d.drive_m for d in days) / 1000, 3),
         "visits_by_frr_class": dict(sorted(Counter(v.frr_class for v in visits).items())),
         "visits_qpv": sum(1 for v in visits if v.qpv),
+        "visits_by_kind": dict(sorted(Counter(v.kind for v in visits).items())),
+        "visits_by_approach": dict(sorted(Counter(v.approach for v in visits).items())),
         "objective": schedule.objective,
     }
 
@@ -91,13 +95,17 @@ def assemble(
                     lon=cand.lon,
                     lat=cand.lat,
                     arrival_s=arrival,
-                    start_s=slot.start_s,
-                    end_s=slot.start_s + grid.service[c][s],
+                    start_s=grid.start[c][s],
+                    end_s=grid.start[c][s] + grid.service[c][s],
                     host=cand.host,
                     need=cand.need,
                     frr_class=cand.frr_class,
                     qpv=cand.qpv,
-                    to_check=to_check_text(cand.to_check(pb.van_needs)),
+                    to_check=to_check_text(cand.to_check(pb.needs_of(pb.vans[v]))),
+                    kind=cand.kind,
+                    approach=cand.approach,
+                    resource=pb.vans[v].kind,
+                    private=cand.private,
                 )
             )
         days.append(

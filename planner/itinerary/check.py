@@ -10,7 +10,15 @@ The manager's rules (:mod:`planner.rules`, carried by the problem) are checked t
 from the start), ``excluded`` (no visit of an excluded commune) and ``excluded-unreported``
 (each excluded commune listed among the dropped stops with its reason). Frequencies kept
 (forced, or lowered by a forbid, are the candidates' frequencies): ``frequency-single``,
-``periodic-slot``, ``periodic-spacing`` and ``periodic-missing``.
+``periodic-slot``, ``periodic-spacing`` and ``periodic-missing`` (a stop with ``dates``, such as
+a partner pin on the first Thursday of each month, repeats on those dates instead).
+
+Every approach: ``resource-kind`` (a van stop held by a team, a partner session or a maraude
+by a van), ``dates`` (an event or a dated pin off its dates), ``window`` (a session outside its
+event's hours), ``daylight`` (a maraude before sunrise or after sunset), ``crew-day`` (a
+resource out on a weekday one of its crew does not work) and ``person-twice`` (a person on two
+resources the same date). Travel times are each resource's mode (car, public transport, on
+foot) and a team has no vehicle needs.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from planner.amenities import to_check_text
+from planner.approaches import SERVED_BY, CandidateKind
+from planner.daylight import daylight_min
 from planner.fleet import WEEKDAYS_FR, Van
 from planner.itinerary.plan import Plan, Visit
 from planner.itinerary.problem import Candidate, ItineraryProblem
@@ -84,7 +94,36 @@ class _Checker:
             return "véhicule indisponible"
         if date.weekday() not in van.working_days:
             return "jour non travaillé"
+        people = {p.id: p for p in self.pb.people}
+        if any(
+            pid in people and date.weekday() not in people[pid].working_days for pid in van.crew
+        ):
+            return "un membre de l'équipe ne travaille pas ce jour"
         return None
+
+    def check_people(self, visits: list[Visit]) -> None:
+        """Each resource out only on its crew's weekdays; a person on one resource a day."""
+        people = {p.id: p for p in self.pb.people}
+        out: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+        for v in visits:
+            out[(v.van, v.date)].add(v.van)
+        on: dict[tuple[str, dt.date], list[str]] = defaultdict(list)
+        for van_id, date in sorted(out):
+            for pid in self.vans[van_id].crew:
+                person = people.get(pid)
+                if person is None or date.weekday() not in person.working_days:
+                    self.add(
+                        "crew-day",
+                        f"{van_id} le {date} : {pid} ne travaille pas le "
+                        f"{WEEKDAYS_FR[date.weekday()]}.",
+                    )
+                on[(pid, date)].append(van_id)
+        for (pid, date), vans in sorted(on.items()):
+            if len(vans) > 1:
+                self.add(
+                    "person-twice",
+                    f"{pid} le {date} : sur {' et '.join(vans)} le même jour.",
+                )
 
     def in_period(self, stop: Candidate, date: dt.date) -> bool:
         d = self.pb.calendar.index_of(date)
@@ -110,13 +149,43 @@ class _Checker:
         why = self.day_exists(van, v.date)
         if why is not None:
             self.add("day-closed", f"{v.stop_id} le {v.date} ({van.id}) : {why}.")
-        service = slot.end_s - slot.start_s if stop.service_s is None else stop.service_s
-        if v.start_s != slot.start_s or v.end_s != v.start_s + service or v.end_s > slot.end_s:
+        start, end = slot.start_s, slot.end_s
+        window = stop.window_min
+        if window is not None:
+            start, end = max(start, window[0] * 60), min(end, window[1] * 60)
+            if v.start_s < window[0] * 60 or v.end_s > window[1] * 60:
+                self.add(
+                    "window",
+                    f"{v.stop_id} le {v.date} : séance {v.start_s}-{v.end_s} s hors de la "
+                    f"plage de l'événement {window[0] * 60}-{window[1] * 60} s.",
+                )
+        service = end - start if stop.service_s is None else stop.service_s
+        if v.start_s != start or v.end_s != v.start_s + service or v.end_s > slot.end_s:
             self.add(
                 "times",
                 f"{v.stop_id} le {v.date} : séance {v.start_s}-{v.end_s} s au lieu de "
-                f"{slot.start_s}-{slot.start_s + service} s (créneau {slot.name}).",
+                f"{start}-{start + service} s (créneau {slot.name}).",
             )
+        if van.kind not in SERVED_BY[CandidateKind(stop.kind)]:
+            self.add(
+                "resource-kind",
+                f"{v.stop_id} le {v.date} : séance de type {stop.kind} tenue par "
+                f"{van.label}, qui ne peut pas la tenir.",
+            )
+        if stop.dates and v.date not in stop.dates:
+            self.add(
+                "dates",
+                f"{v.stop_id} le {v.date} : hors de ses dates "
+                f"({', '.join(d.isoformat() for d in sorted(stop.dates))}).",
+            )
+        if stop.daylight:
+            up, down = daylight_min(stop.lon, stop.lat, v.date)
+            if v.start_s < up * 60 or v.end_s > down * 60:
+                self.add(
+                    "daylight",
+                    f"{v.stop_id} le {v.date} : maraude {v.start_s // 60} - {v.end_s // 60} min "
+                    f"hors du jour ({up} - {down} min après minuit).",
+                )
         wd = v.date.weekday()
         if not stop.hours.is_open(wd, v.start_s // 60, -(-v.end_s // 60)):
             self.add("hours", f"{v.stop_id} le {v.date} : hôte fermé pendant la séance.")
@@ -127,7 +196,7 @@ class _Checker:
         if not self.in_period(stop, v.date):
             self.add("period", f"{v.stop_id} le {v.date} : hors de sa période ({stop.period}).")
         self.check_pin(stop, v)
-        needs = stop.needs | self.pb.van_needs
+        needs = stop.needs | (self.pb.van_needs if van.kind == "vehicule" else frozenset())
         if not needs <= stop.amenities | stop.unverified:
             self.add("needs", f"{v.stop_id} : besoins {sorted(needs)} non satisfaits.")
         expected = to_check_text(needs & stop.unverified)
@@ -175,9 +244,10 @@ class _Checker:
         declared = {(d.van, d.date): d for d in self.plan.days}
         for key in declared.keys() - by_day.keys():
             self.add("day-mismatch", f"Journée {key[0]} {key[1]} déclarée sans visite.")
-        dur, dist = self.pb.durations, self.pb.distances
+        dist = self.pb.distances
         for (van_id, date), day_visits in sorted(by_day.items()):
             van = self.vans[van_id]
+            dur = self.pb.durations_for(van)
             day_visits.sort(key=lambda x: self.slots[x.slot].start_s)
             slot_names = [x.slot for x in day_visits]
             if len(set(slot_names)) != len(slot_names):
@@ -244,6 +314,9 @@ class _Checker:
             if len({(v.van, v.slot, v.date.weekday()) for v in vs}) > 1:
                 self.add("periodic-slot", f"{sid} : jour, créneau ou véhicule change.")
                 continue
+            if stop.dates:
+                self.check_dated(stop, vs)
+                continue
             step = 7 * period
             idx = sorted(cal.index_of(v.date) or 0 for v in vs)
             if any((b - a) % step for a, b in zip(idx, idx[1:], strict=False)) or len(
@@ -265,6 +338,19 @@ class _Checker:
                     and self.in_period(stop, date)
                 ):
                     self.add("periodic-missing", f"{sid} : passage du {date} manquant sans raison.")
+
+    def check_dated(self, stop: Candidate, vs: list[Visit]) -> None:
+        """A periodic stop with dates: one visit on each of its dates the resource works."""
+        van = self.vans[vs[0].van]
+        held = {v.date for v in vs}
+        for date in sorted(stop.dates - held):
+            if (
+                self.pb.calendar.index_of(date) is not None
+                and date not in self.pb.cancelled(stop)
+                and self.day_exists(van, date) is None
+                and self.in_period(stop, date)
+            ):
+                self.add("periodic-missing", f"{stop.id} : passage du {date} manquant sans raison.")
 
     def check_dropped(self, visits: list[Visit]) -> None:
         visited = {v.stop_id for v in visits}
@@ -305,6 +391,7 @@ class _Checker:
         self.check_days(good)
         self.check_frequencies(good)
         self.check_week_caps(good)
+        self.check_people(good)
         self.check_dropped(good)
         self.check_kpis(good)
         return ValidationReport(tuple(self.out))

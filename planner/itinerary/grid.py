@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.daylight import daylight_min
 from planner.itinerary.problem import Candidate, ItineraryProblem
 
 #: French reasons a stop can never be planned, in the order the filters apply.
@@ -30,6 +31,13 @@ REASON_DRIVE_CAP = (
 REASON_NO_DAY = "aucun jour ouvré disponible dans l'horizon"
 REASON_CANCELLED = "toutes ses dates restantes sont annulées"
 REASON_PIN = "épinglé sur un jour, un créneau ou un véhicule sans tournée dans l'horizon"
+REASON_RESOURCE = {
+    "vehicule": "aucun véhicule dans l'horizon pour cette séance (arrêt du véhicule)",
+    "equipe": "aucune équipe dans l'horizon pour cette séance (séance chez un partenaire, maraude)",
+}
+REASON_WINDOW = "plage horaire de l'événement sans créneau commun assez long"
+REASON_DATES = "sa date (événement, jour convenu avec le partenaire) n'a pas de tournée possible"
+REASON_DAYLIGHT = "aucun créneau de jour (entre lever et coucher du soleil) pour la maraude"
 
 
 @dataclass(frozen=True)
@@ -58,22 +66,25 @@ class Grid:
                 continue
             info = cal.days[d]
             for v, van in enumerate(problem.vans):
-                if info.weekday in van.working_days and info.date not in problem.unavailable(van):
+                if problem.works(van, info.weekday) and info.date not in problem.unavailable(van):
                     vandays.append((v, d))
         self.vandays = vandays
         self.n_positions = len(vandays) * self.n_slots
         self.dur = problem.durations.tolist()
+        by_mode = {"voiture": self.dur} | {m: a.tolist() for m, a in problem.mode_durations.items()}
+        self.dur_of = [by_mode[van.mode] for van in problem.vans]
         self.dist = problem.distances.tolist()
         self.loc = [c.location for c in problem.candidates]
         self.base_loc = [problem.base_of(v).location for v in problem.vans]
         self.need = [c.need for c in problem.candidates]
-        self.service = [
-            [problem.service_of(c, slot) for slot in problem.slots] for c in problem.candidates
-        ]
+        sessions = [[c.session(slot) for slot in problem.slots] for c in problem.candidates]
+        self.start = [[st for st, _ in row] for row in sessions]
+        self.service = [[length for _, length in row] for row in sessions]
         self.drive_cap = [van.max_drive_s for van in problem.vans]
         self.fit, self.never_reason = self._fit_matrix()
         self.kv_index = {(v, d): k for k, (v, d) in enumerate(vandays)}
         self.week_of = [d // 7 for _, d in vandays]
+        self.conflicts = self._crew_conflicts()
 
     # -- positions -------------------------------------------------------------------------
     def position(self, v: int, d: int, s: int) -> int | None:
@@ -100,17 +111,24 @@ class Grid:
         for ci, c in enumerate(pb.candidates):
             ok = np.ones((n_k, n_s), dtype=bool)
             steps: list[tuple[str, np.ndarray]] = []
-            slot_len_ok = np.array(
-                [self.service[ci][s] <= sl.end_s - sl.start_s for s, sl in enumerate(pb.slots)]
-            )
-            steps.append((REASON_SERVICE, np.broadcast_to(slot_len_ok, (n_k, n_s))))
+            slot_len_ok = np.array([self._inside(c, ci, s) for s in range(n_s)])
+            why_len = REASON_SERVICE if c.window_min is None else REASON_WINDOW
+            steps.append((why_len, np.broadcast_to(slot_len_ok, (n_k, n_s))))
+            kinds = np.array([van.kind in c.served_by for van in pb.vans], dtype=bool)
+            missing = sorted(c.served_by)[0]
+            steps.append((REASON_RESOURCE[missing], np.repeat(kinds[days_v][:, None], n_s, 1)))
+            if c.dates:
+                on = np.array([cal.days[d].date in c.dates for d in days_d], dtype=bool)
+                steps.append((REASON_DATES, np.repeat(on[:, None], n_s, 1)))
             hours = np.array(
                 [
                     [
                         c.hours.is_open(
-                            wd, sl.start_s // 60, -(-(sl.start_s + self.service[ci][s]) // 60)
+                            wd,
+                            self.start[ci][s] // 60,
+                            -(-(self.start[ci][s] + self.service[ci][s]) // 60),
                         )
-                        for s, sl in enumerate(pb.slots)
+                        for s in range(n_s)
                     ]
                     for wd in range(7)
                 ]
@@ -127,6 +145,8 @@ class Grid:
             if cancelled:
                 kept = np.array([cal.days[d].date not in cancelled for d in days_d], dtype=bool)
                 steps.append((REASON_CANCELLED, np.repeat(kept[:, None], n_s, 1)))
+            if c.daylight:
+                steps.append((REASON_DAYLIGHT, self._daylight_mask(ci, c, days_d)))
             van_ok = np.array([self._needs_ok(c, v) for v in range(len(pb.vans))], dtype=bool)
             steps.append((REASON_NEEDS, np.repeat(van_ok[days_v][:, None], n_s, 1)))
             reach = np.array(
@@ -176,8 +196,43 @@ class Grid:
             slot_ok = np.arange(n_s) == c.pin_slot
         return day_ok[:, None] & slot_ok[None, :]
 
+    def _inside(self, c: Candidate, ci: int, s: int) -> bool:
+        """The session of ``c`` in slot ``s`` lies in the slot (and in its window)."""
+        slot = self.problem.slots[s]
+        start, end = self.start[ci][s], self.start[ci][s] + self.service[ci][s]
+        if self.service[ci][s] <= 0 or start < slot.start_s or end > slot.end_s:
+            return False
+        w = c.window_min
+        return w is None or (w[0] * 60 <= start and end <= w[1] * 60)
+
+    def _daylight_mask(self, ci: int, c: Candidate, days_d: np.ndarray) -> np.ndarray:
+        """(van-day, slot) positions whose session lies between sunrise and sunset."""
+        cal = self.problem.calendar
+        out = np.zeros((len(days_d), self.n_slots), dtype=bool)
+        for row, d in enumerate(days_d):
+            up, down = daylight_min(c.lon, c.lat, cal.days[int(d)].date)
+            for s in range(self.n_slots):
+                start = self.start[ci][s]
+                out[row, s] = up * 60 <= start and start + self.service[ci][s] <= down * 60
+        return out
+
     def _needs_ok(self, c: Candidate, v: int) -> bool:
-        return (c.needs | self.problem.van_needs) <= c.amenities | c.unverified
+        needs = c.needs | self.problem.needs_of(self.problem.vans[v])
+        return needs <= c.amenities | c.unverified
+
+    def _crew_conflicts(self) -> list[tuple[int, ...]]:
+        """Per van-day, the other van-days of the same date that share a person."""
+        vans = self.problem.vans
+        by_day: dict[int, list[int]] = {}
+        for k, (_, d) in enumerate(self.vandays):
+            by_day.setdefault(d, []).append(k)
+        out: list[tuple[int, ...]] = []
+        for k, (v, d) in enumerate(self.vandays):
+            crew = set(vans[v].crew)
+            out.append(
+                tuple(j for j in by_day[d] if j != k and crew & set(vans[self.vandays[j][0]].crew))
+            )
+        return out
 
     def _alone_ok(self, ci: int, v: int, s: int, *, cap: bool = False) -> bool:
         return self.day_timing(v, [(s, ci)], drive_cap=cap).feasible
@@ -188,7 +243,8 @@ class Grid:
     ) -> DayTiming:
         """Timing of van ``v``'s day visiting ``(slot, candidate)`` pairs sorted by slot.
 
-        The van leaves as late as possible to be at the first stop by its slot start, reaches
+        The van leaves as late as possible to be at the first stop by its session start (the
+        slot start, or a window's later start), reaches
         each next stop after the previous session, and returns right after the last one. The
         day is infeasible past the van's ``max_drive_min`` unless ``drive_cap`` is False (used
         only to tell that cap apart in the reasons a stop never fits).
@@ -198,15 +254,15 @@ class Grid:
         base = self.base_loc[v]
         if not visits:
             return DayTiming(True, 0, 0, 0, 0, (), 0)
-        dur, dist, slots = self.dur, self.dist, pb.slots
+        dur, dist, start = self.dur_of[v], self.dist, self.start
         s0, c0 = visits[0]
         first = self.loc[c0]
         drive = dur[base][first]
         metres = dist[base][first]
-        leave = slots[s0].start_s - drive
+        leave = start[c0][s0] - drive
         feasible = leave >= van.start_s
-        arrivals = [slots[s0].start_s]
-        end = slots[s0].start_s + self.service[c0][s0]
+        arrivals = [start[c0][s0]]
+        end = start[c0][s0] + self.service[c0][s0]
         work = self.service[c0][s0]
         prev = first
         for s, c in visits[1:]:
@@ -214,10 +270,10 @@ class Grid:
             arrive = end + dur[prev][loc]
             drive += dur[prev][loc]
             metres += dist[prev][loc]
-            if arrive > slots[s].start_s:
+            if arrive > start[c][s]:
                 feasible = False
             arrivals.append(arrive)
-            end = slots[s].start_s + self.service[c][s]
+            end = start[c][s] + self.service[c][s]
             work += self.service[c][s]
             prev = loc
         ret = end + dur[prev][base]

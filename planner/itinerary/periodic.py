@@ -4,12 +4,17 @@ A pattern of period ``w`` weeks starts on horizon day ``d0 < 7 w`` and repeats e
 days on the same weekday, slot and van. A repetition falls on a *skipped* date when that van-day
 does not exist (public holiday, closed date, van unavailable, not a working weekday) or the stop
 is out of its school period then; skipped dates are reported, every other repetition is planned.
+
+A periodic stop with ``dates`` (a partner pin « every first Thursday of the month ») repeats on
+those dates instead, still on one slot and van: its pattern is one option per (van, slot).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.itinerary.grid import Grid
+from planner.itinerary.problem import Candidate
 from planner.itinerary.schedule import Schedule
 
 REASON_NO_PATTERN = "aucun motif (jour, créneau, véhicule) libre et compatible sur l'horizon"
@@ -28,19 +33,29 @@ class Pattern:
     skipped_days: tuple[int, ...]
 
 
+def dated_days(grid: Grid, cand: Candidate) -> list[int]:
+    """Horizon days of ``cand.dates`` (empty when the stop has no dates)."""
+    cal = grid.problem.calendar
+    found = (cal.index_of(date) for date in sorted(cand.dates))
+    return [d for d in found if d is not None]
+
+
 def pattern_options(schedule: Schedule, c: int, period_weeks: int) -> list[Pattern]:
     """Every pattern of ``c`` whose planned visits all fit the current schedule."""
     grid = schedule.grid
     n_days = grid.problem.calendar.n_days
     step = 7 * period_weeks
+    cand = grid.problem.candidates[c]
+    dated = dated_days(grid, cand)
+    starts = [dated[0]] if dated else range(min(step, n_days)) if not cand.dates else []
     options: list[Pattern] = []
     for v in range(len(grid.problem.vans)):
         for s in range(grid.n_slots):
-            for d0 in range(min(step, n_days)):
+            for d0 in starts:
                 positions: list[int] = []
                 skipped: list[int] = []
                 ok = True
-                for d in range(d0, n_days, step):
+                for d in dated or range(d0, n_days, step):
                     p = grid.position(v, d, s)
                     if p is None or not grid.fit[c, p]:
                         skipped.append(d)

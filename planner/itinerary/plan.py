@@ -29,7 +29,8 @@ from planner.itinerary.plan_schema import (
 
 @dataclass(frozen=True)
 class Visit(PlanRecord):
-    """One planned session: a stop on a date, in a slot, served by a van."""
+    """One planned session: a stop (van stop, partner session, maraude, event) on a date, in a
+    slot, held by a resource (van or team)."""
 
     date: dt.date
     van: str
@@ -49,6 +50,10 @@ class Visit(PlanRecord):
     to_check: str = ""
     uid: str = ""
     sequence: int = 0
+    kind: str = "commune"
+    approach: str = "vehicule_itinerant"
+    resource: str = "vehicule"
+    private: bool = False
 
     schema: ClassVar[Record] = VISIT
 

@@ -108,6 +108,19 @@ VISIT = Record(
                   "véhicule, du créneau et de l'arrêt).", default=""),
         PlanField("sequence", int, "Révision iCalendar (SEQUENCE) : 0 au premier plan, +1 à "
                   "chaque re-planification qui change la visite.", default=0),
+        PlanField("kind", str, "Type de séance : commune (arrêt du véhicule), partenaire "
+                  "(séance chez un partenaire), maraude, evenement.", default="commune",
+                  label="Type de séance", csv=True, geojson=True, db=True, db_length=20),
+        PlanField("approach", str, "Démarche (planner.taxonomy.Approach : vehicule_itinerant, "
+                  "acteurs_proximite, lieu_tiers, maraude, evenements).",
+                  default="vehicule_itinerant", label="Démarche", csv=True, geojson=True,
+                  db=True, db_length=40),
+        PlanField("resource", str, "Qui tient la séance : vehicule ou equipe.",
+                  default="vehicule", label="Ressource", csv=True, geojson=True, db=True,
+                  db_length=20),
+        PlanField("private", bool, "Lieu exact gardé hors des sorties publiques (maraude "
+                  "marquée privée par le responsable).", default=False, label="Lieu privé",
+                  csv=True, db=True),
     ),
 )  # fmt: skip
 

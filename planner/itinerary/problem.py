@@ -23,145 +23,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 
 from planner.errors import InvalidProblemError
-from planner.fleet import DEFAULT_SLOTS, Slot, Van
-from planner.hours import WeeklyHours
+from planner.fleet import DEFAULT_SLOTS, Person, Slot, Van
 from planner.itinerary.calendar import PlanningCalendar, build_calendar
+from planner.itinerary.candidate import APPROACHES, KINDS, PERIODS, Candidate, Frequency
+
+__all__ = [
+    "APPROACHES", "DRIVE_POINTS", "KINDS", "NEED_POINTS", "PERIODS", "BaseLocation",
+    "Candidate", "Frequency", "ItineraryProblem",
+]  # fmt: skip
 
 NEED_POINTS = 3600
 DRIVE_POINTS = 1
-PERIODS = ("always", "school_term", "school_holidays")
-
-
-class Frequency(StrEnum):
-    """How often a stop is visited; periodic stops keep the same weekday, slot and van."""
-
-    WEEKLY = "weekly"
-    FORTNIGHTLY = "fortnightly"
-    MONTHLY = "monthly"
-    ONCE = "once"
-
-    @property
-    def period_weeks(self) -> int | None:
-        """Weeks between two visits (monthly = every 4 weeks); None for a single visit."""
-        return {"weekly": 1, "fortnightly": 2, "monthly": 4}.get(self.value)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A candidate stop.
-
-    Parameters
-    ----------
-    id, name
-        Stable identifier and French display name.
-    location
-        Row/column of the travel matrices.
-    need
-        Value of one visit (>= 0), see the module docstring.
-    hours
-        Host opening hours; the session ``[slot start, slot start + service]`` must fit.
-    service_s
-        Session length in seconds; None means the whole slot.
-    market_day
-        Weekday (0 = Monday) of the market when the stop is tied to it.
-    frequency
-        None: at most one visit, optional (prize-collecting). ONCE: one visit. Periodic ones
-        repeat every 1, 2 or 4 weeks on the same weekday, slot and van.
-    required
-        The stop must be planned (or appear in ``dropped`` with the reason it cannot be).
-    needs, amenities
-        What the session needs (``power``, ``parking``...) and what the place is known to offer.
-    period
-        ``always``, ``school_term`` (outside school holidays only) or ``school_holidays``.
-    unverified
-        Amenities nobody confirmed at the place (« à vérifier », :mod:`planner.amenities`): a
-        need among them does not drop the stop; its visits list it in ``Visit.to_check``.
-    pin_weekday, pin_slot, pin_van
-        A stop pinned by the manager (:class:`planner.rules.Pin`) is visited only on that
-        weekday (0 = Monday), in that slot (index in ``ItineraryProblem.slots``) and, when
-        set, by that van; None leaves the choice free.
-    why
-        French sentences saying why the stop is a candidate with this frequency (need of its
-        catchment, history, pin...); the engine ignores them, the plan's ``stops`` table shows
-        them.
-    """
-
-    id: str
-    name: str
-    location: int
-    need: float
-    commune: str = ""
-    lon: float = 0.0
-    lat: float = 0.0
-    host: str = ""
-    hours: WeeklyHours = field(default_factory=WeeklyHours.open_always)
-    service_s: int | None = None
-    market_day: int | None = None
-    frequency: Frequency | None = None
-    required: bool = False
-    needs: frozenset[str] = frozenset()
-    amenities: frozenset[str] = frozenset()
-    period: str = "always"
-    frr_class: str = "inconnue"
-    qpv: bool = False
-    unverified: frozenset[str] = frozenset()
-    pin_weekday: int | None = None
-    pin_slot: int | None = None
-    pin_van: str | None = None
-    why: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not np.isfinite(self.need) or self.need < 0:
-            raise InvalidProblemError(
-                f"Arrêt {self.id} : besoin {self.need!r} invalide (attendu un nombre >= 0).",
-                hint="Donnez un besoin positif ou nul.",
-            )
-        if self.service_s is not None and self.service_s <= 0:
-            raise InvalidProblemError(
-                f"Arrêt {self.id} : durée de session {self.service_s} s invalide.",
-                hint="Donnez une durée positive, ou rien pour occuper tout le créneau.",
-            )
-        if self.market_day is not None and self.market_day not in range(7):
-            raise InvalidProblemError(
-                f"Arrêt {self.id} : jour de marché {self.market_day!r} invalide (0 à 6).",
-                hint="0 = lundi ... 6 = dimanche.",
-            )
-        if self.amenities & self.unverified:
-            raise InvalidProblemError(
-                f"Arrêt {self.id} : équipements {sorted(self.amenities & self.unverified)} à la "
-                "fois connus et à vérifier.",
-                hint="Un équipement est soit disponible (amenities), soit à vérifier "
-                "(unverified), pas les deux.",
-            )
-        if self.pin_weekday is not None and self.pin_weekday not in range(7):
-            raise InvalidProblemError(
-                f"Arrêt {self.id} : jour épinglé {self.pin_weekday!r} invalide (0 à 6).",
-                hint="0 = lundi ... 6 = dimanche.",
-            )
-        if self.pin_slot is not None and self.pin_slot < 0:
-            raise InvalidProblemError(
-                f"Arrêt {self.id} : créneau épinglé {self.pin_slot!r} invalide (indice >= 0).",
-                hint="Donnez l'indice du créneau dans la liste des créneaux (0 = le premier).",
-            )
-        if self.period not in PERIODS:
-            raise InvalidProblemError(
-                f"Arrêt {self.id} : période {self.period!r} inconnue (attendu {PERIODS}).",
-                hint="Choisissez always, school_term ou school_holidays.",
-            )
-
-    def to_check(self, van_needs: frozenset[str] = frozenset()) -> frozenset[str]:
-        """What the session needs (its own and the van's needs) that nobody confirmed here."""
-        return (self.needs | van_needs) & self.unverified
-
-    @property
-    def visits_wanted(self) -> int | None:
-        """Period in weeks for periodic stops, None for single visits."""
-        return None if self.frequency is None else self.frequency.period_weeks
 
 
 @dataclass(frozen=True)
@@ -187,6 +63,12 @@ class ItineraryProblem:
     stop is planned on its other dates, never on these). ``excluded`` lists the communes the
     manager excluded, as ``(stop id, name, French reason)``: they are no candidate, every plan
     reports them among its dropped stops and the validator refuses a visit of them.
+
+    Resources of both kinds plan together: ``van_needs`` apply to vans only (a team has no
+    vehicle), ``people`` are the crews' members (a person is on at most one resource a day, and
+    a resource works only the weekdays of all its crew), ``mode_durations`` the travel times
+    of the modes other than ``voiture`` (``transports``, ``pied``; same shape as
+    ``durations``), used by the teams that travel so.
     """
 
     durations: np.ndarray
@@ -206,6 +88,8 @@ class ItineraryProblem:
     van_unavailable: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)
     stop_cancelled: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)
     excluded: tuple[tuple[str, str, str], ...] = ()
+    people: tuple[Person, ...] = ()
+    mode_durations: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n = self.durations.shape[0] if self.durations.ndim == 2 else -1
@@ -235,6 +119,28 @@ class ItineraryProblem:
                     hint=f"Bases connues : {', '.join(sorted(base_ids)) or 'aucune'}.",
                 )
         _check_unique([v.id for v in self.vans], "véhicule")
+        _check_unique([p.id for p in self.people], "personne")
+        people = {p.id for p in self.people}
+        for van in self.vans:
+            unknown_crew = sorted(set(van.crew) - people)
+            if unknown_crew:
+                raise InvalidProblemError(
+                    f"{van.label} : personne(s) inconnue(s) dans l'équipage : "
+                    f"{', '.join(unknown_crew)}.",
+                    hint=f"Personnes déclarées : {', '.join(sorted(people)) or 'aucune'} "
+                    "(sections [[people]] de la spécification).",
+                )
+            if van.mode != "voiture" and van.mode not in self.mode_durations:
+                raise InvalidProblemError(
+                    f"{van.label} : pas de temps de trajet pour le mode {van.mode!r}.",
+                    hint="Donnez mode_durations[mode] (voir planner.travel_modes).",
+                )
+        for mode, arr in self.mode_durations.items():
+            if np.shape(arr) != (n, n):
+                raise InvalidProblemError(
+                    f"Durées du mode {mode} : {(n, n)} attendu, reçu {np.shape(arr)}.",
+                    hint="Construisez les matrices sur la même liste de lieux.",
+                )
         unknown = sorted(set(self.van_unavailable) - {v.id for v in self.vans})
         if unknown:
             raise InvalidProblemError(
@@ -283,6 +189,22 @@ class ItineraryProblem:
     def base_of(self, van: Van) -> BaseLocation:
         return next(b for b in self.bases if b.id == van.base)
 
+    def needs_of(self, van: Van) -> frozenset[str]:
+        """What every session of ``van`` needs from its place: ``van_needs`` for a van,
+        nothing for a team."""
+        return self.van_needs if van.kind == "vehicule" else frozenset()
+
+    def durations_for(self, van: Van) -> np.ndarray:
+        """The travel-time matrix of ``van``'s mode (``durations`` by car)."""
+        return self.durations if van.mode == "voiture" else self.mode_durations[van.mode]
+
+    def works(self, van: Van, weekday: int) -> bool:
+        """True when ``van`` and every member of its crew work ``weekday``."""
+        if weekday not in van.working_days:
+            return False
+        crew = {p.id: p for p in self.people}
+        return all(weekday in crew[pid].working_days for pid in van.crew)
+
     def unavailable(self, van: Van) -> frozenset[dt.date]:
         """Dates ``van`` cannot work (besides closed dates and public holidays)."""
         return self.van_unavailable.get(van.id, frozenset())
@@ -292,8 +214,8 @@ class ItineraryProblem:
         return self.stop_cancelled.get(c.id, frozenset())
 
     def service_of(self, c: Candidate, slot: Slot) -> int:
-        """Session length of ``c`` in ``slot`` (the whole slot unless set)."""
-        return slot.end_s - slot.start_s if c.service_s is None else c.service_s
+        """Session length of ``c`` in ``slot`` (:meth:`Candidate.session`)."""
+        return c.session(slot)[1]
 
     def candidate(self, stop_id: str) -> Candidate:
         for c in self.candidates:
@@ -347,6 +269,8 @@ class ItineraryProblem:
         van_needs: frozenset[str] = frozenset(),
         van_unavailable: Mapping[str, frozenset[dt.date]] | None = None,
         excluded: tuple[tuple[str, str, str], ...] = (),
+        people: tuple[Person, ...] = (),
+        mode_durations: Mapping[str, np.ndarray] | None = None,
     ) -> ItineraryProblem:
         """Build a problem from plain arrays (what tests, benchmarks and the workflows use).
 
@@ -388,6 +312,11 @@ class ItineraryProblem:
             van_needs=frozenset(van_needs),
             van_unavailable=dict(van_unavailable or {}),
             excluded=tuple(excluded),
+            people=tuple(people),
+            mode_durations={
+                m: np.where(reach, np.asarray(a), 0).astype(np.int64)
+                for m, a in (mode_durations or {}).items()
+            },
         )
 
 

@@ -34,7 +34,7 @@ from planner.itinerary.bound import gap_pct, upper_bound
 from planner.itinerary.event_ids import carry
 from planner.itinerary.greedy import insert_all, single_candidates, value_order
 from planner.itinerary.grid import Grid
-from planner.itinerary.periodic import Pattern, place_periodic
+from planner.itinerary.periodic import Pattern, dated_days, place_periodic
 from planner.itinerary.plan import Dropped, Plan, PlanChange, SolverInfo, Visit
 from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.replan_check import check_cancel_in_plan, check_in_horizon, check_van
@@ -220,7 +220,9 @@ def _patterns(grid: Grid, schedule: Schedule) -> dict[int, Pattern]:
         step = 7 * period
         v, d0, s = grid.vanday_of(positions[0])
         days = {grid.vanday_of(p)[1] for p in positions}
-        skipped = tuple(d for d in range(d0 % step, n_days, step) if d not in days)
+        skipped = tuple(
+            d for d in dated_days(grid, cand) or range(d0 % step, n_days, step) if d not in days
+        )
         out[c] = Pattern(c, v, s, d0 % step, step, tuple(positions), skipped)
     return out
 

@@ -137,13 +137,15 @@ def _client(
     vehicles: tuple[int, ...],
     group: int = -1,
 ) -> Client:
-    """The client serving candidate ``c`` in slot ``s``: service starts at the slot start."""
+    """The client serving candidate ``c`` in slot ``s``: service starts at the session start
+    (the slot start, or an event window's later start). The routing core drives every vehicle
+    at car times; the read-back re-times each day with its resource's own mode and crew."""
     slot = grid.problem.slots[s]
     return Client(
         location=grid.loc[c],
         service=grid.service[c][s],
-        tw_early=slot.start_s,
-        tw_late=slot.start_s,
+        tw_early=grid.start[c][s],
+        tw_late=grid.start[c][s],
         prize=prize,
         required=required,
         group=group,

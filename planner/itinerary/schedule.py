@@ -27,6 +27,7 @@ class Schedule:
         self.week_sessions: dict[tuple[int, int], int] = {}
         self.week_cap = [v.sessions_per_week for v in grid.problem.vans]
         self.capped = any(cap is not None for cap in self.week_cap)
+        self.day_n = [0] * len(grid.vandays)
 
     def copy(self) -> Schedule:
         other = Schedule.__new__(Schedule)
@@ -41,6 +42,7 @@ class Schedule:
         other.week_sessions = dict(self.week_sessions)
         other.week_cap = self.week_cap
         other.capped = self.capped
+        other.day_n = list(self.day_n)
         return other
 
     @property
@@ -67,12 +69,15 @@ class Schedule:
         """Drive added by putting ``c`` at empty or occupied position ``p``; None if infeasible.
 
         Infeasible when ``c`` does not fit ``p``, is already visited that day, the day's
-        timing breaks, or an empty ``p`` would take its van past ``sessions_per_week``.
+        timing breaks, an empty ``p`` would take its van past ``sessions_per_week``, or would
+        start a day for a resource whose crew shares a person with one already out that date.
         """
         grid = self.grid
         if not grid.fit[c, p]:
             return None
         k, s = divmod(p, grid.n_slots)
+        if self.day_n[k] == 0 and self.assign[p] < 0 and self.crew_busy(k):
+            return None
         if self.capped and self.assign[p] < 0 and self.week_full(k):
             return None
         visits = self.day_visits(k, extra=(s, c))
@@ -82,6 +87,10 @@ class Schedule:
         if not timing.feasible:
             return None
         return timing.drive_s - self.day_drive[k]
+
+    def crew_busy(self, k: int) -> bool:
+        """True when a person of van-day ``k``'s crew is already out that date on another one."""
+        return any(self.day_n[j] for j in self.grid.conflicts[k])
 
     def week_full(self, k: int) -> bool:
         """True when van-day ``k``'s van has used its sessions for that horizon week."""
@@ -95,6 +104,7 @@ class Schedule:
         old = self.assign[p]
         k = p // self.grid.n_slots
         week = (self.grid.vandays[k][0], self.grid.week_of[k]) if self.capped else (0, 0)
+        self.day_n[k] += (c >= 0) - (old >= 0)
         if old >= 0:
             self.count[old] -= 1
             self.need_points -= self.points(old)

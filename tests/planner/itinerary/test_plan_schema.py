@@ -80,7 +80,7 @@ def test_json_layout_and_round_trip(document) -> None:
     assert list(visit) == [
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival",
         "start", "end", "arrival_s", "start_s", "end_s", "host", "need", "frr_class", "qpv",
-        "to_check", "uid", "sequence",
+        "to_check", "uid", "sequence", "kind", "approach", "resource", "private",
     ]  # fmt: skip
     assert visit["to_check"] == "stationnement à vérifier"
     assert document["visits"][1]["to_check"] == ""
@@ -116,7 +116,8 @@ def test_reading_fills_defaults_and_names_missing_keys(document) -> None:
 def test_derived_lists() -> None:
     assert CSV_COLUMNS == (
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival",
-        "start", "end", "host", "need", "frr_class", "qpv", "to_check",
+        "start", "end", "host", "need", "frr_class", "qpv", "to_check", "kind", "approach",
+        "resource", "private",
     )  # fmt: skip
     assert VISIT.required_keys == (
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival",
@@ -132,11 +133,11 @@ def test_derived_lists() -> None:
     )
     assert [f.name for f in VISIT.stored] == [
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival_s",
-        "start_s", "end_s", "host", "to_check",
+        "start_s", "end_s", "host", "to_check", "kind", "approach", "resource", "private",
     ]  # fmt: skip
     assert VISIT.geojson_keys == (
         "date", "van", "slot", "stop_id", "stop_name", "commune", "arrival", "start", "end",
-        "host", "need", "to_check",
+        "host", "need", "to_check", "kind", "approach", "resource",
     )  # fmt: skip
     assert hhmm(34259) == "09:30"
 
