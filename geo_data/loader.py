@@ -10,13 +10,16 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 from shapely.ops import unary_union
 
 from geo_data import validation as v
 from geo_data.official import OfficialData, load_official
 from geo_data.spec import BaseEntry, TerritorySpec, read_spec
+from geo_data.spec_approaches import MaraudeEntry
 from geo_data.user_files import parse_activity, parse_partners, parse_young, read_table
 from geo_data.young import estimate_young
+from planner.approaches import MaraudePlace
 from planner.errors import InvalidSpecError
 from planner.fleet import Base
 from planner.rules_table import check_rules
@@ -186,6 +189,46 @@ def build_bases(specs: tuple[BaseEntry, ...], communes: gpd.GeoDataFrame) -> tup
     return tuple(bases)
 
 
+def build_maraudes(
+    entries: tuple[MaraudeEntry, ...], communes: gpd.GeoDataFrame, qpv: gpd.GeoDataFrame
+) -> tuple[MaraudePlace, ...]:
+    """Place each ``[[maraudes]]`` entry: its point, or a point inside its QPV; with its
+    commune and the QPV it lies in."""
+    out = []
+    for m in entries:
+        if m.lon is None or m.lat is None:
+            if m.qpv not in qpv.index:
+                raise InvalidSpecError(
+                    f"maraudes ({m.id}) : QPV {m.qpv!r} absent du territoire.",
+                    hint=f"QPV du territoire : {', '.join(sorted(qpv.index)) or 'aucun'}.",
+                )
+            point = qpv.loc[m.qpv].geometry.representative_point()
+            lon, lat = float(point.x), float(point.y)
+        else:
+            lon, lat = m.lon, m.lat
+        here = Point(lon, lat)
+        hit = communes.index[communes.geometry.contains(here)]
+        if not len(hit):
+            raise InvalidSpecError(
+                f"maraudes ({m.id}) : le point ({lon}, {lat}) est hors du territoire.",
+                hint="Vérifiez lon et lat (ordre longitude, latitude).",
+            )
+        in_qpv = qpv.index[qpv.geometry.contains(here)] if len(qpv) else []
+        out.append(
+            MaraudePlace(
+                id=m.id,
+                name=m.name,
+                lon=lon,
+                lat=lat,
+                commune=str(hit[0]),
+                qpv=m.qpv or (str(in_qpv[0]) if len(in_qpv) else ""),
+                private=m.private,
+                session_min=m.session_min,
+            )
+        )
+    return tuple(out)
+
+
 def build_territory(spec: TerritorySpec, official: OfficialData) -> Territory:
     """Assemble and validate the territory described by ``spec``."""
     codes = select_communes(spec, official)
@@ -201,12 +244,13 @@ def build_territory(spec: TerritorySpec, official: OfficialData) -> Territory:
         activity = parse_activity(
             read_table(spec.data["activity"]), source=spec.data["activity"].name
         )
+    partners = build_partners(communes, official, spec)
     territory = Territory(
         id=spec.id,
         name=spec.name,
         communes=communes,
         qpv=qpv,
-        partners=build_partners(communes, official, spec),
+        partners=partners,
         bases=build_bases(spec.bases, communes),
         vans=spec.vans,
         calendar=spec.calendar,
@@ -214,9 +258,18 @@ def build_territory(spec: TerritorySpec, official: OfficialData) -> Territory:
         approximation=spec.approximation,
         sources=official.attributions(),
         rules=spec.rules,
+        people=spec.people,
+        maraudes=build_maraudes(spec.maraudes, communes, qpv),
+        session_defaults=spec.session_defaults,
         **({"activity": activity} if activity is not None else {}),
     )
-    check_rules(spec.rules, communes=communes.index, slots=spec.calendar.slots, vans=spec.vans)
+    check_rules(
+        spec.rules,
+        communes=communes.index,
+        slots=spec.calendar.slots,
+        vans=spec.vans,
+        partners=partners.index,
+    )
     validate_territory(territory)
     return territory
 
@@ -233,6 +286,8 @@ def validate_territory(territory: Territory) -> None:
     v.require_valid_geometries(territory.partners, what="Partenaires")
     v.require_amenity_states(territory.partners, what="Partenaires")
     known = set(territory.partners.index) | set(territory.communes.index)
+    known |= {m.id for m in territory.maraudes} | {f"qpv-{code}" for code in territory.qpv.index}
+    known |= {e.id for e in territory.rules.events}
     if not territory.activity.empty:
         v.require_known(
             territory.activity["place_id"],

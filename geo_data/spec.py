@@ -53,6 +53,10 @@ frequency = "weekly"                 # optional: weekly (default), fortnightly, 
 "21425" = ["weekly"]                 # allowed one replaces a forbidden one
 ```
 
+People, teams, maraude places and partner-type defaults: :mod:`geo_data.spec_approaches`;
+partner pins and events (``[[planning.partner_pins]]``, ``[[planning.events]]``):
+:mod:`planner.rules_sessions`.
+
 A pinned commune is required, gets its pin's frequency and is visited only on its weekday,
 slot (and van). The rules are read by :func:`planner.rules_table.parse_rules` (the same keys
 as the API's ``rules`` object) and checked against the communes, slots and vans by the loader.
@@ -66,13 +70,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo_data.spec_approaches import (
+    TEAM_KEYS,
+    MaraudeEntry,
+    check_crews,
+    parse_crew,
+    parse_maraudes,
+    parse_partner_types,
+    parse_people,
+    team_from,
+)
+from planner.approaches import SessionDefaults
 from planner.errors import InvalidSpecError
-from planner.fleet import WEEKDAYS_FR, CalendarSettings, Slot, Van, parse_hhmm
+from planner.fleet import WEEKDAYS_FR, CalendarSettings, Person, Slot, Van, parse_hhmm
 from planner.rules import PlanningRules
 from planner.rules_table import check_van_caps, parse_rules, parse_van_caps
 
 ALLOWED = {
-    "": {"territory", "bases", "vans", "calendar", "data", "planning"},
+    "": {
+        "territory",
+        "bases",
+        "vans",
+        "teams",
+        "people",
+        "maraudes",
+        "partner_types",
+        "calendar",
+        "data",
+        "planning",
+    },  # fmt: skip
     "territory": {"id", "name", "epci", "communes", "approximation"},
     "bases": {"id", "name", "commune", "lon", "lat", "kind"},
     "vans": {
@@ -83,7 +109,9 @@ ALLOWED = {
         "end",
         "max_drive_minutes",
         "sessions_per_week",
+        "crew",
     },
+    "teams": TEAM_KEYS,
     "calendar": {"setup_minutes", "school_zone", "slots"},
     "calendar.slots": {"name", "start", "end"},
     "data": {"partners", "activity", "young"},
@@ -115,6 +143,9 @@ class TerritorySpec:
     data: dict[str, Path] = field(default_factory=dict)
     approximation: str = ""
     rules: PlanningRules = field(default_factory=PlanningRules)
+    people: tuple[Person, ...] = ()
+    maraudes: tuple[MaraudeEntry, ...] = ()
+    session_defaults: dict[str, SessionDefaults] = field(default_factory=dict)
 
 
 def _check_keys(table: dict[str, Any], section: str) -> None:
@@ -205,11 +236,17 @@ def parse_spec(text: str, *, base_dir: Path | None = None) -> TerritorySpec:
     _unique([b.id for b in bases], "bases.id")
     base_ids = {b.id for b in bases}
     vans = tuple(_parse_van(t, i, base_ids) for i, t in enumerate(_tables(raw, "vans")))
+    vans += tuple(
+        _parse_van(t, i, base_ids, section="teams") for i, t in enumerate(_tables(raw, "teams"))
+    )
     if not vans:
         raise InvalidSpecError(
-            "Aucun véhicule ([[vans]]).", hint="Déclarez au moins un véhicule ou une équipe."
+            "Aucun véhicule ([[vans]]) ni équipe ([[teams]]).",
+            hint="Déclarez au moins un véhicule ou une équipe.",
         )
-    _unique([v.id for v in vans], "vans.id")
+    _unique([v.id for v in vans], "vans.id / teams.id")
+    people = parse_people(_tables(raw, "people"))
+    check_crews(vans, people)
     calendar = _parse_calendar(raw.get("calendar", {}))
     check_van_caps(vans, calendar.slots)
     rules = parse_rules(raw.get("planning", {}), where="planning")
@@ -228,6 +265,9 @@ def parse_spec(text: str, *, base_dir: Path | None = None) -> TerritorySpec:
         data=data,
         approximation=str(territory.get("approximation", "")),
         rules=rules,
+        people=people,
+        maraudes=parse_maraudes(_tables(raw, "maraudes")),
+        session_defaults=parse_partner_types(raw.get("partner_types", {})),
     )
 
 
@@ -290,9 +330,10 @@ def _parse_base(table: dict[str, Any], i: int) -> BaseEntry:
     )
 
 
-def _parse_van(table: dict[str, Any], i: int, base_ids: set[str]) -> Van:
-    _check_keys(table, "vans")
-    section = f"vans[{i}]"
+def _parse_van(table: dict[str, Any], i: int, base_ids: set[str], *, section: str = "vans") -> Van:
+    _check_keys(table, section)
+    where = section
+    section = f"{section}[{i}]"
     vid = _require(table, "id", section, str)
     base = _require(table, "base", section, str)
     if base not in base_ids:
@@ -306,14 +347,16 @@ def _parse_van(table: dict[str, Any], i: int, base_ids: set[str]) -> Van:
             f"{section}.working_days : liste de jours attendue.",
             hint='Par exemple working_days = ["lundi", "mardi"].',
         )
-    return Van(
+    van = Van(
         id=vid,
         base=base,
         working_days=tuple(sorted({_weekday(d, f"{section}.working_days") for d in days})),
         start_min=parse_hhmm(str(table.get("start", "08:00")), key=f"{section}.start"),
         end_min=parse_hhmm(str(table.get("end", "18:00")), key=f"{section}.end"),
+        crew=parse_crew(table["crew"], f"{section}.crew") if "crew" in table else (),
         **parse_van_caps(table, section),
     )
+    return team_from(van, table, section) if where == "teams" else van
 
 
 def _parse_calendar(table: dict[str, Any]) -> CalendarSettings:

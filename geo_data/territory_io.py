@@ -24,7 +24,8 @@ import shapely
 from geo_data.parse_admin import read_geojson_bytes
 from geo_data.user_files import parse_activity
 from planner.amenities import AMENITIES, amenity_state
-from planner.fleet import Base, CalendarSettings, Slot, Van
+from planner.approaches import MaraudePlace, SessionDefaults
+from planner.fleet import Base, CalendarSettings, Person, Slot, Van
 from planner.hours import WeeklyHours
 from planner.rules_table import parse_rules, rules_to_table
 from planner.territory import ACTIVITY_COLUMNS, PARTNER_COLUMNS, QPV_COLUMNS, Territory
@@ -90,6 +91,13 @@ def territory_to_files(
         "vans": [asdict(v) for v in territory.vans],
         "calendar": asdict(territory.calendar),
         "rules": rules_to_table(territory.rules),
+        **({"people": [asdict(p) for p in territory.people]} if territory.people else {}),
+        **({"maraudes": [asdict(m) for m in territory.maraudes]} if territory.maraudes else {}),
+        **(
+            {"session_defaults": {k: asdict(d) for k, d in territory.session_defaults.items()}}
+            if territory.session_defaults
+            else {}
+        ),
     }
     (folder / "meta.json").write_text(
         json.dumps(meta, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
@@ -144,7 +152,19 @@ def territory_from_files(folder: Path) -> Territory:
         qpv=qpv,
         partners=partners,
         bases=tuple(Base(**b) for b in meta["bases"]),
-        vans=tuple(Van(**{**v, "working_days": tuple(v["working_days"])}) for v in meta["vans"]),
+        vans=tuple(
+            Van(**{**v, "working_days": tuple(v["working_days"]), "crew": tuple(v.get("crew", ()))})
+            for v in meta["vans"]
+        ),
+        people=tuple(
+            Person(**{**p, "working_days": tuple(p["working_days"])})
+            for p in meta.get("people", [])
+        ),
+        maraudes=tuple(MaraudePlace(**m) for m in meta.get("maraudes", [])),
+        session_defaults={
+            k: SessionDefaults(**{**d, "best_days": tuple(d["best_days"])})
+            for k, d in meta.get("session_defaults", {}).items()
+        },
         calendar=CalendarSettings(
             slots=tuple(Slot(**s) for s in calendar["slots"]),
             setup_min=calendar["setup_min"],

@@ -176,6 +176,18 @@ SESSION_DEFAULTS: dict[str, SessionDefaults] = {
         "d'année scolaire sont les meilleures périodes",
     ),
 }  # fmt: skip
+#: town halls and France Services are partner sessions only when the manager pins them
+PINNED_DEFAULTS: dict[str, SessionDefaults] = {
+    PartnerType.FRANCE_SERVICES: SessionDefaults(
+        120, (0, 1, 2, 3, 4), _P, 2.0, 5.0,
+        "permanence de la Mission Locale dans l'espace France Services : les jeunes venus pour "
+        "une démarche administrative la rencontrent sur place",
+    ),
+    PartnerType.MAIRIE: SessionDefaults(
+        120, (0, 1, 2, 3, 4), _P, 1.0, 3.0,
+        "permanence en mairie (salle du conseil, accueil) : peu de passage des 16-25 ans",
+    ),
+}  # fmt: skip
 #: a partner of another type, when the manager pins it
 OTHER_DEFAULTS = SessionDefaults(
     120, (0, 1, 2, 3, 4), _P, 1.0, 3.0, "type sans valeur par défaut : séances en semaine"
@@ -194,13 +206,19 @@ EVENT_DEFAULTS = SessionDefaults(
 
 
 def session_defaults(
-    partner_type: str, overrides: dict[str, SessionDefaults] | None = None
+    partner_type: str,
+    overrides: dict[str, SessionDefaults] | None = None,
+    *,
+    pinned: bool = False,
 ) -> SessionDefaults | None:
     """The defaults of ``partner_type`` (a territory's override first); None for types that
-    are not partner sessions by default (mairie, France Services, autre)."""
+    are not partner sessions by default (mairie, France Services, autre) unless ``pinned``."""
     if overrides and partner_type in overrides:
         return overrides[partner_type]
-    return SESSION_DEFAULTS.get(partner_type)
+    found = SESSION_DEFAULTS.get(partner_type)
+    if found is None and pinned:
+        return PINNED_DEFAULTS.get(partner_type, OTHER_DEFAULTS)
+    return found
 
 
 def shrunk_rate(prior: float, sessions: float, found: float) -> float:

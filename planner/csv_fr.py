@@ -80,3 +80,9 @@ def frame_csv(frame: pd.DataFrame, labels: Mapping[str, str]) -> str:
     header = [labels.get(str(c), str(c)) for c in frame.columns]
     rows = frame.astype(object).itertuples(index=False, name=None)
     return csv_text(header, rows)
+
+
+def number_fr(value: float, digits: int = 0) -> str:
+    """``1240.0`` -> ``"1 240"``, ``42.06`` with one digit -> ``"42,1"`` (French writing)."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",")

@@ -11,6 +11,7 @@ stays a leaf.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -54,6 +55,101 @@ class Pin:
 
 
 @dataclass(frozen=True)
+class PartnerPin:
+    """A session slot agreed with a partner: « every first Thursday morning at the agency ».
+
+    ``week_of_month`` 1-5 holds it on that weekday's n-th occurrence in each month (the first
+    Thursday...); without it, the session repeats every ``frequency`` (weekly, fortnightly,
+    monthly = every four weeks) on that weekday and slot. ``team``: this team only.
+    """
+
+    partner: str
+    weekday: int
+    slot: str
+    team: str | None = None
+    frequency: str = "monthly"
+    week_of_month: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.weekday not in range(7):
+            raise InvalidSpecError(
+                f"Séance épinglée chez {self.partner} : jour {self.weekday!r} invalide (0 à 6).",
+                hint="0 = lundi ... 6 = dimanche (la spécification écrit « jeudi »).",
+            )
+        if self.frequency not in FREQUENCIES[:3]:
+            raise InvalidSpecError(
+                f"Séance épinglée chez {self.partner} : fréquence {self.frequency!r} invalide "
+                f"(attendu {', '.join(FREQUENCIES[:3])}).",
+                hint='Par exemple frequency = "monthly", ou week_of_month = 1 (le premier '
+                "jeudi du mois).",
+            )
+        if self.week_of_month is not None and (
+            isinstance(self.week_of_month, bool) or self.week_of_month not in range(1, 6)
+        ):
+            raise InvalidSpecError(
+                f"Séance épinglée chez {self.partner} : week_of_month {self.week_of_month!r} "
+                "invalide (attendu 1 à 5 : le 1er ... le 5e jour de ce nom dans le mois).",
+                hint="week_of_month = 1 pour « chaque premier jeudi du mois ».",
+            )
+
+    def dates(self, start: dt.date, days: int) -> frozenset[dt.date]:
+        """The dates of the horizon ``[start, start + days)`` it falls on with
+        ``week_of_month`` (empty without it: the engine repeats it by ``frequency``)."""
+        if self.week_of_month is None:
+            return frozenset()
+        out = set()
+        for i in range(days):
+            date = start + dt.timedelta(days=i)
+            if date.weekday() == self.weekday and (date.day - 1) // 7 + 1 == self.week_of_month:
+                out.add(date)
+        return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A one-off event the manager adds: a forum, a fête, a market, a sports meeting.
+
+    Held on ``date`` inside ``start_min``-``end_min`` (minutes after midnight), at its point
+    (``lon``/``lat``, else the town hall of ``commune``); ``required`` (default) means the
+    plan must hold it or say why it cannot. ``reperes`` / ``contacts``: what the manager
+    expects of it (default: :data:`planner.approaches.EVENT_DEFAULTS`).
+    """
+
+    id: str
+    name: str
+    date: dt.date
+    start_min: int
+    end_min: int
+    commune: str
+    lon: float | None = None
+    lat: float | None = None
+    host: str = ""
+    required: bool = True
+    reperes: float | None = None
+    contacts: float | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start_min < self.end_min <= 24 * 60:
+            raise InvalidSpecError(
+                f"Événement {self.id} : horaires {self.start_min}-{self.end_min} min invalides.",
+                hint='Donnez start avant end, par exemple start = "14:00", end = "17:00".',
+            )
+        if (self.lon is None) != (self.lat is None):
+            raise InvalidSpecError(
+                f"Événement {self.id} : lon et lat vont ensemble.",
+                hint="Donnez les deux (degrés décimaux), ou aucun : la mairie de la commune.",
+            )
+        for what, value in (("reperes", self.reperes), ("contacts", self.contacts)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+            ):
+                raise InvalidSpecError(
+                    f"Événement {self.id} : {what} {value!r} invalide (attendu un nombre >= 0).",
+                    hint=f"Par exemple {what} = 10 (attendus sur l'événement).",
+                )
+
+
+@dataclass(frozen=True)
 class PlanningRules:
     """The manager's rules; the defaults make a regular circuit with some exploration.
 
@@ -71,6 +167,10 @@ class PlanningRules:
         Commune -> forced frequency (a value of ``FREQUENCIES``).
     forbid
         Commune -> frequencies it must not get.
+    partner_pins
+        Sessions agreed with partners (:class:`PartnerPin`), held by a team.
+    events
+        One-off events (:class:`Event`) the manager adds.
     """
 
     access_min: int = ACCESS_MIN
@@ -79,6 +179,8 @@ class PlanningRules:
     exclude: frozenset[str] = frozenset()
     frequency: Mapping[str, str] = field(default_factory=dict)
     forbid: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    partner_pins: tuple[PartnerPin, ...] = ()
+    events: tuple[Event, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.access_min, bool) or not isinstance(self.access_min, int):

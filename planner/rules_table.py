@@ -12,6 +12,9 @@ from an API plan request's ``rules`` object and from a plan's ``source.overrides
     frequency = { "21154" = "weekly" }   # forced frequency per commune
     forbid = { "21425" = ["weekly"] }    # frequencies a commune must not get
 
+    partner_pins = [...]; events = [...] # sessions agreed with partners, one-off events
+                                         # (:mod:`planner.rules_sessions`)
+
 Per-van caps (``[[vans]]`` keys, or the API's ``vans`` object keyed by van id):
 ``max_drive_minutes`` (driving per day) and ``sessions_per_week``.
 
@@ -23,77 +26,31 @@ error names its key (``planning.pins[0].slot``, ``rules.exclude``...) and lists 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from planner.errors import InvalidSpecError
 from planner.fleet import WEEKDAYS_FR, Slot, Van
 from planner.rules import FREQUENCIES, Pin, PlanningRules
+from planner.rules_parse import (
+    _code,
+    _frequency,
+    _listed,
+    _table,
+    _text,
+    _unknown_keys,
+    parse_weekday,
+)
+from planner.rules_sessions import check_sessions, parse_sessions, sessions_to_table
 
-RULE_KEYS = ("access_minutes", "exploration_share", "exclude", "pins", "frequency", "forbid")
+RULE_KEYS = (
+    "access_minutes", "exploration_share", "exclude", "pins", "frequency", "forbid",
+    "partner_pins", "events",
+)  # fmt: skip
 PIN_KEYS = ("commune", "weekday", "slot", "van", "frequency")
 VAN_CAP_KEYS = ("max_drive_minutes", "sessions_per_week")
 #: Van field of each cap key
 VAN_CAP_FIELDS = {"max_drive_minutes": "max_drive_min", "sessions_per_week": "sessions_per_week"}
-CODE_PATTERN = r"\d[\dAB]\d{3}"
-#: codes shown in a hint before "..."
-SHOWN = 12
-
-
-def _unknown_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        raise InvalidSpecError(
-            f"{where} : clé(s) inconnue(s) {', '.join(unknown)}.",
-            hint=f"Clés possibles : {', '.join(allowed)} (voir le README, règles du responsable).",
-        )
-
-
-def _table(value: Any, where: str, example: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise InvalidSpecError(
-            f"{where} : table attendue, reçu {value!r}.", hint=f"Écrivez par exemple {example}."
-        )
-    return value
-
-
-def _code(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not re.fullmatch(CODE_PATTERN, value):
-        raise InvalidSpecError(
-            f"{where} : code INSEE {value!r} mal formé (attendu 5 caractères, par exemple "
-            "'21425').",
-            hint='Écrivez le code entre guillemets : "21425".',
-        )
-    return value
-
-
-def _text(value: Any, where: str, example: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidSpecError(
-            f"{where} : texte attendu, reçu {value!r}.", hint=f'Écrivez par exemple "{example}".'
-        )
-    return value
-
-
-def parse_weekday(value: Any, where: str) -> int:
-    """A French weekday name (``"mardi"``) -> 0..6."""
-    text = value.strip().lower() if isinstance(value, str) else None
-    if text not in WEEKDAYS_FR:
-        raise InvalidSpecError(
-            f"{where} : jour {value!r} inconnu (attendu {', '.join(WEEKDAYS_FR)}).",
-            hint='Écrivez le jour en toutes lettres, par exemple weekday = "jeudi".',
-        )
-    return WEEKDAYS_FR.index(text)
-
-
-def _frequency(value: Any, where: str, allowed: tuple[str, ...] = FREQUENCIES) -> str:
-    if value not in allowed:
-        raise InvalidSpecError(
-            f"{where} : fréquence {value!r} inconnue (attendu {', '.join(allowed)}).",
-            hint='Écrivez par exemple "fortnightly" (toutes les deux semaines).',
-        )
-    return str(value)
 
 
 def _pin(table: Any, where: str) -> Pin:
@@ -169,6 +126,7 @@ def parse_rules(
                 )
             forbid[_code(code, f"{where}.forbid")] = frozenset(_frequency(f, key) for f in values)
         changes["forbid"] = forbid
+    changes.update(parse_sessions(table, where))
     try:
         return dataclasses.replace(base or PlanningRules(), **changes)
     except InvalidSpecError as exc:
@@ -193,6 +151,7 @@ def rules_to_table(rules: PlanningRules) -> dict[str, Any]:
         ],
         "frequency": dict(sorted(rules.frequency.items())),
         "forbid": {code: sorted(f) for code, f in sorted(rules.forbid.items())},
+        **sessions_to_table(rules),
     }
 
 
@@ -213,12 +172,6 @@ def parse_van_caps(table: Mapping[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def _listed(known: Iterable[str]) -> str:
-    items = sorted(known)
-    shown = ", ".join(items[:SHOWN])
-    return f"{shown}, ... ({len(items)} en tout)" if len(items) > SHOWN else shown or "aucun"
-
-
 def check_rules(
     rules: PlanningRules,
     *,
@@ -226,10 +179,13 @@ def check_rules(
     slots: tuple[Slot, ...],
     vans: tuple[Van, ...],
     where: str = "planning",
+    partners: Iterable[str] = (),
 ) -> None:
-    """Raise when a rule names a commune, slot or van the territory does not have, or pins a
-    stop on a day its van does not work."""
+    """Raise when a rule names a commune, slot, van or partner the territory does not have,
+    or pins a stop on a day its van does not work (partner pins and events:
+    :func:`planner.rules_sessions.check_sessions`)."""
     known = set(communes)
+    check_sessions(rules, partners=partners, communes=known, slots=slots, vans=vans, where=where)
 
     def need_commune(code: str, key: str) -> None:
         if code not in known:
@@ -266,7 +222,8 @@ def check_rules(
                 f"{key}.van : véhicule {pin.van!r} inconnu.",
                 hint=f"Véhicules du territoire : {_listed(van_ids)}.",
             )
-        working = [van_ids[pin.van]] if pin.van is not None else list(vans)
+        vehicles = [v for v in vans if v.kind == "vehicule"]
+        working = [van_ids[pin.van]] if pin.van is not None else vehicles
         if not any(pin.weekday in v.working_days for v in working):
             raise InvalidSpecError(
                 f"{key}.weekday : le {WEEKDAYS_FR[pin.weekday]} n'est travaillé par "

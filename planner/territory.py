@@ -24,13 +24,15 @@ All GeoDataFrames are in EPSG:4326 (lon/lat); engines project to EPSG:2154 thems
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from planner.approaches import MaraudePlace, SessionDefaults
 from planner.errors import NotFoundError
-from planner.fleet import Base, CalendarSettings, Van
+from planner.fleet import Base, CalendarSettings, Person, Van
 from planner.rules import PlanningRules
 
 if TYPE_CHECKING:  # the readers of geo_data build the frames; the engine only reads them
@@ -84,6 +86,11 @@ class Territory:
     The readers of ``geo_data`` build it (``geo_data.loader.load_territory`` from a spec,
     ``geo_data.demo.load_demo_territory``) and run ``geo_data.validation`` on it; the engines
     only read it.
+
+    ``vans`` are the resources: vans and teams (:class:`planner.fleet.Van`, ``kind``);
+    ``people`` the crews' members; ``maraudes`` the named public places for street outreach;
+    ``session_defaults`` the territory's overrides of the defaults per partner type
+    (:data:`planner.approaches.SESSION_DEFAULTS`).
     """
 
     id: str
@@ -100,6 +107,9 @@ class Territory:
     approximation: str = ""
     sources: tuple[str, ...] = ()
     rules: PlanningRules = field(default_factory=PlanningRules)
+    people: tuple[Person, ...] = ()
+    maraudes: tuple[MaraudePlace, ...] = ()
+    session_defaults: Mapping[str, SessionDefaults] = field(default_factory=dict)
 
     def base(self, base_id: str) -> Base:
         for b in self.bases:

@@ -1,7 +1,8 @@
 """Regular circuits for a territory's itinerary problem (the default planning method).
 
 From the problem built by :mod:`.itinerary_input` (one candidate per commune, its host place,
-the travel matrix), :func:`circuit_problem`:
+the travel matrix), :func:`circuit_problem` (on the van stops only: partner sessions, maraudes
+and events keep their own values, :mod:`.approaches`):
 
 1. counts the horizon's sessions: the vans' half-day positions (``Van.sessions_per_week`` caps
    a van's week), keeps ``rules.exploration_share`` of them for exploration and gives the rest
@@ -104,10 +105,13 @@ def _history_why(learned: float, prior: float, label: str) -> tuple[str, ...]:
 
 
 def positions_per_van_week(grid: Grid) -> int:
-    """Positions of the horizon, each van's week capped at its ``sessions_per_week``."""
+    """Positions of the horizon, each van's week capped at its ``sessions_per_week`` (vans
+    only: teams hold partner sessions, maraudes and events, not van stops)."""
     pb = grid.problem
     per: dict[tuple[int, int], int] = {}
     for v, d in grid.vandays:
+        if pb.vans[v].kind != "vehicule":
+            continue
         key = (v, d // 7)
         per[key] = per.get(key, 0) + grid.n_slots
     total = 0
@@ -231,6 +235,11 @@ def circuit_problem(
     ``today`` refusing history dated after it); ``history_weight`` 0 ignores the history (the
     population-only values, for comparison)."""
     rules = rules or territory.rules
+    others = tuple(c for c in problem.candidates if c.kind != "commune")
+    whole = problem
+    problem = problem.replace(
+        candidates=tuple(c for c in problem.candidates if c.kind == "commune")
+    )
     table = expected if expected is not None else expected_table(territory, today=today)
     learned, prior = horizon_expectation(problem, table)
     bonus = history_weight * (learned - prior)
@@ -299,4 +308,4 @@ def circuit_problem(
         expected_label=table.label,
     )
     notes = (*problem.notes, report.note_fr())
-    return problem.replace(candidates=tuple(out), notes=notes), report
+    return whole.replace(candidates=(*out, *others), notes=notes), report

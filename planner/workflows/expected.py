@@ -5,16 +5,16 @@ The glue between a :class:`~planner.territory.Territory` and
 (:func:`planner.coverage.activity.validate_activity`), optionally cut at ``until`` (backtests),
 and fitted on every commune with its estimated 16-25 population. Recording a session's counts
 (a new row in ``territory.activity``) changes the next table, hence the next plan's values.
-A plan's visits are van sessions (approach ``vehicule_itinerant``), each in its commune and
-month.
+A plan's van sessions (approach ``vehicule_itinerant``) are expected per commune and month;
+its partner sessions, maraudes and events per place (:mod:`.approaches`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from planner.coverage.activity import validate_activity
@@ -23,6 +23,7 @@ from planner.coverage.need import NO_ACTIVITY_LABEL
 from planner.itinerary.plan import Plan
 from planner.taxonomy import Approach
 from planner.territory import ACTIVITY_COLUMNS, Territory
+from planner.workflows.approaches import place_expectations
 from planner.workflows.territory_arrays import activity_label, commune_codes, young
 
 VAN = Approach.VEHICULE_ITINERANT.value
@@ -40,6 +41,9 @@ class ExpectedTable:
     territory_id: str
     model: ExpectedModel
     until: date | None
+    #: per session candidate other than a van stop (partner session, maraude, event):
+    #: (repérés, contacts) per session, :func:`planner.workflows.approaches.place_expectations`
+    places: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -73,6 +77,8 @@ class PlanExpectation:
     visits: int
     method: str
     label: str
+    #: approach -> {"visits", "reperes", "contacts"}
+    by_approach: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
 
 def expected_table(
@@ -99,22 +105,36 @@ def expected_table(
     model = fit_expected(
         activity, codes=codes, young=young(territory), label=label, settings=settings
     )
-    return ExpectedTable(territory_id=territory.id, model=model, until=until)
+    return ExpectedTable(
+        territory_id=territory.id, model=model, until=until, places=place_expectations(territory)
+    )
 
 
 def plan_expectation(table: ExpectedTable, plan: Plan) -> PlanExpectation:
-    """Sum over ``plan``'s visits (van sessions, each in its commune and month) of the expected
-    repérés and contacts per session of ``table``."""
-    visits = plan.visits
-    reperes, contacts = table.model.predict(
-        [v.commune for v in visits], [v.date.month for v in visits], [VAN] * len(visits)
+    """Sum over ``plan``'s visits of the expected repérés and contacts per session of
+    ``table``: a van session in its commune and month (learned), any other session at its
+    place (``table.places``: prior per type moved by the place's history), per approach too."""
+    vans = [v for v in plan.visits if v.stop_id not in table.places]
+    rep_v, con_v = table.model.predict(
+        [v.commune for v in vans], [v.date.month for v in vans], [VAN] * len(vans)
     )
+    rows = [(v.approach, float(r), float(c)) for v, r, c in zip(vans, rep_v, con_v, strict=True)]
+    rows += [
+        (v.approach, *table.places[v.stop_id]) for v in plan.visits if v.stop_id in table.places
+    ]
+    by: dict[str, dict[str, float]] = {}
+    for approach, r, c in rows:
+        got = by.setdefault(approach, {"visits": 0, "reperes": 0.0, "contacts": 0.0})
+        got["visits"] += 1
+        got["reperes"] += r
+        got["contacts"] += c
     return PlanExpectation(
-        reperes=float(np.sum(reperes)),
-        contacts=float(np.sum(contacts)),
-        visits=len(visits),
+        reperes=float(sum(r for _, r, _ in rows)),
+        contacts=float(sum(c for _, _, c in rows)),
+        visits=len(plan.visits),
         method=table.method,
         label=table.label,
+        by_approach={k: by[k] for k in sorted(by)},
     )
 
 
@@ -130,5 +150,13 @@ def with_expectation(table: ExpectedTable, plan: Plan) -> Plan:
         expected_contacts=round(got.contacts, 2),
         expected_method=got.method,
         expected_label=got.label,
+        expected_by_approach={
+            a: {
+                "visits": int(x["visits"]),
+                "reperes": round(x["reperes"], 2),
+                "contacts": round(x["contacts"], 2),
+            }
+            for a, x in got.by_approach.items()
+        },  # fmt: skip
     )
     return replace(plan, kpis=kpis)

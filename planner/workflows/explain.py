@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.coverage.need import NeedTable
+from planner.csv_fr import number_fr
 from planner.itinerary.explain import explain_plan
 from planner.itinerary.plan import Plan
 from planner.itinerary.problem import Frequency, ItineraryProblem
@@ -24,12 +25,6 @@ from planner.territory import Territory
 from planner.workflows.need import need_table
 from planner.workflows.reach import reach_arrays
 from planner.workflows.territory_arrays import fixed_labels
-
-
-def number_fr(value: float, digits: int = 0) -> str:
-    """``1240.0`` -> ``"1 240"``, ``42.06`` with one digit -> ``"42,1"`` (French writing)."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", " ").replace(".", ",")
 
 
 def candidate_why(

@@ -22,6 +22,9 @@ One candidate stop per commune:
 * **Why** (``Candidate.why``): need score and rank, young people and frequency, in French
   (:func:`planner.workflows.explain.candidate_why`).
 
+Then the partner sessions, maraudes and events of :mod:`.approaches` (with a team; events
+always), each its own candidate and place in the matrix.
+
 Travel times: :func:`planner.matrix.travel_matrix` (the declared estimate unless a road
 network is given); the method is carried into every plan.
 """
@@ -42,6 +45,9 @@ from planner.hours import WeeklyHours
 from planner.itinerary.problem import BaseLocation, Candidate, Frequency, ItineraryProblem
 from planner.matrix import travel_matrix
 from planner.territory import Territory
+from planner.travel_modes import describe_fr as describe_modes_fr
+from planner.travel_modes import mode_durations
+from planner.workflows.approaches import session_candidates
 from planner.workflows.explain import candidate_why
 from planner.workflows.rules import apply_rules
 
@@ -136,7 +142,10 @@ def itinerary_problem(
         )
     scores = need.frame["score"]
     ranks = need.frame["rank"]
-    workdays = tuple(sorted({d for v in vans for d in v.working_days}))
+    workdays = tuple(
+        sorted({d for v in vans if v.kind == "vehicule" for d in v.working_days})
+        or {d for v in vans for d in v.working_days}
+    )
     points: list[tuple[float, float]] = [(b.lon, b.lat) for b in territory.bases]
     bases = tuple(
         BaseLocation(b.id, b.name, i, b.lon, b.lat) for i, b in enumerate(territory.bases)
@@ -188,7 +197,14 @@ def itinerary_problem(
             )
         )
     candidates, excluded = apply_rules(candidates, territory.rules, cal.slots, vans)
+    sessions, session_points = session_candidates(
+        territory, start=start, weeks=weeks, first_location=len(points)
+    )
+    candidates += sessions
+    points += session_points
     matrix = travel_matrix(np.array(points, dtype=float), network=network)
+    modes = {v.mode for v in vans} - {"voiture"}
+    travel_time = " ".join(x for x in (matrix.describe_fr(), describe_modes_fr(modes)) if x)
     return ItineraryProblem.from_matrix(
         matrix.durations,
         matrix.distances,
@@ -205,8 +221,10 @@ def itinerary_problem(
         today=today,
         territory=territory.id,
         travel_time_method=matrix.method,
-        travel_time=matrix.describe_fr(),
+        travel_time=travel_time,
         van_needs=van_needs,
         van_unavailable=unavailable,
         excluded=excluded,
+        people=territory.people,
+        mode_durations=mode_durations(matrix.durations, matrix.distances, modes),
     )

@@ -125,7 +125,14 @@ def with_overrides(territory: Territory, overrides: Mapping[str, Any] | None) ->
     )
     slots = territory.calendar.slots
     check_van_caps(vans, slots)
-    check_rules(rules, communes=territory.communes.index, slots=slots, vans=vans, where="rules")
+    check_rules(
+        rules,
+        communes=territory.communes.index,
+        slots=slots,
+        vans=vans,
+        where="rules",
+        partners=territory.partners.index,
+    )
     return dataclasses.replace(territory, rules=rules, vans=vans)
 
 
