@@ -5,7 +5,16 @@ Cases (start Monday 7 September 2026, the rentrée, so that runs are comparable)
 * ``demo`` group: ``demo-marches-de-bourgogne`` and ``demo-creusot-montceau``, the embedded
   demo, 4 weeks, their 2 vans;
 * ``weekly`` group: the larger cases of ``benchmarks/weekly.py`` (``marches-8-weeks``,
-  ``marches-4-vans``, ``marches-500-communes``; they need ``../shared``).
+  ``marches-4-vans``, ``marches-500-communes``; they need ``../shared``);
+* ``approaches`` group (issue #13, needs ``../shared``), from Monday 4 January 2027, 4 weeks:
+  ``approches-creusot-montceau`` is ``geo_data/demo/specs/creusot-montceau-approches.toml``
+  (one van and one team of two sharing a conseillère, three partner pins at France Services,
+  a forum, two maraude places in the QPV Rives du Plessis and one maraude candidate per other
+  QPV); ``approches-van-seul`` is its baseline as the planner knew it before: the team is a
+  second van making commune stops (the same people: conseillère A is on one of the two each
+day), no partner session, maraude or event.
+  Each line carries the expected repérés and contacts per approach (``by_approach``) and the
+  summary gives the ratio of the two cases' expected contacts.
 
 Methods (:data:`METHODS`, one entry per planning method of
 :func:`planner.workflows.planning.plan_territory`, only the time limit and the seed set here):
@@ -32,15 +41,20 @@ Usage: ``python benchmarks/reach.py [--time-limit 20] [--seed 0] [--methods curr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.weekly import SHARED
 from benchmarks.weekly import cases as weekly_cases
+from geo_data.demo import DEMO_DIR
+from geo_data.loader import load_territory
 from planner.itinerary.plan import Plan
 from planner.itinerary.reach import PlanReach
+from planner.taxonomy import APPROACH_LABELS, Approach
 from planner.territory import Territory
 from planner.workflows.planning import plan_territory
 from planner.workflows.reach import territory_plan_reach
@@ -50,7 +64,32 @@ START = dt.date(2026, 9, 7)
 CASE_GROUPS: dict[str, tuple[str, ...]] = {
     "demo": ("demo-marches-de-bourgogne", "demo-creusot-montceau"),
     "weekly": ("marches-8-weeks", "marches-4-vans", "marches-500-communes"),
+    "approaches": ("approches-creusot-montceau", "approches-van-seul"),
 }
+#: cases that start on another date than START (their events and pins are in January)
+CASE_START = {
+    "approches-creusot-montceau": dt.date(2027, 1, 4),
+    "approches-van-seul": dt.date(2027, 1, 4),
+}
+APPROACH_SPEC = DEMO_DIR / "specs" / "creusot-montceau-approches.toml"
+
+
+def approach_cases(wanted: set[str]) -> list[tuple[str, Territory, int]]:
+    """The ``approaches`` group's cases asked for (``../shared`` needed for the spec's data)."""
+    if not wanted & set(CASE_GROUPS["approaches"]) or not SHARED.is_dir():
+        return []
+    case = load_territory(APPROACH_SPEC, data_dir=SHARED / "geo_data")
+    out = []
+    if "approches-creusot-montceau" in wanted:
+        out.append(("approches-creusot-montceau", case, 4))
+    if "approches-van-seul" in wanted:
+        vans = tuple(dataclasses.replace(v, kind="vehicule") for v in case.vans)
+        rules = dataclasses.replace(case.rules, partner_pins=(), events=())
+        van_only = dataclasses.replace(case, vans=vans, maraudes=(), rules=rules)
+        out.append(("approches-van-seul", van_only, 4))
+    return out
+
+
 GOAL_CASE = "demo-marches-de-bourgogne"
 GOAL_REGULAR_PCT = 85.0
 GOAL_DRIVE_PER_VISIT_H = 0.56
@@ -87,8 +126,9 @@ def measure(
     name: str, territory: Territory, weeks: int, method: str, *, time_limit: float, seed: int
 ) -> dict[str, Any]:
     """Plan one case with one method and measure the plan: the JSON line of the benchmark."""
+    start = CASE_START.get(name, START)
     t0 = time.perf_counter()
-    plan = METHODS[method](territory, START, weeks, time_limit, seed)
+    plan = METHODS[method](territory, start, weeks, time_limit, seed)
     plan_s = time.perf_counter() - t0
     reach: PlanReach = territory_plan_reach(territory, plan)
     return {
@@ -96,8 +136,10 @@ def measure(
         "method": method,
         "communes": len(territory.communes),
         "vans": len(territory.vans),
-        "start": START.isoformat(),
+        "start": start.isoformat(),
         **reach.to_json(),
+        "expected_contacts": plan.kpis.get("expected_contacts"),
+        "by_approach": plan.kpis.get("expected_by_approach", {}),
         "time_s": round(plan_s, 2),
     }
 
@@ -145,6 +187,7 @@ def summary(lines: list[dict[str, Any]]) -> str:
             labels.setdefault(x["reperes_label"], []).append(x["case"])
         which = " ; ".join(f"{k} : {', '.join(dict.fromkeys(v))}" for k, v in labels.items())
         out.append(f"Repérés attendus : {lines[0]['reperes_estimate']} ({which}).")
+    out += approach_summary(lines)
     for x in lines:
         if x["case"] != GOAL_CASE:
             continue
@@ -162,6 +205,36 @@ def summary(lines: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
+def approach_summary(lines: list[dict[str, Any]]) -> list[str]:
+    """Expected contacts and repérés per approach of each line that has several, and the
+    ratio every approach / van only on the approaches case."""
+    out: list[str] = []
+    for x in lines:
+        by = x.get("by_approach") or {}
+        if not by or not x["case"].startswith("approches"):
+            continue
+        out.append(f"Par démarche, {x['case']} ({x['method']}) :")
+        for approach, got in by.items():
+            out.append(
+                f"  {APPROACH_LABELS[Approach(approach)]:<40}{got['visits']:>4} séances"
+                f"{got['contacts']:>9.1f} contacts{got['reperes']:>8.1f} repérés attendus"
+            )
+    totals = {
+        (x["case"], x["method"]): x["expected_contacts"]
+        for x in lines
+        if x["case"].startswith("approches")
+    }
+    for method in dict.fromkeys(m for _, m in totals):
+        every = totals.get(("approches-creusot-montceau", method))
+        van = totals.get(("approches-van-seul", method))
+        if every and van:
+            out.append(
+                f"Contacts attendus, toutes démarches / véhicule seul ({method}) : "
+                f"{every:.1f} / {van:.1f} = {every / van:.2f}"
+            )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--time-limit", type=float, default=20.0)
@@ -174,7 +247,7 @@ def main() -> None:
         c for g in _names(args.cases, CASE_GROUPS, "Groupe(s) de cas") for c in CASE_GROUPS[g]
     }
     lines = []
-    for name, territory, weeks in weekly_cases(wanted):
+    for name, territory, weeks in weekly_cases(wanted) + approach_cases(wanted):
         for method in methods:
             line = measure(
                 name, territory, weeks, method, time_limit=args.time_limit, seed=args.seed

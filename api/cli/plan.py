@@ -10,10 +10,12 @@ import typer
 
 from api.cli.app import DataDir, console, fail, open_territory
 from geo_data.plan_files import read_plan, write_plan_files
+from planner.csv_fr import number_fr
 from planner.errors import MiloError
 from planner.fleet import Van
 from planner.itinerary.plan import Plan
 from planner.itinerary.solver import DEFAULT_SOLVER, DEFAULT_TIME_LIMIT
+from planner.taxonomy import APPROACH_LABELS, Approach
 from planner.workflows.planning import check_plan_document, plan_territory
 
 
@@ -40,10 +42,20 @@ def print_plan(plan: Plan) -> None:
     solver = doc["solver"]
     console.print(
         f"{len(doc['visits'])} visites sur {doc['weeks']} semaine(s), "
-        f"{len(doc['days'])} journées de camion ; besoin servi {kpis['need_served']:.1f} ; "
-        f"conduite {kpis['drive_h']:.1f} h, {kpis['drive_km']:.0f} km.",
+        f"{len(doc['days'])} journées de tournée ou de séances ; valeur servie "
+        f"{kpis['need_served']:.1f} ; trajets {kpis['drive_h']:.1f} h, "
+        f"{kpis['drive_km']:.0f} km.",
         markup=False,
     )
+    by = kpis.get("expected_by_approach") or {}
+    if by:
+        parts = [
+            f"{APPROACH_LABELS[Approach(a)]} {x['visits']} séance(s), "
+            f"{number_fr(x['contacts'], 0)} contacts et {number_fr(x['reperes'], 0)} repérés "
+            "attendus"
+            for a, x in by.items()
+        ]
+        console.print(f"Par démarche : {' ; '.join(parts)}.", markup=False)
     console.print(
         f"Solveur {solver['name']} (graine {solver['seed']}, {solver['time_s']:.1f} s) ; "
         f"écart à la borne supérieure {solver['gap_pct']:.2f} %. "

@@ -13,6 +13,7 @@ from api.cli.app import DataDir, console, fail, open_territory
 from geo_data.outputs import write_territory_geojson
 from planner.amenities import AMENITIES, AMENITY_LABELS, amenity_state
 from planner.errors import MiloError
+from planner.fleet import WEEKDAYS_FR
 from planner.taxonomy import FrrClass, PartnerType
 from planner.territory import Territory
 
@@ -57,7 +58,33 @@ def territory_summary(territory: Territory) -> Table:
             f"{b.name} ({'siège' if b.kind == 'siege' else 'antenne'})" for b in territory.bases
         ),
     )
-    table.add_row("Véhicules / équipes", ", ".join(f"{v.id} ({v.base})" for v in territory.vans))
+    table.add_row(
+        "Véhicules / équipes",
+        ", ".join(
+            f"{v.label} ({v.base}{', ' + ' + '.join(v.crew) if v.crew else ''})"
+            for v in territory.vans
+        ),
+    )
+    if territory.people:
+        table.add_row(
+            "Personnes",
+            " ; ".join(
+                f"{p.name or p.id} ({', '.join(WEEKDAYS_FR[d] for d in p.working_days)})"
+                for p in territory.people
+            ),
+        )
+    if territory.maraudes:
+        table.add_row(
+            "Lieux de maraude",
+            " ; ".join(f"{m.name}{' (privé)' if m.private else ''}" for m in territory.maraudes),
+        )
+    rules = territory.rules
+    if rules.partner_pins or rules.events:
+        table.add_row(
+            "Séances convenues / événements",
+            f"{len(rules.partner_pins)} séance(s) épinglée(s) chez des partenaires, "
+            f"{len(rules.events)} événement(s)",
+        )
     if not territory.activity.empty:
         act = territory.activity
         label = " — données fictives" if territory.activity_synthetic else ""

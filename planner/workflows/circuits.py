@@ -104,13 +104,36 @@ def _history_why(learned: float, prior: float, label: str) -> tuple[str, ...]:
     )
 
 
-def positions_per_van_week(grid: Grid) -> int:
+def team_bound_dates(problem: ItineraryProblem) -> set[date]:
+    """Dates a team must be out for a required session only teams hold (partner pins): on
+    these dates a van that shares a person with the teams stays at its base."""
+    cal = problem.calendar
+    out: set[date] = set()
+    for c in problem.candidates:
+        if not c.required or c.served_by != frozenset({"equipe"}):
+            continue
+        if c.dates:
+            out |= set(c.dates)
+        elif c.pin_weekday is not None:
+            step = c.frequency.period_weeks if c.frequency is not None else None
+            days = [x.date for x in cal.days if x.weekday == c.pin_weekday]
+            out |= set(days[:: step or 1] if step else days[:1])
+    return out
+
+
+def positions_per_van_week(grid: Grid, blocked: set[date] | None = None) -> int:
     """Positions of the horizon, each van's week capped at its ``sessions_per_week`` (vans
-    only: teams hold partner sessions, maraudes and events, not van stops)."""
+    only: teams hold partner sessions, maraudes and events, not van stops; a van sharing a
+    person with a team loses the dates of the team's required sessions, ``blocked``: default
+    :func:`team_bound_dates` of the grid's problem)."""
     pb = grid.problem
+    team_crew = {p for v in pb.vans if v.kind == "equipe" for p in v.crew}
+    bound = (team_bound_dates(pb) if blocked is None else blocked) if team_crew else set()
     per: dict[tuple[int, int], int] = {}
     for v, d in grid.vandays:
         if pb.vans[v].kind != "vehicule":
+            continue
+        if set(pb.vans[v].crew) & team_crew and pb.calendar.days[d].date in bound:
             continue
         key = (v, d // 7)
         per[key] = per.get(key, 0) + grid.n_slots
@@ -165,6 +188,7 @@ def circuit_inputs(
     network: Any = None,
     to_fixed: TravelMatrix | None = None,
     bonus: np.ndarray | None = None,
+    blocked: set[date] | None = None,
 ) -> tuple[CircuitInputs, Grid, np.ndarray, int]:
     """The circuit arrays of ``problem`` (see the module docstring), its grid, the communes ->
     candidates access matrix and the horizon's positions."""
@@ -185,7 +209,7 @@ def circuit_inputs(
     drive_h = one_way.min(axis=0) / 3600.0 if len(cands) else np.zeros(0)
     weeks = problem.calendar.weeks
     sessions = sessions_per_frequency(weeks)
-    positions = positions_per_van_week(grid)
+    positions = positions_per_van_week(grid, blocked)
     forced: dict[int, str] = {}
     allowed: list[tuple[str, ...]] = []
     for j, c in enumerate(cands):
@@ -244,7 +268,14 @@ def circuit_problem(
     learned, prior = horizon_expectation(problem, table)
     bonus = history_weight * (learned - prior)
     inputs, _, access, positions = circuit_inputs(
-        problem, territory, need, rules=rules, network=network, to_fixed=to_fixed, bonus=bonus
+        problem,
+        territory,
+        need,
+        rules=rules,
+        network=network,
+        to_fixed=to_fixed,
+        bonus=bonus,
+        blocked=team_bound_dates(whole),
     )
     choice = choose_circuits(inputs, time_limit=time_limit)
     codes = [c.commune or c.id for c in problem.candidates]

@@ -11,7 +11,7 @@ its partner sessions, maraudes and events per place (:mod:`.approaches`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +20,7 @@ import pandas as pd
 from planner.coverage.activity import validate_activity
 from planner.coverage.expected import ExpectedModel, ExpectedSettings, fit_expected
 from planner.coverage.need import NO_ACTIVITY_LABEL
-from planner.itinerary.plan import Plan
+from planner.itinerary.plan import Plan, Visit
 from planner.taxonomy import Approach
 from planner.territory import ACTIVITY_COLUMNS, Territory
 from planner.workflows.approaches import place_expectations
@@ -110,17 +110,31 @@ def expected_table(
     )
 
 
+def visit_expectations(table: ExpectedTable, visits: Sequence[Visit]) -> list[tuple[float, float]]:
+    """(repérés, contacts) expected of each visit, in order: a van session by its commune and
+    month (learned), any other session by its place (``table.places``)."""
+    vans = [v for v in visits if v.stop_id not in table.places]
+    rep_v, con_v = table.model.predict(
+        [v.commune for v in vans], [v.date.month for v in vans], [VAN] * len(vans)
+    )
+    learned = iter(zip(rep_v, con_v, strict=True))
+    out = []
+    for v in visits:
+        if v.stop_id in table.places:
+            out.append(table.places[v.stop_id])
+        else:
+            r, c = next(learned)
+            out.append((float(r), float(c)))
+    return out
+
+
 def plan_expectation(table: ExpectedTable, plan: Plan) -> PlanExpectation:
     """Sum over ``plan``'s visits of the expected repérés and contacts per session of
     ``table``: a van session in its commune and month (learned), any other session at its
     place (``table.places``: prior per type moved by the place's history), per approach too."""
-    vans = [v for v in plan.visits if v.stop_id not in table.places]
-    rep_v, con_v = table.model.predict(
-        [v.commune for v in vans], [v.date.month for v in vans], [VAN] * len(vans)
-    )
-    rows = [(v.approach, float(r), float(c)) for v, r, c in zip(vans, rep_v, con_v, strict=True)]
-    rows += [
-        (v.approach, *table.places[v.stop_id]) for v in plan.visits if v.stop_id in table.places
+    rows = [
+        (v.approach, r, c)
+        for v, (r, c) in zip(plan.visits, visit_expectations(table, plan.visits), strict=True)
     ]
     by: dict[str, dict[str, float]] = {}
     for approach, r, c in rows:

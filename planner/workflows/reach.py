@@ -3,8 +3,9 @@
 Travel times communes -> the plan's stops and communes -> fixed contact points come from
 :func:`planner.matrix.travel_matrix` (the road ``network`` when given, else the declared
 estimate, as the plan's own times). Expected repérés: those learned from the history by commune
-and month (:func:`planner.workflows.expected.expected_table`), for each visit's commune and
-month (a van session).
+and month (:func:`planner.workflows.expected.expected_table`) for each van session, by place
+for a partner session, a maraude or an event
+(:func:`~planner.workflows.expected.visit_expectations`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from planner.itinerary.reach import (
 )
 from planner.matrix import TravelMatrix, travel_matrix
 from planner.territory import Territory
-from planner.workflows.expected import VAN, expected_table
+from planner.workflows.expected import expected_table, visit_expectations
 from planner.workflows.territory_arrays import (
     commune_codes,
     commune_points,
@@ -95,11 +96,7 @@ def territory_plan_reach(
     caller has them.
     """
     table = expected_table(territory, today=today)
-    visit_rates, _ = table.model.predict(
-        [v.commune for v in plan.visits],
-        [v.date.month for v in plan.visits],
-        [VAN] * len(plan.visits),
-    )
+    visit_rates = [r for r, _ in visit_expectations(table, plan.visits)]
     if arrays is None:
         arrays = reach_arrays(territory, plan, network=network, to_fixed=to_fixed)
     return plan_reach(
