@@ -42,6 +42,46 @@ class PinCreate(Strict):
     )
 
 
+class PartnerPinCreate(Strict):
+    """A session agreed with a partner, held by a team (« chaque premier jeudi matin »)."""
+
+    partner: str = Field(
+        max_length=100, description="Identifiant du partenaire.", examples=["fs-2497"]
+    )
+    weekday: str = Field(max_length=10, description="Jour, en toutes lettres.", examples=["jeudi"])
+    slot: str = Field(max_length=40, description="Créneau du territoire.", examples=["matin"])
+    team: str | None = Field(
+        default=None, max_length=100, description="Équipe (par défaut : n'importe laquelle)."
+    )
+    frequency: str = Field(
+        default="monthly",
+        max_length=20,
+        description="weekly, fortnightly ou monthly (défaut : toutes les quatre semaines).",
+    )
+    week_of_month: int | None = Field(
+        default=None,
+        description="1 à 5 : le n-ième jour de ce nom dans le mois (1 = le premier jeudi).",
+        examples=[1],
+    )
+
+
+class EventCreate(Strict):
+    """A one-off event (forum, fête, market, sports meeting) held by a van or a team."""
+
+    id: str = Field(max_length=60, examples=["forum-emploi"])
+    name: str = Field(max_length=200, examples=["Forum de l'emploi"])
+    date: str = Field(max_length=10, description="AAAA-MM-JJ.", examples=["2027-01-21"])
+    start: str = Field(max_length=5, description="HH:MM.", examples=["14:00"])
+    end: str = Field(max_length=5, description="HH:MM.", examples=["17:00"])
+    commune: str = Field(max_length=10, description="Code INSEE (sa mairie si pas de point).")
+    lon: float | None = Field(default=None, description="Longitude (degrés WGS84).")
+    lat: float | None = Field(default=None, description="Latitude (degrés WGS84).")
+    host: str | None = Field(default=None, max_length=200, description="Qui accueille.")
+    required: bool = Field(default=True, description="Le plan doit le tenir ou dire pourquoi.")
+    reperes: float | None = Field(default=None, description="Repérés attendus.")
+    contacts: float | None = Field(default=None, description="Contacts attendus.")
+
+
 class RulesCreate(Strict):
     """Rules that replace, key by key, the territory's ``[planning]`` rules for this plan."""
 
@@ -73,14 +113,21 @@ class RulesCreate(Strict):
         description="Fréquences interdites par commune (remplacées par la suivante permise).",
         examples=[{"21425": ["weekly"]}],
     )
+    partner_pins: list[PartnerPinCreate] | None = Field(
+        default=None, max_length=100, description="Séances convenues avec des partenaires."
+    )
+    events: list[EventCreate] | None = Field(
+        default=None, max_length=100, description="Événements ponctuels ajoutés au plan."
+    )
 
     @field_validator("*")
     @classmethod
     def _one_key(cls, value: Any, info: Any) -> Any:
         if value is None:
             return value
+        listed = ("pins", "partner_pins", "events")
         raw = (
-            [p.model_dump(exclude_none=True) for p in value] if info.field_name == "pins" else value
+            [p.model_dump(exclude_none=True) for p in value] if info.field_name in listed else value
         )
         try:
             parse_rules({info.field_name: raw}, where="rules")
