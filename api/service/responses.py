@@ -166,6 +166,14 @@ def next_stop_public(
         "start": clock(visit.date, visit.start_s).isoformat(),
         "end": clock(visit.date, visit.end_s).isoformat(),
         "days_ahead": (visit.date - at.date()).days,
+        "session": {
+            "kind": visit.kind,
+            "kind_label": kind_label(visit.kind),
+            "approach": visit.approach,
+            "approach_label": approach_label(visit.approach),
+            "resource": visit.resource,
+            "resource_label": resource_label(visit.resource, visit.van),
+        },
         "place": {
             "stop_id": visit.stop_id,
             "name": visit.stop_name,

@@ -3,8 +3,11 @@ activity record takes its visit's approach unless it gives one of the approaches
 
 from __future__ import annotations
 
+import datetime as dt
+
 from api.service.db.models import VisitRow
-from api.service.responses import plan_geojson
+from api.service.plan_index import IndexedVisit
+from api.service.responses import PARIS, next_stop_public, plan_geojson
 from planner.taxonomy import Approach
 from tests.api.service.test_partners_activity import post_activity
 from tests.approach_plan import every_kind_plan
@@ -81,3 +84,20 @@ def test_an_unknown_approach_is_a_french_422_listing_the_valid_ones(client, toke
     assert error["erreur"].startswith("valeur inconnue, attendue parmi : 'maraude', ")
     assert all(f"'{a.value}'" in error["erreur"] for a in Approach)
     assert "' ou 'reseaux_sociaux'" in error["erreur"] and " or " not in error["erreur"]
+
+
+def test_next_stop_answer_says_what_session_it_is_and_who_holds_it() -> None:
+    document = every_kind_plan().to_json()
+    maraude = next(v for v in document["visits"] if v["stop_id"] == "m3")
+    visit = IndexedVisit.from_json(maraude | {"id": 7})
+    at = dt.datetime(2026, 3, 2, 12, 0, tzinfo=PARIS)
+    body = next_stop_public("p", visit, at, 12 * 3600, None)
+    assert body["session"] == {
+        "kind": "maraude",
+        "kind_label": "Maraude",
+        "approach": "maraude",
+        "approach_label": "Maraude",
+        "resource": "equipe",
+        "resource_label": "Équipe equipe-1",
+    }
+    assert body["van"] == "equipe-1" and body["status"] == "a_venir"
