@@ -68,7 +68,8 @@ _CSS = """<style>
 .milo-legend{position:absolute;z-index:1000;bottom:56px;left:10px;background:#fff;
  padding:8px 10px;border-radius:4px;box-shadow:0 1px 5px rgba(0,0,0,.4);
  font:12px/1.35 sans-serif;max-width:290px;max-height:60%;overflow:auto;}
-.milo-legend h4{margin:0 0 4px;font-size:14px;}
+.milo-legend h4{display:inline;margin:0 0 4px;font-size:14px;}
+.milo-legend summary{cursor:pointer;margin-bottom:2px;}
 .milo-legend h5{margin:6px 0 2px;font-size:12px;}
 .milo-legend .sw{display:inline-block;width:14px;height:10px;margin-right:6px;
  vertical-align:middle;border:1px solid #555;}
@@ -76,7 +77,17 @@ _CSS = """<style>
  border-top-width:3px;}
 .milo-legend .src{margin-top:6px;color:#555;font-size:10px;}
 .milo-popup td{padding:1px 4px;vertical-align:top;} .milo-popup th{text-align:left;}
+@media (max-width:600px){
+ .milo-legend{bottom:50px;max-width:calc(100vw - 40px);max-height:45%;}
+ .leaflet-control-layers{font-size:11px;max-height:30vh;max-width:62vw;overflow:auto;}
+ .leaflet-control-attribution{font-size:9px;}
+}
 </style>"""
+#: the legend starts folded on a phone-sized screen (one line: its title), open elsewhere
+_FOLD_ON_PHONE = (
+    "<script>if(window.matchMedia('(max-width: 600px)').matches)"
+    "{document.getElementById('milo-legend-details').open=false;}</script>"
+)
 
 
 def new_map(
@@ -213,7 +224,11 @@ def line(color: str, *, dashed: bool = False) -> str:
 
 @dataclass
 class Legend:
-    """A French legend box: a title, sections of (swatch HTML, label), and the sources."""
+    """A French legend box: a title, sections of (swatch HTML, label), and the sources.
+
+    Its title folds and unfolds it (``<details>``); it starts folded on a phone-sized screen so
+    that the map stays visible.
+    """
 
     title: str
     sections: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
@@ -226,14 +241,16 @@ class Legend:
     def to_html(self) -> str:
         parts = [
             '<div class="milo-legend" id="milo-legend" tabindex="0" role="region" '
-            f'aria-label="Légende"><h4>{esc(self.title)}</h4>'
+            'aria-label="Légende"><details id="milo-legend-details" open>'
+            f"<summary><h4>{esc(self.title)}</h4></summary>"
         ]
         for heading, items in self.sections:
             parts.append(f"<h5>{esc(heading)}</h5>")
             parts.extend(f"<div>{sw}{esc(label)}</div>" for sw, label in items)
         if self.note:
             parts.append(f'<div class="src">{esc(self.note)}</div>')
-        parts.append(f'<div class="src">Sources : {esc(" · ".join(SOURCES))}</div></div>')
+        parts.append(f'<div class="src">Sources : {esc(" · ".join(SOURCES))}</div>')
+        parts.append(f"</details></div>{_FOLD_ON_PHONE}")
         return "".join(parts)
 
     def add_to(self, m: folium.Map) -> None:

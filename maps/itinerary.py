@@ -1,9 +1,11 @@
 """Itinerary map of a plan: numbered stops, day routes, bases, a layer per week.
 
-Colours: one per weekday when the plan has a single van, one per van otherwise (``color_by``).
+Colours: one per weekday when the plan has a single van, one per van or team otherwise
+(``color_by``). Marker shapes: one per kind of session (van stop, partner session, maraude,
+event: :mod:`maps.sessions`), each popup saying the kind, the approach and who holds it.
 Routes follow the roads when a van-day carries a ``geometry`` (list of ``[lon, lat]``, written
 when the plan used an OSM network); otherwise they are dashed straight lines marked
-« trajet estimé ».
+« trajet estimé »; a team's day is dotted.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import folium
 
+from maps.assets import RawHtml, figure_of
 from maps.base import (
     PALETTE,
     Legend,
@@ -40,6 +43,20 @@ from maps.plan_input import (
     week_label,
 )
 from maps.safe_text import SafePopup, SafeTooltip
+from maps.sessions import (
+    SESSION_CSS,
+    TEAM_DASH,
+    TEAM_ROUTE,
+    host_text,
+    icon_class,
+    kind_legend,
+    kind_of,
+    resource_of,
+    session_rows,
+    stop_icon_html,
+    travel_modes,
+    who,
+)
 from planner.errors import InvalidSpecError
 from planner.hours import WeeklyHours
 from planner.itinerary.plan_schema import check_plan_json
@@ -76,9 +93,9 @@ class _Colors:
             return self.vans[van]
         return PALETTE[date.weekday() % len(PALETTE)]
 
-    def legend(self, dates: set[dt.date]) -> list[tuple[str, str]]:
+    def legend(self, dates: set[dt.date], names: dict[str, str]) -> list[tuple[str, str]]:
         if self.key == "van":
-            return [(swatch(c), f"Véhicule {van}") for van, c in self.vans.items()]
+            return [(swatch(c), names.get(van, f"Véhicule {van}")) for van, c in self.vans.items()]
         days = sorted({d.weekday() for d in dates})
         return [(swatch(PALETTE[d % len(PALETTE)]), WEEKDAYS_FR[d].capitalize()) for d in days]
 
@@ -122,47 +139,65 @@ def stop_reasons(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def stop_popup(
-    stop: NumberedVisit, territory: Territory | None, reason: dict[str, Any] | None = None
+    stop: NumberedVisit,
+    territory: Territory | None,
+    reason: dict[str, Any] | None = None,
+    modes: dict[str, str] | None = None,
 ) -> SafePopup:
-    """Date, slot, times, place, host and its opening hours, need served; with the stop's row
-    of the ``stops`` table, its frequency and why it is in the plan (text escaped as HTML)."""
+    """Kind of session, approach, who holds it, date, slot, times, place, host and its opening
+    hours, need served; with the stop's row of the ``stops`` table, its frequency and why it is
+    in the plan (text escaped as HTML)."""
     v = stop.visit
     reason = reason or {}
     why = reason.get("why") or ()
     rows = [
+        *session_rows(v, modes or {}),
         ("Date", date_fr(stop.date)),
         ("Créneau", SLOT_LABELS.get(str(v["slot"]), str(v["slot"]))),
         ("Arrivée", v["arrival"]),
         ("Séance", f"{v['start']} – {v['end']}"),
         ("Lieu", v["stop_name"]),
         ("Commune", commune_name(territory, str(v["commune"]))),
-        ("Hôte", v.get("host") or "sans hôte (stationnement sur place)"),
+        ("Hôte", host_text(v)),
         ("Horaires de l'hôte", host_hours(territory, v)),
         ("Sur place", v.get("to_check", "")),
         ("Valeur de la visite", need_text(v)),
-        ("Véhicule", v["van"]),
         ("Fréquence", reason.get("frequency", "")),
         ("Pourquoi", " ; ".join(str(w) for w in why)),
     ]
-    return popup_table(f"Arrêt n° {stop.number} — {v['stop_name']}", rows)
+    title = "Arrêt" if kind_of(v) == "commune" else "Séance"
+    return popup_table(f"{title} n° {stop.number} — {v['stop_name']}", rows)
 
 
 def _stop_marker(
-    stop: NumberedVisit, color: str, territory: Territory | None, reason: dict[str, Any] | None
+    stop: NumberedVisit,
+    color: str,
+    territory: Territory | None,
+    reason: dict[str, Any] | None,
+    modes: dict[str, str],
 ) -> folium.Marker:
     v = stop.visit
     icon = folium.DivIcon(
-        html=f'<div class="milo-stop" style="background:{esc(color)}">{stop.number}</div>',
+        html=stop_icon_html(stop.number, color),
         icon_size=(22, 22),
         icon_anchor=(11, 11),
-        class_name="milo-stop-icon",
+        class_name=icon_class(v),
     )
+    kind = session_rows(v, modes)[0][1]
     return folium.Marker(
         [float(v["lat"]), float(v["lon"])],
         icon=icon,
-        popup=stop_popup(stop, territory, reason),
-        tooltip=SafeTooltip(f"{stop.number}. {v['stop_name']} — {date_fr(stop.date)} {v['start']}"),
+        popup=stop_popup(stop, territory, reason, modes),
+        tooltip=SafeTooltip(
+            f"{stop.number}. {v['stop_name']} — {kind}, {who(v, modes)}, {date_fr(stop.date)} "
+            f"{v['start']}"
+        ),
     )
+
+
+def _dotted(color: str) -> str:
+    """A dotted line sample (a team's day) for a legend entry."""
+    return f'<span class="ln" style="border-top:3px dotted {esc(color)}"></span>'
 
 
 def _day_route(
@@ -201,7 +236,9 @@ def _add_bases(m: folium.Map, plan: dict[str, Any], territory: Territory | None)
                 icon_anchor=(10, 10),
                 class_name="milo-base-icon",
             ),
-            popup=popup_table(title, [("Type", kind), ("Véhicules", ", ".join(sorted(vans)))]),
+            popup=popup_table(
+                title, [("Type", kind), ("Véhicules et équipes", ", ".join(sorted(vans)))]
+            ),
             tooltip=SafeTooltip(f"Base : {title}"),
         ).add_to(group)
     group.add_to(m)
@@ -223,6 +260,8 @@ def itinerary_map(
     """
     check_plan_json(plan)
     colors = _Colors(_color_key(color_by, plan), plan)
+    modes = travel_modes(territory)
+    resources = {str(v["van"]): resource_of(v) for v in plan["visits"]}
     stops = numbered_visits(plan)
     bases = van_bases(plan, territory)
     if territory is not None:
@@ -254,6 +293,7 @@ def itinerary_map(
         return weeks[week]
 
     kinds: set[bool] = set()
+    team_days = 0
     for day in sorted(plan["days"], key=lambda d: (d["date"], str(d["van"]))):
         date = dt.date.fromisoformat(day["date"])
         day_stops = sorted(
@@ -262,50 +302,66 @@ def itinerary_map(
         points, on_roads = _day_route(day, day_stops, bases.get(str(day["van"])))
         if len(points) < 2:
             continue
-        kinds.add(on_roads)
-        color = colors.of(str(day["van"]), date)
+        van = str(day["van"])
+        team = resources.get(van, resource_of(day)) == "equipe"
+        color = colors.of(van, date)
         km = float(day["drive_m"]) / 1000
+        name = who({"van": van, "resource": "equipe" if team else "vehicule"}, modes)
+        if team:
+            team_days += 1
+        else:
+            kinds.add(on_roads)
+        how = TEAM_ROUTE if team else (ROAD if on_roads else ESTIMATED)
         tip = (
-            f"{day['van']} — {date_fr(date)} : départ {day['leave_base']}, retour "
-            f"{day['return_base']}, {km:.0f} km — {ROAD if on_roads else ESTIMATED}"
+            f"{name} — {date_fr(date)} : départ {day['leave_base']}, retour "
+            f"{day['return_base']}, {km:.0f} km — {how}"
         )
         folium.PolyLine(
             points,
             color=color,
-            weight=4 if on_roads else 3,
+            weight=4 if on_roads or team else 3,
             opacity=0.85,
-            dash_array=None if on_roads else "8 6",
+            dash_array=TEAM_DASH if team else (None if on_roads else "8 6"),
+            line_cap="round",
             tooltip=SafeTooltip(tip),
-            class_name="milo-route" if on_roads else "milo-route milo-route-estimated",
+            class_name=(
+                "milo-route milo-route-team"
+                if team
+                else ("milo-route" if on_roads else "milo-route milo-route-estimated")
+            ),
         ).add_to(week_group((date - monday).days // 7))
     reasons = stop_reasons(plan)
     for s in stops:
         color = colors.of(str(s.visit["van"]), s.date)
         reason = reasons.get(str(s.visit["stop_id"]))
-        _stop_marker(s, color, territory, reason).add_to(week_group(s.week))
+        _stop_marker(s, color, territory, reason, modes).add_to(week_group(s.week))
     for week in sorted(weeks):
         weeks[week].add_to(m)
     _add_bases(m, plan, territory)
 
     legend = Legend(f"Tournées — {plan.get('territory', '')}")
+    names = {van: who({"van": van, "resource": r}, modes) for van, r in resources.items()}
+    teams = "equipe" in resources.values()
     legend.add(
-        "Couleurs : " + ("véhicules" if colors.key == "van" else "jours"),
-        colors.legend({s.date for s in stops}),
+        "Couleurs : "
+        + (("véhicules et équipes" if teams else "véhicules") if colors.key == "van" else "jours"),
+        colors.legend({s.date for s in stops}, names),
     )
     trips = [(line("#333"), ROAD)] if True in kinds else []
-    if False in kinds or not kinds:
+    if False in kinds or not (kinds or team_days):
         trips.append((line("#333", dashed=True), ESTIMATED))
+    if team_days:
+        trips.append((_dotted("#333"), TEAM_ROUTE))
     legend.add("Trajets", trips)
+    counts: dict[str, int] = defaultdict(int)
+    for s in stops:
+        counts[kind_of(s.visit)] += 1
+    legend.add(f"Séances numérotées ({len(stops)} visites)", kind_legend(set(counts), counts))
     legend.add(
         "Repères",
-        [
-            (
-                '<span class="sw" style="background:#1f77b4;border-radius:50%"></span>',
-                f"Arrêt numéroté ({len(stops)} visites)",
-            ),
-            ('<span class="sw" style="background:#222"></span>', "Base (siège ou antenne)"),
-        ],
+        [('<span class="sw" style="background:#222"></span>', "Base (siège ou antenne)")],
     )
+    figure_of(m).header.add_child(RawHtml(SESSION_CSS), name="milo_session_css")
     if territory is not None:
         legend.add("Classes FRR (couche optionnelle)", frr_legend_items(territory.communes))
         legend.add("Zonages", [(swatch("#c51b8a"), "QPV 2024 (couche optionnelle)")])

@@ -115,6 +115,7 @@ _FR_BOUNDS = {
     "too_short": "liste trop courte (au moins {min_length} élément(s))",
     "too_long": "liste trop longue (au plus {max_length} éléments)",
     "literal_error": "valeur attendue parmi : {expected}",
+    "enum": "valeur inconnue, attendue parmi : {expected}",
     "string_pattern_mismatch": "format inattendu (motif {pattern})",
 }
 #: French text of the HTTP errors the framework raises itself (unknown path, wrong method...)
@@ -150,6 +151,11 @@ def _received(value: Any) -> str:
     return "reçu : une liste" if isinstance(value, list) else "reçu : un objet"
 
 
+def _fr_ctx(value: Any) -> str:
+    """A bound of pydantic's context in French (its lists of choices end with « 'a' or 'b' »)."""
+    return str(value).replace("' or '", "' ou '")
+
+
 def _message_fr(err: Any) -> str:
     """A validator's own (French) message, a known type in French, else pydantic's text."""
     kind = err.get("type", "")
@@ -159,7 +165,7 @@ def _message_fr(err: Any) -> str:
     message = _FR_TYPES.get(kind, "valeur refusée")
     if kind in _FR_BOUNDS:
         with contextlib.suppress(KeyError):
-            message = _FR_BOUNDS[kind].format(**{k: str(v) for k, v in ctx.items()})
+            message = _FR_BOUNDS[kind].format(**{k: _fr_ctx(v) for k, v in ctx.items()})
     if kind in _SAY_RECEIVED and "input" in err:
         message = f"{message} ({_received(err['input'])})"
     return message

@@ -12,6 +12,7 @@ from api.service.db.models import PartnerRow, PlanRow, TerritoryRow
 from planner.amenities import amenities_text
 from planner.hours import DAY_NAMES_FR, WeeklyHours
 from planner.itinerary.plan_schema import VISIT, hhmm
+from planner.session_labels import approach_label, kind_label, resource_label
 from planner.taxonomy import PartnerType
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -165,6 +166,14 @@ def next_stop_public(
         "start": clock(visit.date, visit.start_s).isoformat(),
         "end": clock(visit.date, visit.end_s).isoformat(),
         "days_ahead": (visit.date - at.date()).days,
+        "session": {
+            "kind": visit.kind,
+            "kind_label": kind_label(visit.kind),
+            "approach": visit.approach,
+            "approach_label": approach_label(visit.approach),
+            "resource": visit.resource,
+            "resource_label": resource_label(visit.resource, visit.van),
+        },
         "place": {
             "stop_id": visit.stop_id,
             "name": visit.stop_name,
@@ -180,14 +189,37 @@ def next_stop_public(
     }
 
 
+def session_properties(visit: dict[str, Any]) -> dict[str, Any]:
+    """The GeoJSON properties that say what session a visit point is.
+
+    ``kind`` stays the feature's own type (``visite``; a day line is ``journee``), as before
+    the engine planned every approach: the visit's kind of place is ``session_kind``
+    (``commune``, ``partenaire``, ``maraude``, ``evenement``); the French labels of the kind,
+    the approach and the resource (« Équipe equipe-1 ») come with them.
+    """
+    kind = str(visit.get("kind", "commune"))
+    approach = str(visit.get("approach", "vehicule_itinerant"))
+    resource = str(visit.get("resource", "vehicule"))
+    return {
+        "kind": "visite",
+        "session_kind": kind,
+        "session_kind_label": kind_label(kind),
+        "approach_label": approach_label(approach),
+        "resource_label": resource_label(resource, str(visit["van"])),
+    }
+
+
 def plan_geojson(document: dict[str, Any]) -> dict[str, Any]:
-    """Visits as points and van days as straight lines base -> stops -> base (no road shape)."""
+    """Visits as points and van or team days as straight lines base -> stops -> base (no road
+    shape); :func:`session_properties` says what each visit is."""
     features: list[dict[str, Any]] = []
     by_day: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    resources: dict[str, str] = {}
     for v in document["visits"]:
         by_day.setdefault((v["van"], v["date"]), []).append(v)
+        resources.setdefault(str(v["van"]), str(v.get("resource", "vehicule")))
         props = {k: v[k] for k in VISIT_PROPERTIES if k in v}
-        props["kind"] = "visite"
+        props.update(session_properties(v))
         features.append(
             {
                 "type": "Feature",
@@ -209,6 +241,7 @@ def plan_geojson(document: dict[str, Any]) -> dict[str, Any]:
                 "properties": {
                     "kind": "journee",
                     "van": day["van"],
+                    "resource": resources.get(str(day["van"]), "vehicule"),
                     "date": day["date"],
                     "leave_base": day["leave_base"],
                     "return_base": day["return_base"],

@@ -6,12 +6,16 @@
   French ``label``; and the explanation tables
   (:data:`~planner.itinerary.plan_schema.EXPLANATIONS`: the stops and why, the communes and
   where they are reached, « non planifiés et pourquoi »).
-* iCalendar (RFC 5545, via ``icalendar``): one event per visit (Europe/Paris times), DTSTAMP at
+* iCalendar (RFC 5545, via ``icalendar``): one event per visit (Europe/Paris times): SUMMARY
+  the place and the kind of session, CATEGORIES the approach and the kind (French labels,
+  :mod:`planner.session_labels`), DESCRIPTION who holds it (« Équipe X », « Véhicule X ») and the
+  approach first; DTSTAMP at
   generation, a UID per visit that re-plans keep and a SEQUENCE that grows with each re-plan
   that changes the visit (:mod:`.event_ids`), and the visits a re-plan removed or cancelled as
   ``STATUS:CANCELLED`` events.
-* GPX 1.1 (via ``gpxpy``): one dated waypoint per visit and one route (``rte``) per van day
-  (base -> stops -> base, straight legs between points: no road geometry is implied).
+* GPX 1.1 (via ``gpxpy``): one dated waypoint per visit (``type``: the kind of session, in
+  French) and one route (``rte``) per van or team day (``type``: « Véhicule » or « Équipe »;
+  base -> stops -> base, straight legs between points: no road geometry is implied).
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ import icalendar
 
 from planner.csv_fr import csv_text
 from planner.errors import NotFoundError
+from planner.fleet import RESOURCE_LABELS
 from planner.itinerary.event_ids import change_identity, identity
 from planner.itinerary.plan import Plan, PlanChange, Visit
 from planner.itinerary.plan_schema import EXPLANATIONS, VISIT, hhmm
+from planner.session_labels import approach_label, kind_label, resource_label
 
 PARIS = ZoneInfo("Europe/Paris")
 #: characters XML 1.0 cannot hold (a NUL or an ESC would make the GPX unreadable)
@@ -66,14 +72,17 @@ def _visit_event(visit: Visit, uid: str, sequence: int) -> icalendar.Event:
     event.add("status", "CONFIRMED")
     event.add("dtstart", _at(visit.date, visit.start_s))
     event.add("dtend", _at(visit.date, visit.end_s))
-    event.add("summary", f"Milo Mobile ({visit.van}) : {visit.stop_name}")
+    who = resource_label(visit.resource, visit.van)
+    event.add("summary", f"{visit.stop_name} : {kind_label(visit.kind)} ({who})")
+    event.add("categories", [approach_label(visit.approach), kind_label(visit.kind)])
     event.add("location", visit.host or f"Place publique, {visit.stop_name}")
     event.add("geo", (visit.lat, visit.lon))
     check = f" Sur place : {visit.to_check}." if visit.to_check else ""
     event.add(
         "description",
-        f"Arrivée {hhmm(visit.arrival_s)}, installation comprise dans le créneau "
-        f"{visit.slot}. Commune INSEE {visit.commune}.{check}",
+        f"{who}. Démarche : {approach_label(visit.approach)}. Arrivée {hhmm(visit.arrival_s)}, "
+        f"installation comprise dans le créneau {visit.slot}. Commune INSEE "
+        f"{visit.commune}.{check}",
     )
     return event
 
@@ -86,7 +95,7 @@ def _cancelled_event(plan: Plan, c: PlanChange) -> icalendar.Event:
     event.add("status", "CANCELLED")
     event.add("dtstart", c.date)
     event.add("dtend", c.date + dt.timedelta(days=1))
-    event.add("summary", f"Annulé : Milo Mobile ({c.van}) : {c.stop_name}")
+    event.add("summary", f"Annulé : {c.stop_name} ({c.van})")
     event.add("description", f"{c.label.capitalize()} ({c.slot}) : {c.reason}.")
     return event
 
@@ -135,15 +144,22 @@ def plan_to_gpx(plan: Plan) -> str:
                 longitude=visit.lon,
                 time=_at(visit.date, visit.start_s),
                 name=_xml(visit.stop_name),
-                comment=_xml(f"{visit.van}, {visit.slot} {hhmm(visit.start_s)}"),
+                comment=_xml(
+                    f"{resource_label(visit.resource, visit.van)}, {visit.slot} "
+                    f"{hhmm(visit.start_s)}, {approach_label(visit.approach)}"
+                ),
                 description=_xml(visit.host) or None,
+                type=_xml(kind_label(visit.kind)),
             )
         )
     by_day: dict[tuple[str, dt.date], list[Visit]] = {}
+    resources: dict[str, str] = {}
     for visit in plan.visits:
         by_day.setdefault((visit.van, visit.date), []).append(visit)
+        resources.setdefault(visit.van, visit.resource)
     for day in plan.days:
         route = gpxpy.gpx.GPXRoute(name=_xml(f"{day.van} {day.date.isoformat()}"))
+        route.type = RESOURCE_LABELS.get(resources.get(day.van, "vehicule"), "Véhicule")
         lon, lat = plan.van_bases[day.van]
         route.points.append(
             gpxpy.gpx.GPXRoutePoint(

@@ -2,6 +2,8 @@
 
 Rules (README, section API service):
 
+- a record's ``approach`` is the one given (a :class:`planner.taxonomy.Approach` value, else a
+  French 422 listing them) or, when absent, the visit's own (stored with the visit);
 - one record per visit: ``POST`` creates it (201) or replaces it (200), ``PUT`` corrects an
   existing one, ``DELETE`` removes it; concurrent writers of one visit are serialised
   (:func:`api.service.db.repo.lock_visit`) and the store's upsert never meets the unique
@@ -163,11 +165,14 @@ def _write(
     if old is None and must_exist:
         raise _missing(plan.id, visit.id)
     before = None if old is None else snapshot(old)
+    values = body.model_dump(mode="json")
+    if values["approach"] is None:  # not given: the approach the plan gave the visit
+        values["approach"] = visit.approach
     row = repo.upsert_activity(
         s,
         visit,
         plan.territory_id,
-        body.model_dump(mode="json"),
+        values,
         at=now,
         token_id=who.token_id,
         role=who.role.value,

@@ -213,7 +213,7 @@ def published_or_conflict(state: AppState, entry: PlanEntry) -> None:
     "/plans/{plan_id}/next",
     response_model=NextStopPublic,
     tags=["terrain"],
-    summary="Prochain arrêt d'un véhicule (plan publié seulement)",
+    summary="Prochain arrêt d'un véhicule ou prochaine séance d'une équipe (plan publié seulement)",
 )
 async def next_stop(
     plan_id: PlanId, van: VanQuery, at: AtQuery, state: StateDep, who: PrincipalDep
@@ -226,7 +226,7 @@ async def next_stop(
     "/territories/{territory_id}/next",
     response_model=NextStopPublic,
     tags=["terrain"],
-    summary="Prochain arrêt d'un véhicule dans le plan publié du territoire",
+    summary="Prochain arrêt d'un véhicule ou d'une équipe dans le plan publié du territoire",
 )
 async def territory_next_stop(
     territory_id: TerritoryId, van: VanQuery, at: AtQuery, state: StateDep, who: PrincipalDep
@@ -250,8 +250,9 @@ async def next_answer(state: AppState, entry: PlanEntry, van: str, at: dt.dateti
     if visit is None:
         if van not in entry.vans:
             raise NotFoundError(
-                f"Véhicule {van!r} absent du plan {plan_id}.",
-                hint=f"Véhicules du plan : {', '.join(sorted(entry.vans))}.",
+                f"Véhicule {van!r} absent du plan {plan_id} : ce n'est ni un véhicule ni une "
+                "équipe de ce plan.",
+                hint=f"Véhicules et équipes du plan : {', '.join(sorted(entry.vans))}.",
             )
         raise NotFoundError(
             f"Plus aucun arrêt prévu pour {van} après le {local:%d/%m/%Y à %H:%M}.",

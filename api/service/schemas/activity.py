@@ -40,8 +40,13 @@ class ActivityCreate(Strict):
         description="Jeunes mobilisés (rendez-vous pris), au plus le nombre de contacts.",
         examples=[2],
     )
-    approach: Approach = Field(
-        default=Approach.VEHICULE_ITINERANT, description="Approche d'aller-vers."
+    approach: Approach | None = Field(
+        default=None,
+        description="Démarche d'aller-vers de la séance (planner.taxonomy.Approach : "
+        f"{', '.join(a.value for a in Approach)}). Absente ou null : la démarche de la visite "
+        "dans le plan (vehicule_itinerant pour un arrêt du véhicule, maraude pour une "
+        "maraude...).",
+        examples=["maraude"],
     )
 
     @model_validator(mode="after")
@@ -66,7 +71,7 @@ class ActivityPublic(BaseModel):
     van: str = Field(description="Véhicule.")
     stop_id: str = Field(description="Arrêt.")
     stop_name: str = Field(description="Nom de l'arrêt.")
-    approach: str = Field(description="Approche.")
+    approach: str = Field(description="Démarche d'aller-vers de la séance.")
     contacts: int = Field(description="Jeunes rencontrés.")
     reperes: int = Field(description="Jeunes repérés.")
     mobilises: int = Field(description="Jeunes mobilisés.")

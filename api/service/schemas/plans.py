@@ -288,7 +288,7 @@ class HostPublic(BaseModel):
 
 class NextStopPublic(BaseModel):
     plan_id: str = Field(description="Plan.")
-    van: str = Field(description="Véhicule.")
+    van: str = Field(description="Véhicule ou équipe.")
     at: dt.datetime = Field(description="Instant de la question (Europe/Paris).")
     status: Literal["en_cours", "a_venir"] = Field(description="Séance en cours ou à venir.")
     visit_id: int = Field(description="Visite (pour saisir l'activité).")
@@ -299,6 +299,11 @@ class NextStopPublic(BaseModel):
     start: dt.datetime = Field(description="Début de séance (Europe/Paris).")
     end: dt.datetime = Field(description="Fin de séance (Europe/Paris).")
     days_ahead: int = Field(description="Jours d'ici la séance (0 : aujourd'hui).")
+    session: dict[str, str] = Field(
+        description="Ce qu'est la séance : kind (commune, partenaire, maraude, evenement), "
+        "approach (démarche), resource (vehicule ou equipe) et leurs libellés en français "
+        "(kind_label, approach_label, resource_label : « Équipe equipe-1 », « Véhicule X »)."
+    )
     place: dict[str, Any] = Field(
         description="Lieu : arrêt, nom, commune, lon, lat, horaires, et to_check (équipements "
         "à vérifier sur place, « stationnement à vérifier » ; vide si rien)."

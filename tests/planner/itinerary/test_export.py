@@ -20,6 +20,7 @@ from planner.itinerary.export import explanation_to_csv, plan_to_csv, plan_to_gp
 from planner.itinerary.plan import Plan
 from planner.itinerary.replan import Change, replan
 from planner.itinerary.solver import solve
+from tests.approach_plan import every_kind_plan
 
 from .conftest import load_factory
 
@@ -242,3 +243,65 @@ def test_gpx_stays_valid_xml_with_control_characters() -> None:
     plan = dataclasses.replace(plan, visits=(first, *plan.visits[1:]))
     gpx = gpxpy.parse(plan_to_gpx(plan))
     assert gpx.waypoints[0].name == "Mairie" and gpx.waypoints[0].description == "Café"
+
+
+# -- every approach: the kind of place, the approach and who holds the session ----------------
+
+
+def test_ics_summary_starts_with_the_place_categories_say_approach_and_kind() -> None:
+    plan = every_kind_plan()
+    events = {str(e.get("summary")).split(" : ")[0]: e for e in _ics_events(plan_to_ics(plan))}
+    assert set(events) == {v.stop_name for v in plan.visits}
+    maraude = events["Maraude quartier du Bois du Verne"]
+    assert str(maraude.get("summary")) == (
+        "Maraude quartier du Bois du Verne : Maraude (Équipe equipe-1)"
+    )
+    partner = events["Centre social Le Lien"]
+    assert partner.get("categories").cats == [
+        "Repérage par les acteurs de proximité",
+        "Séance chez un partenaire",
+    ]
+    assert str(partner.get("description")).startswith(
+        "Équipe equipe-1. Démarche : Repérage par les acteurs de proximité."
+    )
+    van = events["Place de l'église"]
+    assert van.get("categories").cats == ["Véhicule itinérant", "Arrêt du véhicule"]
+    assert str(van.get("description")).startswith("Véhicule van-1. Démarche : Véhicule itinérant.")
+    event = events["Forum de l'emploi"]
+    assert event.get("categories").cats == ["Événements / lieux de rencontre", "Événement"]
+
+
+def test_gpx_waypoint_type_is_the_kind_and_route_type_the_resource() -> None:
+    plan = every_kind_plan()
+    text = plan_to_gpx(plan)
+    gpx = gpxpy.parse(text)
+    assert {w.name: w.type for w in gpx.waypoints} == {
+        "Place de l'église": "Arrêt du véhicule",
+        "Centre social Le Lien": "Séance chez un partenaire",
+        "Maraude quartier du Bois du Verne": "Maraude",
+        "Forum de l'emploi": "Événement",
+    }
+    assert {r.name.split()[0]: r.type for r in gpx.routes} == {
+        "van-1": "Véhicule",
+        "equipe-1": "Équipe",
+    }
+    again = gpxpy.parse(_gpsbabel("-w", data=text))  # an independent reader keeps the type
+    assert sorted(w.type for w in again.waypoints) == sorted(w.type for w in gpx.waypoints)
+
+
+def test_csv_has_kind_approach_resource_and_private_columns_in_french() -> None:
+    plan = every_kind_plan()
+    rows = {r["Arrêt"]: r for r in _rows(plan_to_csv(plan))}
+    assert rows["m3"]["Véhicule / équipe"] == "equipe-1"
+    assert (rows["m3"]["Type de séance"], rows["m3"]["Démarche"]) == ("maraude", "maraude")
+    assert (rows["m3"]["Ressource"], rows["m3"]["Lieu privé"]) == ("equipe", "oui")
+    assert (rows["s1"]["Ressource"], rows["s1"]["Lieu privé"]) == ("vehicule", "non")
+    assert rows["p2"]["Démarche"] == "acteurs_proximite"
+
+
+def test_json_round_trip_keeps_kind_approach_resource_private() -> None:
+    plan = every_kind_plan()
+    again = Plan.from_json(plan.to_json())
+    assert [(v.kind, v.approach, v.resource, v.private) for v in again.visits] == [
+        (v.kind, v.approach, v.resource, v.private) for v in plan.visits
+    ]
