@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from api.service.db.models import PartnerRow, PlanRow, TerritoryRow
 from planner.amenities import amenities_text
+from planner.fleet import WEEKDAYS_FR
 from planner.hours import DAY_NAMES_FR, WeeklyHours
 from planner.itinerary.plan_schema import VISIT, hhmm
 from planner.session_labels import approach_label, kind_label, resource_label
@@ -35,6 +36,17 @@ def territory_public(
         "qpv": shared["qpv"],
         "partners": partners,
         "vans": [v["id"] for v in meta.get("vans", [])],
+        "resources": [
+            {
+                "id": v["id"],
+                "kind": v.get("kind", "vehicule"),
+                "mode": v.get("mode", "voiture"),
+                "base": v["base"],
+                "crew": list(v.get("crew", [])),
+                "working_days": [WEEKDAYS_FR[d] for d in v.get("working_days", [])],
+            }
+            for v in meta.get("vans", [])
+        ],
         "bases": [
             {k: b[k] for k in ("id", "name", "commune", "lon", "lat", "kind")}
             for b in meta.get("bases", [])

@@ -12,6 +12,15 @@ from planner.taxonomy import PartnerType
 DayName = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
 
+class ResourcePublic(BaseModel):
+    id: str = Field(examples=["milo-mobile"])
+    kind: Literal["vehicule", "equipe"] = Field(description="vehicule ou equipe.")
+    mode: Literal["voiture", "transports", "pied"] = Field(description="Mode de déplacement.")
+    base: str = Field(description="Base de départ.")
+    crew: list[str] = Field(description="Personnes (identifiants).")
+    working_days: list[str] = Field(description="Jours travaillés.", examples=[["lundi"]])
+
+
 class TerritoryPublic(BaseModel):
     id: str = Field(description="Identifiant du territoire.", examples=["creusot-montceau"])
     name: str = Field(
@@ -32,6 +41,12 @@ class TerritoryPublic(BaseModel):
     )
     partners: int = Field(description="Nombre de partenaires enregistrés.", examples=[39])
     vans: list[str] = Field(description="Véhicules / équipes.", examples=[["equipe-creusot"]])
+    resources: list[ResourcePublic] = Field(
+        default_factory=list,
+        description="Véhicules et équipes : type, mode de déplacement, base, équipage "
+        "(identifiants "
+        "de personnes choisis par la Mission Locale) et jours travaillés.",
+    )
     bases: list[dict[str, Any]] = Field(description="Sièges et antennes (id, nom, lon, lat).")
     young_method: str = Field(description="Méthode d'estimation des jeunes.")
     approximation: str = Field(description="Approximation déclarée du périmètre, s'il y en a.")
