@@ -68,8 +68,10 @@ class PartnerPinCreate(Strict):
 class EventCreate(Strict):
     """A one-off event (forum, fête, market, sports meeting) held by a van or a team."""
 
-    id: str = Field(max_length=60, examples=["forum-emploi"])
-    name: str = Field(max_length=200, examples=["Forum de l'emploi"])
+    id: str = Field(
+        max_length=60, description="Identifiant de l'événement.", examples=["forum-emploi"]
+    )
+    name: str = Field(max_length=200, description="Nom affiché.", examples=["Forum de l'emploi"])
     date: str = Field(max_length=10, description="AAAA-MM-JJ.", examples=["2027-01-21"])
     start: str = Field(max_length=5, description="HH:MM.", examples=["14:00"])
     end: str = Field(max_length=5, description="HH:MM.", examples=["17:00"])

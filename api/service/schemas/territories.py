@@ -13,7 +13,7 @@ DayName = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "
 
 
 class ResourcePublic(BaseModel):
-    id: str = Field(examples=["milo-mobile"])
+    id: str = Field(description="Identifiant du véhicule ou de l'équipe.", examples=["milo-mobile"])
     kind: Literal["vehicule", "equipe"] = Field(description="vehicule ou equipe.")
     mode: Literal["voiture", "transports", "pied"] = Field(description="Mode de déplacement.")
     base: str = Field(description="Base de départ.")
