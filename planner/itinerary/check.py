@@ -315,6 +315,8 @@ class _Checker:
                 self.add("periodic-slot", f"{sid} : jour, créneau ou véhicule change.")
                 continue
             if stop.dates:
+                if len({(v.van, v.slot) for v in vs}) > 1:
+                    self.add("periodic-slot", f"{sid} : créneau ou véhicule change.")
                 self.check_dated(stop, vs)
                 continue
             step = 7 * period

@@ -192,6 +192,11 @@ def test_a_partner_pin_on_the_first_thursday_repeats_on_those_dates() -> None:
     _valid(pb, plan)
     assert {v.date for v in plan.visits if v.stop_id == "p1"} == firsts
     assert {v.slot for v in plan.visits if v.stop_id == "p1"} == {"matin"}
+    doc = plan.to_json()
+    dropped = [v for v in doc["visits"] if v["stop_id"] == "p1"][1]
+    doc["visits"].remove(dropped)
+    doc["days"] = [d for d in doc["days"] if d["date"] != dropped["date"] or d["van"] != "team"]
+    assert "periodic-missing" in validate_plan(pb, doc).rules()
 
 
 def test_a_team_on_foot_walks_at_its_own_speed() -> None:
