@@ -81,16 +81,26 @@ def test_migration_0007_reads_existing_visits_as_van_stops_and_downgrades_in_pla
 def test_a_stored_plan_keeps_each_visit_s_kind_approach_resource_and_private_flag(db_url):
     plan = every_kind_plan()
     db = Database(db_url)
+    db.drop_everything()
     db.upgrade()
-    with db.session() as s:
-        row = repo.create_plan(s, territory_id=CM, start=plan.start, weeks=1, options={})
-        repo.save_plan_result(s, row.id, plan)
-        s.commit()
-        plan_id = row.id
-    with db.session() as s:
-        rows = s.query(VisitRow).filter(VisitRow.plan_id == plan_id).order_by(VisitRow.seq).all()
-        stored = [(r.stop_id, r.kind, r.approach, r.resource, r.private) for r in rows]
-    db.dispose()
+    try:
+        with db.session() as s:  # the plan's territory first (PostgreSQL checks the key)
+            repo.add_territory(
+                s, territory_id=CM, name="Creusot-Montceau", source_kind="demo", source=CM,
+                meta={}, partners=[],
+            )  # fmt: skip
+            row = repo.create_plan(s, territory_id=CM, start=plan.start, weeks=1, options={})
+            repo.save_plan_result(s, row.id, plan)
+            s.commit()
+            plan_id = row.id
+        with db.session() as s:
+            rows = (
+                s.query(VisitRow).filter(VisitRow.plan_id == plan_id).order_by(VisitRow.seq).all()
+            )
+            stored = [(r.stop_id, r.kind, r.approach, r.resource, r.private) for r in rows]
+    finally:
+        db.drop_everything()
+        db.dispose()
     assert stored == [(v.stop_id, v.kind, v.approach, v.resource, v.private) for v in plan.visits]
     assert ("m3", "maraude", "maraude", "equipe", True) in stored
     assert ("s1", "commune", "vehicule_itinerant", "vehicule", False) in stored
