@@ -217,6 +217,8 @@ class _Context:
         return StopReason(
             stop_id=stop_id,
             stop_name=first.stop_name,
+            kind=first.kind,
+            approach=first.approach,
             commune=first.commune,
             host=first.host,
             visits=len(visits),
@@ -324,7 +326,9 @@ class _Context:
         dropped = {d.stop_id: d.reason for d in self.plan.dropped}
         visited = set(self.stop_names)
         rows = [
-            self._unplanned(c.id, c.commune, c.name, dropped.get(c.id, ""), need, excluded)
+            self._unplanned(
+                c.id, c.commune, c.name, dropped.get(c.id, ""), need, excluded, c.kind, c.approach
+            )
             for c in self.problem.candidates
             if c.id not in visited
         ]
@@ -347,12 +351,22 @@ class _Context:
         engine: str,
         need: Mapping[str, float],
         excluded: frozenset[str],
+        kind: str = "commune",
+        approach: str = "vehicule_itinerant",
     ) -> Unplanned:
         i = self.row.get(commune)
         p = self._presences(i)
         by = self._closest(p["fixed"], p["any"])
         fixed, regular = p["fixed"], p["regular"]
-        if commune in excluded:
+        if kind != "commune":  # a partner session, maraude or event: its place, not the commune's
+            by = None
+            reason = (
+                engine
+                if engine and engine not in VALUE_REASONS
+                else "valeur plus faible que les séances retenues (capacité : "
+                f"{self.used} séances utilisées sur {self.capacity})"
+            )
+        elif commune in excluded:
             reason = EXCLUDED
         elif engine and engine not in VALUE_REASONS:
             reason = engine
@@ -371,6 +385,8 @@ class _Context:
             )
         return Unplanned(
             stop_id=stop_id,
+            kind=kind,
+            approach=approach,
             commune=commune,
             name=name,
             young=float(self.arrays.young[i]) if i is not None else 0.0,

@@ -150,6 +150,8 @@ class StopReason(PlanRecord):
     need: float = 0.0
     young_within: float = 0.0
     communes_within: int = 0
+    kind: str = "commune"
+    approach: str = "vehicule_itinerant"
     why: tuple[str, ...] = ()
 
     schema: ClassVar[Record] = STOP
@@ -186,6 +188,8 @@ class Unplanned(PlanRecord):
     engine_reason: str = ""
     by: str = ""
     minutes: float | None = None
+    kind: str = "commune"
+    approach: str = "vehicule_itinerant"
 
     schema: ClassVar[Record] = UNPLANNED
 

@@ -207,6 +207,8 @@ SOLVER = Record(
 _ACCESS = "à moins du temps d'accès (15 min par défaut)"
 _YOUNG = "Jeunes de 16 à 25 ans estimés de la commune."
 _NEED = "Score de besoin de la commune (0 à 100, le même que need.csv)."
+_KIND = "Type de séance : commune (arrêt du véhicule), partenaire, maraude, evenement."
+_APPROACH = "Démarche (planner.taxonomy.Approach)."
 
 STOP = Record(
     "arrêt du plan",
@@ -235,6 +237,9 @@ STOP = Record(
                   "de l'arrêt.", digits=1, default=0.0, label="Jeunes à portée", csv=True),
         PlanField("communes_within", int, f"Communes {_ACCESS} de l'arrêt.", default=0,
                   label="Communes à portée", csv=True),
+        PlanField("kind", str, _KIND, default="commune", label="Type de séance", csv=True),
+        PlanField("approach", str, _APPROACH, default="vehicule_itinerant", label="Démarche",
+                  csv=True),
         PlanField("why", TEXT_LIST, "Pourquoi l'arrêt est dans le plan (phrases en français).",
                   default=(), label="Pourquoi", required=True, csv=True),
     ),
@@ -282,6 +287,9 @@ UNPLANNED = Record(
                   default="", label="Lieu", csv=True),
         PlanField("minutes", OPTIONAL_NUMBER, "Minutes de la commune à ce lieu, ou null.",
                   unit="min", digits=1, default=None, label="Minutes", csv=True),
+        PlanField("kind", str, _KIND, default="commune", label="Type de séance", csv=True),
+        PlanField("approach", str, _APPROACH, default="vehicule_itinerant", label="Démarche",
+                  csv=True),
     ),
 )  # fmt: skip
 

@@ -204,7 +204,7 @@ def test_tables_round_trip_through_plan_json_and_csv_in_french() -> None:
         assert rows[0] == [f.label for f in record.fields if f.csv]
     assert headers["unplanned"] == [
         "Arrêt", "Code INSEE", "Commune", "Jeunes 16-25 ans", "Besoin (sur 100)", "Raison",
-        "Raison du moteur", "Lieu", "Minutes",
+        "Raison du moteur", "Lieu", "Minutes", "Type de séance", "Démarche",
     ]  # fmt: skip
     assert headers["communes"][-1] == "Pourquoi non atteinte"
     text = explanation_to_csv(plan, "stops")

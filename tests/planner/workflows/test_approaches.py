@@ -152,3 +152,16 @@ def test_no_team_no_partner_session_nor_maraude(creusot) -> None:
     assert [c.place_id for c in fs] == ["fs-2497"]  # France Services only when pinned
     assert fs[0].required and fs[0].dates == {date(2027, 1, 7)} and fs[0].location >= 10
     assert sum(c.kind == "maraude" for c in cands) == 5  # one per QPV
+
+
+def test_unplanned_sessions_say_why_by_their_place_not_their_commune(creusot) -> None:
+    team = dataclasses.replace(creusot.vans[1], kind="equipe", sessions_per_week=1)
+    territory = dataclasses.replace(creusot, vans=(creusot.vans[0], team))
+    plan = plan_territory(territory, start=START, weeks=1, time_limit=1, solver="greedy")
+    maraudes = [u for u in plan.unplanned if u.kind == "maraude"]
+    assert len(maraudes) == 4 and all(u.approach == "maraude" for u in maraudes)
+    assert all(u.reason.startswith("valeur plus faible que les séances retenues") for u in maraudes)
+    assert all(u.by == "" for u in maraudes)
+    stops = {s.stop_id: s for s in plan.stops}
+    held = next(v for v in plan.visits if v.kind == "maraude")
+    assert (stops[held.stop_id].kind, stops[held.stop_id].approach) == ("maraude", "maraude")
