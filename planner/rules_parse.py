@@ -18,7 +18,7 @@ CODE_PATTERN = r"\d[\dAB]\d{3}"
 SHOWN = 12
 
 
-def _unknown_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+def check_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
     unknown = sorted(set(table) - set(allowed))
     if unknown:
         raise InvalidSpecError(
@@ -27,7 +27,7 @@ def _unknown_keys(table: Mapping[str, Any], allowed: tuple[str, ...], where: str
         )
 
 
-def _table(value: Any, where: str, example: str) -> Mapping[str, Any]:
+def parse_table(value: Any, where: str, example: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidSpecError(
             f"{where} : table attendue, reçu {value!r}.", hint=f"Écrivez par exemple {example}."
@@ -35,7 +35,7 @@ def _table(value: Any, where: str, example: str) -> Mapping[str, Any]:
     return value
 
 
-def _code(value: Any, where: str) -> str:
+def parse_code(value: Any, where: str) -> str:
     if not isinstance(value, str) or not re.fullmatch(CODE_PATTERN, value):
         raise InvalidSpecError(
             f"{where} : code INSEE {value!r} mal formé (attendu 5 caractères, par exemple "
@@ -45,7 +45,7 @@ def _code(value: Any, where: str) -> str:
     return value
 
 
-def _text(value: Any, where: str, example: str) -> str:
+def parse_text(value: Any, where: str, example: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidSpecError(
             f"{where} : texte attendu, reçu {value!r}.", hint=f'Écrivez par exemple "{example}".'
@@ -64,7 +64,7 @@ def parse_weekday(value: Any, where: str) -> int:
     return WEEKDAYS_FR.index(text)
 
 
-def _frequency(value: Any, where: str, allowed: tuple[str, ...] = FREQUENCIES) -> str:
+def parse_frequency(value: Any, where: str, allowed: tuple[str, ...] = FREQUENCIES) -> str:
     if value not in allowed:
         raise InvalidSpecError(
             f"{where} : fréquence {value!r} inconnue (attendu {', '.join(allowed)}).",
@@ -73,7 +73,7 @@ def _frequency(value: Any, where: str, allowed: tuple[str, ...] = FREQUENCIES) -
     return str(value)
 
 
-def _listed(known: Iterable[str]) -> str:
+def listed(known: Iterable[str]) -> str:
     items = sorted(known)
     shown = ", ".join(items[:SHOWN])
     return f"{shown}, ... ({len(items)} en tout)" if len(items) > SHOWN else shown or "aucun"

@@ -38,12 +38,12 @@ from planner.errors import InvalidSpecError
 from planner.fleet import WEEKDAYS_FR, Slot, Van, parse_hhmm
 from planner.rules import FREQUENCIES, Event, PartnerPin, PlanningRules
 from planner.rules_parse import (
-    _code,
-    _frequency,
-    _listed,
-    _table,
-    _text,
-    _unknown_keys,
+    check_keys,
+    listed,
+    parse_code,
+    parse_frequency,
+    parse_table,
+    parse_text,
     parse_weekday,
 )
 
@@ -65,8 +65,8 @@ def _list(value: Any, where: str, section: str) -> list[Any]:
 
 def _partner_pin(table: Any, where: str) -> PartnerPin:
     example = '{ partner = "interim-montceau", weekday = "jeudi", slot = "matin" }'
-    table = _table(table, where, example)
-    _unknown_keys(table, PARTNER_PIN_KEYS, where)
+    table = parse_table(table, where, example)
+    check_keys(table, PARTNER_PIN_KEYS, where)
     for key in ("partner", "weekday", "slot"):
         if key not in table:
             raise InvalidSpecError(
@@ -83,11 +83,11 @@ def _partner_pin(table: Any, where: str) -> PartnerPin:
         )
     try:
         return PartnerPin(
-            partner=_text(table["partner"], f"{where}.partner", "interim-montceau"),
+            partner=parse_text(table["partner"], f"{where}.partner", "interim-montceau"),
             weekday=parse_weekday(table["weekday"], f"{where}.weekday"),
-            slot=_text(table["slot"], f"{where}.slot", "matin"),
-            team=None if team is None else _text(team, f"{where}.team", "equipe-1"),
-            frequency=_frequency(
+            slot=parse_text(table["slot"], f"{where}.slot", "matin"),
+            team=None if team is None else parse_text(team, f"{where}.team", "equipe-1"),
+            frequency=parse_frequency(
                 table.get("frequency", "monthly"), f"{where}.frequency", FREQUENCIES[:3]
             ),
             week_of_month=week,
@@ -120,8 +120,8 @@ def _number(value: Any, where: str) -> float | None:
 
 def _event(table: Any, where: str) -> Event:
     example = '{ id = "forum", name = "Forum", date = "2026-12-09", start = "14:00", ...}'
-    table = _table(table, where, example)
-    _unknown_keys(table, EVENT_KEYS, where)
+    table = parse_table(table, where, example)
+    check_keys(table, EVENT_KEYS, where)
     for key in ("id", "name", "date", "start", "end", "commune"):
         if key not in table:
             raise InvalidSpecError(
@@ -137,15 +137,15 @@ def _event(table: Any, where: str) -> Event:
     host = table.get("host", "")
     try:
         return Event(
-            id=_text(table["id"], f"{where}.id", "forum-emploi"),
-            name=_text(table["name"], f"{where}.name", "Forum de l'emploi"),
+            id=parse_text(table["id"], f"{where}.id", "forum-emploi"),
+            name=parse_text(table["name"], f"{where}.name", "Forum de l'emploi"),
             date=_date(table["date"], f"{where}.date"),
             start_min=parse_hhmm(str(table["start"]), key=f"{where}.start"),
             end_min=parse_hhmm(str(table["end"]), key=f"{where}.end"),
-            commune=_code(table["commune"], f"{where}.commune"),
+            commune=parse_code(table["commune"], f"{where}.commune"),
             lon=_number(table.get("lon"), f"{where}.lon"),
             lat=_number(table.get("lat"), f"{where}.lat"),
-            host=_text(host, f"{where}.host", "Salle des fêtes") if host else "",
+            host=parse_text(host, f"{where}.host", "Salle des fêtes") if host else "",
             required=required,
             reperes=_number(table.get("reperes"), f"{where}.reperes"),
             contacts=_number(table.get("contacts"), f"{where}.contacts"),
@@ -234,7 +234,7 @@ def check_sessions(
         if pin.partner not in known:
             raise InvalidSpecError(
                 f"{key}.partner : partenaire {pin.partner!r} inconnu dans le territoire.",
-                hint=f"Partenaires du territoire : {_listed(known)}.",
+                hint=f"Partenaires du territoire : {listed(known)}.",
             )
         if pin.partner in seen:
             raise InvalidSpecError(
@@ -255,7 +255,7 @@ def check_sessions(
         if pin.team is not None and pin.team not in teams:
             raise InvalidSpecError(
                 f"{key}.team : équipe {pin.team!r} inconnue.",
-                hint=f"Équipes du territoire : {_listed(teams)}.",
+                hint=f"Équipes du territoire : {listed(teams)}.",
             )
         working = [teams[pin.team]] if pin.team is not None else list(teams.values())
         if not any(pin.weekday in t.working_days for t in working):
@@ -270,5 +270,5 @@ def check_sessions(
             raise InvalidSpecError(
                 f"{where}.events[{i}].commune : commune {event.commune} inconnue dans le "
                 "territoire.",
-                hint=f"Communes du territoire : {_listed(codes)}.",
+                hint=f"Communes du territoire : {listed(codes)}.",
             )

@@ -33,12 +33,12 @@ from planner.errors import InvalidSpecError
 from planner.fleet import WEEKDAYS_FR, Slot, Van
 from planner.rules import FREQUENCIES, Pin, PlanningRules
 from planner.rules_parse import (
-    _code,
-    _frequency,
-    _listed,
-    _table,
-    _text,
-    _unknown_keys,
+    check_keys,
+    listed,
+    parse_code,
+    parse_frequency,
+    parse_table,
+    parse_text,
     parse_weekday,
 )
 from planner.rules_sessions import check_sessions, parse_sessions, sessions_to_table
@@ -54,8 +54,8 @@ VAN_CAP_FIELDS = {"max_drive_minutes": "max_drive_min", "sessions_per_week": "se
 
 
 def _pin(table: Any, where: str) -> Pin:
-    table = _table(table, where, '{ commune = "21154", weekday = "jeudi", slot = "matin" }')
-    _unknown_keys(table, PIN_KEYS, where)
+    table = parse_table(table, where, '{ commune = "21154", weekday = "jeudi", slot = "matin" }')
+    check_keys(table, PIN_KEYS, where)
     for key in ("commune", "weekday", "slot"):
         if key not in table:
             raise InvalidSpecError(
@@ -65,11 +65,11 @@ def _pin(table: Any, where: str) -> Pin:
             )
     van = table.get("van")
     return Pin(
-        commune=_code(table["commune"], f"{where}.commune"),
+        commune=parse_code(table["commune"], f"{where}.commune"),
         weekday=parse_weekday(table["weekday"], f"{where}.weekday"),
-        slot=_text(table["slot"], f"{where}.slot", "matin"),
-        van=None if van is None else _text(van, f"{where}.van", "milo-mobile-1"),
-        frequency=_frequency(
+        slot=parse_text(table["slot"], f"{where}.slot", "matin"),
+        van=None if van is None else parse_text(van, f"{where}.van", "milo-mobile-1"),
+        frequency=parse_frequency(
             table.get("frequency", "weekly"), f"{where}.frequency", FREQUENCIES[:3]
         ),
     )
@@ -83,8 +83,8 @@ def parse_rules(
     A key present in ``table`` replaces the whole value of ``base`` for that key (an
     ``exclude`` list replaces the spec's list); absent keys keep ``base``'s.
     """
-    table = _table(table, where, "access_minutes = 15")
-    _unknown_keys(table, RULE_KEYS, where)
+    table = parse_table(table, where, "access_minutes = 15")
+    check_keys(table, RULE_KEYS, where)
     changes: dict[str, Any] = {}
     if "access_minutes" in table:
         changes["access_min"] = table["access_minutes"]
@@ -98,7 +98,7 @@ def parse_rules(
                 hint='Écrivez exclude = ["21425"].',
             )
         changes["exclude"] = frozenset(
-            _code(c, f"{where}.exclude[{i}]") for i, c in enumerate(codes)
+            parse_code(c, f"{where}.exclude[{i}]") for i, c in enumerate(codes)
         )
     if "pins" in table:
         pins = table["pins"]
@@ -109,13 +109,13 @@ def parse_rules(
             )
         changes["pins"] = tuple(_pin(p, f"{where}.pins[{i}]") for i, p in enumerate(pins))
     if "frequency" in table:
-        forced = _table(table["frequency"], f"{where}.frequency", '{ "21154" = "weekly" }')
+        forced = parse_table(table["frequency"], f"{where}.frequency", '{ "21154" = "weekly" }')
         changes["frequency"] = {
-            _code(code, f"{where}.frequency"): _frequency(f, f"{where}.frequency.{code}")
+            parse_code(code, f"{where}.frequency"): parse_frequency(f, f"{where}.frequency.{code}")
             for code, f in forced.items()
         }
     if "forbid" in table:
-        banned = _table(table["forbid"], f"{where}.forbid", '{ "21425" = ["weekly"] }')
+        banned = parse_table(table["forbid"], f"{where}.forbid", '{ "21425" = ["weekly"] }')
         forbid: dict[str, frozenset[str]] = {}
         for code, values in banned.items():
             key = f"{where}.forbid.{code}"
@@ -124,7 +124,9 @@ def parse_rules(
                     f"{key} : liste non vide de fréquences attendue, reçu {values!r}.",
                     hint=f'Écrivez par exemple "{code}" = ["weekly"].',
                 )
-            forbid[_code(code, f"{where}.forbid")] = frozenset(_frequency(f, key) for f in values)
+            forbid[parse_code(code, f"{where}.forbid")] = frozenset(
+                parse_frequency(f, key) for f in values
+            )
         changes["forbid"] = forbid
     changes.update(parse_sessions(table, where))
     try:
@@ -191,7 +193,7 @@ def check_rules(
         if code not in known:
             raise InvalidSpecError(
                 f"{key} : commune {code} inconnue dans le territoire.",
-                hint=f"Communes du territoire : {_listed(known)}.",
+                hint=f"Communes du territoire : {listed(known)}.",
             )
 
     for code in sorted(rules.exclude):
@@ -220,7 +222,7 @@ def check_rules(
         if pin.van is not None and pin.van not in van_ids:
             raise InvalidSpecError(
                 f"{key}.van : véhicule {pin.van!r} inconnu.",
-                hint=f"Véhicules du territoire : {_listed(van_ids)}.",
+                hint=f"Véhicules du territoire : {listed(van_ids)}.",
             )
         vehicles = [v for v in vans if v.kind == "vehicule"]
         working = [van_ids[pin.van]] if pin.van is not None else vehicles
