@@ -13,7 +13,7 @@ Beside one van stop per commune (:mod:`.itinerary_input`), a territory's problem
   (``[[maraudes]]``), and one at the heart of each QPV that has none, held in daylight;
 * **events** of the rules (:class:`planner.rules.Event`) inside the horizon, on their date
   and hours, at their point (or the commune's town hall), required unless the manager said
-  otherwise, by a van or a team.
+  otherwise, by a van or a team (a van's parking and power there are « à vérifier »).
 
 **Value** (:func:`place_expectations`): a partner session serves the young people who pass
 there, whatever commune they live in; a maraude the neighbourhood's. Each place's repérés and
@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from planner.amenities import AMENITIES
 from planner.approaches import (
     EVENT_DEFAULTS,
     MARAUDE_DEFAULTS,
@@ -281,6 +282,7 @@ def session_candidates(
             place_id=e.id,
             dates=frozenset({e.date}),
             window_min=(e.start_min, e.end_min),
+            unverified=frozenset(AMENITIES),  # nobody said: a van goes, « à vérifier »
             required=e.required,
             frequency=Frequency.ONCE if e.required else None,
             expected=(reperes, contacts),

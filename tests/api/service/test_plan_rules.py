@@ -76,6 +76,19 @@ def test_replan_rebuilds_the_same_rules(client, tokens, ruled_plan):
     assert report.ok, report.describe_fr()
 
 
+def test_an_event_in_the_rules_is_held_on_its_date_and_hours(client, tokens):
+    event = {"id": "forum", "name": "Forum de l'emploi", "date": "2025-05-07", "start": "14:00",
+             "end": "16:30", "commune": "71306", "reperes": 9}  # fmt: skip
+    made = make_plan(client, tokens["manager"], weeks=1, rules={"events": [event]})
+    (held,) = [v for v in made["plan"]["visits"] if v["stop_id"] == "evenement-forum"]
+    assert (held["date"], held["start"], held["end"]) == ("2025-05-07", "14:00", "16:30")
+    assert (held["kind"], held["approach"]) == ("evenement", "evenements")
+    assert held["to_check"] == "stationnement à vérifier"  # a van, at a place nobody described
+    assert made["plan"]["kpis"]["expected_by_approach"]["evenements"]["reperes"] == 9.0
+    report = _check(client, made["plan"])
+    assert report.ok, report.describe_fr()
+
+
 def test_a_plan_without_rules_stores_no_override(plan):
     assert "overrides" not in plan["options"]
 
@@ -113,6 +126,18 @@ def test_a_plan_without_rules_stores_no_override(plan):
          "body.vans.equipe-creusot.sessions_per_week", "sessions_per_week 0 invalide"),
         ("drive-text", {"vans": {"equipe-creusot": {"max_drive_minutes": "2h"}}},
          "body.vans.equipe-creusot.max_drive_minutes", "nombre entier attendu"),
+        ("partner-pin-week",
+         {"rules": {"partner_pins": [{"partner": "fs-2497", "weekday": "jeudi", "slot": "matin",
+                                      "week_of_month": 7}]}},
+         "body.rules.partner_pins", "week_of_month 7 invalide (attendu 1 à 5"),
+        ("event-date",
+         {"rules": {"events": [{"id": "f", "name": "Forum", "date": "21/01/2027",
+                                "start": "14:00", "end": "17:00", "commune": "71306"}]}},
+         "body.rules.events", "date '21/01/2027' illisible (attendu AAAA-MM-JJ)"),
+        ("event-missing-end",
+         {"rules": {"events": [{"id": "f", "name": "Forum", "date": "2027-01-21",
+                                "start": "14:00", "commune": "71306"}]}},
+         "body.rules.events.0.end", "champ obligatoire absent"),
     ],
 )  # fmt: skip
 def test_bad_rule_values_are_422_in_french(client, tokens, case, body, field, message):
@@ -146,6 +171,18 @@ def test_bad_rule_values_are_422_in_french(client, tokens, case, body, field, me
          "Véhicule equipe-creusot : sessions_per_week 11", "au plus 10"),
         ("drive-over-shift", {"vans": {"equipe-creusot": {"max_drive_minutes": 1000}}},
          "max_drive_minutes) 1000 invalide (attendu un entier de 1 à 630 min", "180"),
+        ("partner-pin-no-team",
+         {"rules": {"partner_pins": [{"partner": "fs-2497", "weekday": "jeudi",
+                                      "slot": "matin"}]}},
+         "rules.partner_pins[0] : aucune équipe dans le territoire", "[[teams]]"),
+        ("partner-pin-unknown",
+         {"rules": {"partner_pins": [{"partner": "fs-0", "weekday": "jeudi", "slot": "matin"}]}},
+         "rules.partner_pins[0].partner : partenaire 'fs-0' inconnu", "fs-2497"),
+        ("event-outside",
+         {"rules": {"events": [{"id": "f", "name": "Forum", "date": "2025-05-07",
+                                "start": "14:00", "end": "17:00", "commune": "21425"}]}},
+         "rules.events[0].commune : commune 21425 inconnue dans le territoire.",
+         "Communes du territoire"),
     ],
 )  # fmt: skip
 def test_rules_the_territory_cannot_meet_are_422_before_any_job(
