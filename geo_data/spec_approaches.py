@@ -45,6 +45,7 @@ from typing import Any
 from planner.approaches import SESSION_DEFAULTS, SessionDefaults
 from planner.errors import InvalidSpecError
 from planner.fleet import TRAVEL_MODES, WEEKDAYS_FR, Person, Van
+from planner.rules_parse import parse_weekday
 from planner.taxonomy import Approach, PartnerType
 
 PEOPLE_KEYS = {"id", "name", "working_days"}
@@ -94,16 +95,7 @@ def _days(value: Any, key: str) -> tuple[int, ...]:
             f"{key} : liste de jours attendue, reçu {value!r}.",
             hint='Par exemple working_days = ["mardi", "jeudi"].',
         )
-    out = set()
-    for day in value:
-        text = str(day).strip().lower()
-        if text not in WEEKDAYS_FR:
-            raise InvalidSpecError(
-                f"{key} : jour {day!r} inconnu (attendu {', '.join(WEEKDAYS_FR)}).",
-                hint="Écrivez les jours en toutes lettres, en minuscules.",
-            )
-        out.add(WEEKDAYS_FR.index(text))
-    return tuple(sorted(out))
+    return tuple(sorted({parse_weekday(day, key) for day in value}))
 
 
 def parse_crew(value: Any, key: str) -> tuple[str, ...]:

@@ -77,3 +77,23 @@ def listed(known: Iterable[str]) -> str:
     items = sorted(known)
     shown = ", ".join(items[:SHOWN])
     return f"{shown}, ... ({len(items)} en tout)" if len(items) > SHOWN else shown or "aucun"
+
+
+def check_slot(slot: str, slot_names: list[str], key: str) -> None:
+    """A pin's slot is one of the territory's."""
+    if slot not in slot_names:
+        raise InvalidSpecError(
+            f"{key}.slot : créneau {slot!r} inconnu.",
+            hint=f"Créneaux du territoire : {', '.join(slot_names)}.",
+        )
+
+
+def check_worked(weekday: int, working: Iterable[Any], who: str, key: str) -> None:
+    """Some resource of ``working`` (vans or teams: ``working_days``) works ``weekday``;
+    ``who`` names them in French (« le véhicule van-1 », « aucune équipe »)."""
+    if not any(weekday in r.working_days for r in working):
+        raise InvalidSpecError(
+            f"{key}.weekday : le {WEEKDAYS_FR[weekday]} n'est travaillé par {who}.",
+            hint="Choisissez un jour travaillé, ou ajoutez-le aux working_days du véhicule ou "
+            "de l'équipe.",
+        )

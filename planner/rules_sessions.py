@@ -39,6 +39,8 @@ from planner.fleet import WEEKDAYS_FR, Slot, Van, parse_hhmm
 from planner.rules import FREQUENCIES, Event, PartnerPin, PlanningRules
 from planner.rules_parse import (
     check_keys,
+    check_slot,
+    check_worked,
     listed,
     parse_code,
     parse_frequency,
@@ -242,11 +244,7 @@ def check_sessions(
                 hint="Une séance convenue par partenaire (un jour et un créneau).",
             )
         seen.add(pin.partner)
-        if pin.slot not in slot_names:
-            raise InvalidSpecError(
-                f"{key}.slot : créneau {pin.slot!r} inconnu.",
-                hint=f"Créneaux du territoire : {', '.join(slot_names)}.",
-            )
+        check_slot(pin.slot, slot_names, key)
         if not teams:
             raise InvalidSpecError(
                 f"{key} : aucune équipe dans le territoire pour tenir cette séance.",
@@ -258,12 +256,8 @@ def check_sessions(
                 hint=f"Équipes du territoire : {listed(teams)}.",
             )
         working = [teams[pin.team]] if pin.team is not None else list(teams.values())
-        if not any(pin.weekday in t.working_days for t in working):
-            raise InvalidSpecError(
-                f"{key}.weekday : le {WEEKDAYS_FR[pin.weekday]} n'est travaillé par "
-                f"{'l’équipe ' + pin.team if pin.team else 'aucune équipe'}.",
-                hint="Choisissez un jour travaillé, ou ajoutez-le aux working_days de l'équipe.",
-            )
+        who = f"l’équipe {pin.team}" if pin.team else "aucune équipe"
+        check_worked(pin.weekday, working, who, key)
     codes = set(communes)
     for i, event in enumerate(rules.events):
         if event.commune not in codes:

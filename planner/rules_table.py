@@ -34,6 +34,8 @@ from planner.fleet import WEEKDAYS_FR, Slot, Van
 from planner.rules import FREQUENCIES, Pin, PlanningRules
 from planner.rules_parse import (
     check_keys,
+    check_slot,
+    check_worked,
     listed,
     parse_code,
     parse_frequency,
@@ -214,11 +216,7 @@ def check_rules(
                 hint="Une seule épingle par commune (un jour et un créneau).",
             )
         seen.add(pin.commune)
-        if pin.slot not in slot_names:
-            raise InvalidSpecError(
-                f"{key}.slot : créneau {pin.slot!r} inconnu.",
-                hint=f"Créneaux du territoire : {', '.join(slot_names)}.",
-            )
+        check_slot(pin.slot, slot_names, key)
         if pin.van is not None and pin.van not in van_ids:
             raise InvalidSpecError(
                 f"{key}.van : véhicule {pin.van!r} inconnu.",
@@ -226,12 +224,8 @@ def check_rules(
             )
         vehicles = [v for v in vans if v.kind == "vehicule"]
         working = [van_ids[pin.van]] if pin.van is not None else vehicles
-        if not any(pin.weekday in v.working_days for v in working):
-            raise InvalidSpecError(
-                f"{key}.weekday : le {WEEKDAYS_FR[pin.weekday]} n'est travaillé par "
-                f"{'le véhicule ' + pin.van if pin.van else 'aucun véhicule'}.",
-                hint="Choisissez un jour travaillé, ou ajoutez-le aux working_days du véhicule.",
-            )
+        who = f"le véhicule {pin.van}" if pin.van else "aucun véhicule"
+        check_worked(pin.weekday, working, who, key)
         if pin.frequency not in rules.allowed(pin.commune):
             raise InvalidSpecError(
                 f"{key}.frequency : {pin.frequency!r} contredit les fréquences imposées ou "
