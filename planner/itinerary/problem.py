@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -202,8 +203,12 @@ class ItineraryProblem:
         """True when ``van`` and every member of its crew work ``weekday``."""
         if weekday not in van.working_days:
             return False
-        crew = {p.id: p for p in self.people}
-        return all(weekday in crew[pid].working_days for pid in van.crew)
+        return all(weekday in self.person_days[pid] for pid in van.crew)
+
+    @cached_property
+    def person_days(self) -> dict[str, tuple[int, ...]]:
+        """Each person's working weekdays (built once per problem)."""
+        return {p.id: p.working_days for p in self.people}
 
     def unavailable(self, van: Van) -> frozenset[dt.date]:
         """Dates ``van`` cannot work (besides closed dates and public holidays)."""
