@@ -54,7 +54,7 @@ def not_ready(plan_id: str, status: str) -> ConflictError:
 
 def principal_record(who: Principal) -> dict:
     """Who acted, as stored with a plan (``created_by``, ``published_by``)."""
-    return {"token_id": who.token_id, "role": who.role.value}
+    return who.record()
 
 
 def require_stage(who: Principal, plan_id: str, stage: str, *, action: str) -> None:
