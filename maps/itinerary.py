@@ -38,6 +38,8 @@ from maps.plan_input import (
     NumberedVisit,
     date_fr,
     numbered_visits,
+    period_label,
+    plan_between,
     plan_start,
     van_bases,
     week_label,
@@ -245,9 +247,13 @@ def _add_bases(m: folium.Map, plan: dict[str, Any], territory: Territory | None)
 
 
 def itinerary_map(
-    plan: dict[str, Any], territory: Territory | None = None, *, color_by: str = "auto"
+    plan: dict[str, Any],
+    territory: Territory | None = None,
+    *,
+    color_by: str = "auto",
+    between: tuple[dt.date, dt.date] | None = None,
 ) -> folium.Map:
-    """The itinerary map of a ``plan.json`` dict.
+    """The itinerary map of a ``plan.json`` dict (or of one day or week of it).
 
     Parameters
     ----------
@@ -257,17 +263,26 @@ def itinerary_map(
         For commune outlines, FRR/QPV layers, host hours and base names; optional.
     color_by
         ``auto`` (per weekday for one van, per van otherwise), ``day`` or ``van``.
+    between
+        ``(first, last)`` dates: only the visits and routes of those days, numbered from 1,
+        the map framed on them (:func:`maps.plan_input.plan_between`).
     """
     check_plan_json(plan)
+    if between is not None:
+        plan = plan_between(plan, *between)
     colors = _Colors(_color_key(color_by, plan), plan)
     modes = travel_modes(territory)
     resources = {str(v["van"]): resource_of(v) for v in plan["visits"]}
     stops = numbered_visits(plan)
     bases = van_bases(plan, territory)
-    if territory is not None:
+    if territory is not None and (between is None or not stops):
         bounds = frame_bounds(territory.communes)
     else:
-        pts = [(float(s.visit["lon"]), float(s.visit["lat"])) for s in stops] + list(bases.values())
+        # a day's or a week's map frames its stops and their bases
+        used = {str(s.visit["van"]) for s in stops} if between is not None and stops else bases
+        pts = [(float(s.visit["lon"]), float(s.visit["lat"])) for s in stops] + [
+            bases[van] for van in sorted(set(used) & set(bases))
+        ]
         if not pts:
             raise InvalidSpecError(
                 "Plan sans visite ni base : rien à cartographier.",
@@ -339,7 +354,8 @@ def itinerary_map(
         weeks[week].add_to(m)
     _add_bases(m, plan, territory)
 
-    legend = Legend(f"Tournées — {plan.get('territory', '')}")
+    title = f"Tournées — {plan.get('territory', '')}"
+    legend = Legend(title if between is None else f"{title} — {period_label(*between)}")
     names = {van: who({"van": van, "resource": r}, modes) for van, r in resources.items()}
     teams = "equipe" in resources.values()
     legend.add(

@@ -87,6 +87,18 @@ class PlanCreate(Strict):
         return out or None
 
 
+#: why a manager cancels a visit: a closed list, so that no free text (which could name a
+#: person) is stored with a plan; code -> French label
+CANCEL_REASONS = {
+    "partenaire_indisponible": "partenaire indisponible",
+    "meteo": "météo",
+    "vehicule_en_panne": "véhicule en panne",
+    "equipe_indisponible": "équipe indisponible",
+    "autre": "autre",
+}
+CancelReason = Literal[tuple(CANCEL_REASONS)]  # type: ignore[valid-type]
+
+
 class ChangeCreate(Strict):
     """One change: cancel a stop, close dates (all vans or one), or a van out of service."""
 
@@ -113,6 +125,13 @@ class ChangeCreate(Strict):
         "date : toutes les visites de l'arrêt) ; close_date, au moins une ; van_down, ces "
         "jours (sans date : tout l'horizon).",
         examples=[["2026-01-06"]],
+    )
+    reason: CancelReason | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="Motif, dans une liste fermée (aucun texte libre) : "
+        + ", ".join(f"{k} ({v})" for k, v in CANCEL_REASONS.items())
+        + ". Gardé avec le plan et dans le journal.",
+        examples=["meteo"],
     )
 
     @field_validator("dates")
