@@ -296,8 +296,6 @@ def change_password(
         audit.record(s, viewer.principal, "user.password", f"users/{user.id}", None, None)
         session = open_session(s, user, state.settings.secret)
         s.commit()
-    response = render(
-        request, "account.html", viewer=None, title="Mon compte", error="", hint="", done=True
-    )
+    response = RedirectResponse("/compte?modifie=1", status_code=303)
     start_session(response, state, session)
     return response
