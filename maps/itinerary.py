@@ -102,7 +102,10 @@ class _Colors:
         return [(swatch(PALETTE[d % len(PALETTE)]), WEEKDAYS_FR[d].capitalize()) for d in days]
 
 
-def host_hours(territory: Territory | None, visit: dict[str, Any]) -> str:
+def host_hours(
+    territory: Territory | None, visit: dict[str, Any], *, day_only: bool = False
+) -> str:
+    """The opening hours of the visit's host (``day_only``: on the visit's weekday only)."""
     host = visit.get("host")
     if not host or territory is None:
         return ""
@@ -112,7 +115,8 @@ def host_hours(territory: Territory | None, visit: dict[str, Any]) -> str:
         match = p[p["name"] == host]
     if match.empty or not isinstance(match.iloc[0]["hours"], WeeklyHours):
         return ""
-    return match.iloc[0]["hours"].describe_fr()
+    weekday = dt.date.fromisoformat(str(visit["date"])[:10]).weekday() if day_only else None
+    return match.iloc[0]["hours"].describe_fr(weekday)
 
 
 def commune_name(territory: Territory | None, code: str) -> str:

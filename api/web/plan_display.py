@@ -194,14 +194,28 @@ def motifs(changes: Sequence[Mapping[str, Any]] | None) -> dict[tuple[str, str],
     return out
 
 
-def asked_fr(changes: Sequence[Mapping[str, Any]] | None) -> list[str]:
-    """What the manager asked for a re-plan, one French sentence per change."""
+def stop_names(*documents: Mapping[str, Any] | None) -> dict[str, str]:
+    """Stop id -> name, from the visits and changes of plan documents."""
+    out: dict[str, str] = {}
+    for doc in documents:
+        for record in [*(doc or {}).get("visits", ()), *(doc or {}).get("changes", ())]:
+            if record.get("stop_name"):
+                out.setdefault(str(record["stop_id"]), str(record["stop_name"]))
+    return out
+
+
+def asked_fr(
+    changes: Sequence[Mapping[str, Any]] | None, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """What the manager asked for a re-plan, one French sentence per change (``names``:
+    the stops' names by id)."""
     out = []
     for ch in changes or ():
         kind = CHANGE_KIND_FR.get(str(ch.get("kind")), str(ch.get("kind")))
         parts = [kind.capitalize()]
         if ch.get("stop_id"):
-            parts.append(f"arrêt {ch['stop_id']}")
+            stop = str(ch["stop_id"])
+            parts.append((names or {}).get(stop, f"arrêt {stop}"))
         if ch.get("van"):
             parts.append(str(ch["van"]))
         dates = [date_fr(d) for d in ch.get("dates") or ()]

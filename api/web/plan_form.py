@@ -126,6 +126,9 @@ def _spare(rows: list[dict[str, str]], keys: tuple[str, ...]) -> list[dict[str, 
 
 
 PIN_KEYS = ("commune", "weekday", "slot", "van", "frequency")
+#: pin keys sent even when empty (the schema says what is missing); van and frequency have
+#: defaults
+REQUIRED_PIN = ("commune", "weekday", "slot")
 FREQ_KEYS = ("commune", "frequency")
 
 
@@ -250,16 +253,14 @@ def plan_body(values: PlanForm, territory: Territory) -> dict[str, Any]:
         rules["exclude"] = sorted(set(values.exclude))
     pins = _used(values.pins)
     if pins != territory_pins(territory):
-        rules["pins"] = [{k: v for k, v in p.items() if v or k != "van"} for p in pins]
+        rules["pins"] = [{k: v for k, v in p.items() if v or k in REQUIRED_PIN} for p in pins]
     frequencies = _used(values.frequencies)
     if frequencies != territory_frequencies(territory):
         rules["frequency"] = {r["commune"]: r["frequency"] for r in frequencies}
     if rules:
         body["rules"] = rules
     vans = {
-        row.id: caps
-        for i, row in enumerate(values.vans)
-        if (caps := _van_caps(row, territory, i))
+        row.id: caps for i, row in enumerate(values.vans) if (caps := _van_caps(row, territory, i))
     }
     if vans:
         body["vans"] = vans

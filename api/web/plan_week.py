@@ -142,7 +142,9 @@ def _change_marks(
             new = _key(ch.get("new_date") or old[0], ch.get("new_van") or old[1],
                        ch.get("new_slot") or old[2])  # fmt: skip
             traces[old].append(Entry(trace, "moved_out", f"déplacée au {new[0]}, {new[2]}"))
-            marks[(*new, str(ch["stop_id"]))] = Entry({}, "moved_in", f"déplacée (était le {old[0]})")
+            marks[(*new, str(ch["stop_id"]))] = Entry(
+                {}, "moved_in", f"déplacée (était le {old[0]})"
+            )
         elif ch["change"] == "added":
             marks[(*old, str(ch["stop_id"]))] = Entry({}, "added", str(ch.get("label", "")))
     return traces, marks

@@ -11,7 +11,7 @@ new draft lists what changed (``changes`` of its document). Publishing runs the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, cast
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -50,7 +50,7 @@ def start_replan(
     plan_id: str,
     changes: list[ChangeCreate],
     *,
-    mode: str = "minimal",
+    mode: Literal["minimal", "full"] = "minimal",
     fill_freed: bool = False,
 ) -> str:
     """Start a re-plan of ``plan_id`` from the version the page showed; the new plan's id."""
@@ -105,7 +105,7 @@ def cancel_visit(
     visit_id: int,
     state: StateDep,
     viewer: ActingViewerDep,
-    reason: Annotated[str, Form(max_length=40)] = "",
+    reason: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Cancel one date of a visit (with a reason from the list) and re-plan at once."""
     with state.db.session() as s:
@@ -186,7 +186,7 @@ def replan_rest(
         row = repo.get_plan(s, plan_id)
         require_manager(viewer.principal, row.territory_id, action="re-planifier")
     kind = _choice(kind, KINDS, "Changement")
-    mode = _choice(mode, MODES, "Mode de recalcul")
+    how = cast(Literal["minimal", "full"], _choice(mode, MODES, "Mode de recalcul"))
     dates = _dates(_date(first, "Du"), _date(last, "Au"))
     if kind == "close_date" and not dates:
         raise InvalidProblemError(
@@ -206,13 +206,15 @@ def replan_rest(
             hint="Vérifiez le véhicule et les dates.",
         ) from None
     new_id = start_replan(
-        state, viewer, plan_id, [change], mode=mode, fill_freed=fill_freed == "oui"
+        state, viewer, plan_id, [change], mode=how, fill_freed=fill_freed == "oui"
     )
     return go(request, f"/tournees/{new_id}/progression")
 
 
 @router.post("/tournees/{plan_id}/publier")
-def publish_plan(request: Request, plan_id: str, state: StateDep, viewer: ActingViewerDep) -> Response:
+def publish_plan(
+    request: Request, plan_id: str, state: StateDep, viewer: ActingViewerDep
+) -> Response:
     """Publish a finished draft (the API archives the published plan and audits both)."""
     with state.db.session() as s:
         publish(plan_id, state, s, viewer.principal)

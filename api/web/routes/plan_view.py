@@ -38,6 +38,7 @@ from api.web.plan_display import (
     moment_fr,
     motifs,
     stage_fr,
+    stop_names,
 )
 from api.web.plan_week import build_week, clamp_week, visits_by_day, week_dates, week_of
 from maps.assets import render_offline
@@ -139,7 +140,7 @@ def page_context(state: AppState, viewer: Viewer, row: PlanRow, territory: Terri
         "unplanned": document.get("unplanned") or [],
         "dropped": [] if document.get("unplanned") else document.get("dropped") or [],
         "changes": document.get("changes") or [],
-        "asked": asked_fr(row.changes),
+        "asked": asked_fr(row.changes, stop_names(document)),
         "motifs": motifs(row.changes),
         "notes": document.get("notes") or [],
         "can_act": acts and not stale,
@@ -182,7 +183,8 @@ def plan_page(
         motifs=context["motifs"],
     )
     query = f"jour={jour.isoformat()}" if jour is not None else f"semaine={number}"
-    map_title = period_label(jour, jour) if jour is not None else period_label(week.first, week.last)
+    shown = (jour, jour) if jour is not None else week_dates(document, number)
+    map_title = period_label(*shown)
     return render(
         request,
         "plan.html",
@@ -237,7 +239,7 @@ def week_sheet(
     number = clamp_week(document, semaine)
     first, last = week_dates(document, number)
     days = [
-        (day, [(v, host_hours(territory, v)) for v in visits])
+        (day, [(v, host_hours(territory, v, day_only=True)) for v in visits])
         for day, visits in visits_by_day(document, number)
     ]
     return render(

@@ -40,6 +40,7 @@ from api.web.plan_display import (
     moment_fr,
     progress,
     stage_fr,
+    stop_names,
 )
 from api.web.plan_form import (
     FREQUENCY_FR,
@@ -86,7 +87,10 @@ def form_page(
             time_limit=min(state.settings.default_time_limit, cap),
         )
     communes = sorted(
-        ((str(code), str(territory.communes.loc[code, "name"])) for code in territory.communes.index),
+        (
+            (str(code), str(territory.communes.loc[code, "name"]))
+            for code in territory.communes.index
+        ),
         key=lambda c: c[1],
     )
     return render(
@@ -98,7 +102,9 @@ def form_page(
         territory=row,
         form=values,
         communes=communes,
-        slots=[(s.name, s.name.replace("apres-midi", "après-midi")) for s in territory.calendar.slots],
+        slots=[
+            (s.name, s.name.replace("apres-midi", "après-midi")) for s in territory.calendar.slots
+        ],
         weekdays=WEEKDAYS_FR,
         frequencies=FREQUENCY_FR,
         pin_frequencies=PIN_FREQUENCIES,
@@ -161,32 +167,35 @@ def start_plan(
 # -- progress of a plan job ------------------------------------------------------------------
 
 
-def _job(state: AppState, viewer: Viewer, plan_id: str) -> PlanRow:
+def _job(state: AppState, viewer: Viewer, plan_id: str) -> tuple[PlanRow, dict[str, str]]:
+    """The plan (detached) and the names of the stops its re-plan names."""
     with state.db.session() as s:
         row = readable_plan(s, viewer.principal, plan_id, action="suivre le calcul d'un plan")
+        parent = repo.get_plan(s, row.parent_id).document if row.parent_id else None
         s.expunge(row)
-    return row
+    return row, stop_names(parent)
 
 
-def job_context(row: PlanRow, viewer: Viewer) -> dict:
+def job_context(job: tuple[PlanRow, dict[str, str]], viewer: Viewer) -> dict:
+    row, names = job
     return {
         "plan": row,
         "job": progress(row, dt.datetime.now(dt.UTC)),
         "stage": stage_fr(row),
         "can_cancel": viewer.principal.role in (Role.MANAGER, Role.ADMIN),
-        "asked": asked_fr(row.changes),
+        "asked": asked_fr(row.changes, names),
     }
 
 
 @router.get("/tournees/{plan_id}/progression")
 def progress_page(request: Request, plan_id: str, state: StateDep, viewer: ViewerDep) -> Response:
-    row = _job(state, viewer, plan_id)
+    job = _job(state, viewer, plan_id)
     return render(
         request,
         "progression.html",
         viewer=viewer,
-        title=f"Calcul du plan, version {row.version}",
-        **job_context(row, viewer),
+        title=f"Calcul du plan, version {job[0].version}",
+        **job_context(job, viewer),
     )
 
 
@@ -195,17 +204,19 @@ def progress_fragment(
     request: Request, plan_id: str, state: StateDep, viewer: ViewerDep
 ) -> Response:
     """The job's state (an HTMX fragment); once done, the browser goes to the plan."""
-    row = _job(state, viewer, plan_id)
-    if row.status == "done":
+    job = _job(state, viewer, plan_id)
+    if job[0].status == "done":
         target = f"/tournees/{plan_id}"
         if is_htmx(request):
             return Response(status_code=200, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
-    return render(request, "_plan_job.html", viewer=viewer, title="", **job_context(row, viewer))
+    return render(request, "_plan_job.html", viewer=viewer, title="", **job_context(job, viewer))
 
 
 @router.post("/tournees/{plan_id}/annuler-calcul")
-def cancel_job(request: Request, plan_id: str, state: StateDep, viewer: ActingViewerDep) -> Response:
+def cancel_job(
+    request: Request, plan_id: str, state: StateDep, viewer: ActingViewerDep
+) -> Response:
     with state.db.session() as s:
         before = repo.get_plan(s, plan_id).status
         row = cancel_plan(plan_id, state, s, viewer.principal)
@@ -247,8 +258,10 @@ def plans_page(request: Request, territory_id: str, state: StateDep, viewer: Vie
                 "created": moment_fr(r.created_at),
                 "author": author_fr(r.created_by, people),
                 "parent": versions.get(r.parent_id or "", r.base_version),
-                "asked": asked_fr(r.changes),
-                "href": f"/tournees/{r.id}" if r.status == "done" else f"/tournees/{r.id}/progression",
+                "asked": asked_fr(r.changes, stop_names(r.document)),
+                "href": f"/tournees/{r.id}"
+                if r.status == "done"
+                else f"/tournees/{r.id}/progression",
             }
             for r in rows
         ]
