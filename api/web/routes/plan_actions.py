@@ -79,7 +79,7 @@ def start_replan(
         return str(summary["id"])
 
 
-def _visit(document: dict[str, Any] | None, plan_id: str, visit_id: int) -> dict[str, Any]:
+def find_visit(document: dict[str, Any] | None, plan_id: str, visit_id: int) -> dict[str, Any]:
     for v in (document or {}).get("visits", ()):
         if v.get("id") == visit_id:
             return v
@@ -111,7 +111,7 @@ def cancel_visit(
     with state.db.session() as s:
         row = repo.get_plan(s, plan_id)
         require_manager(viewer.principal, row.territory_id, action="annuler une séance")
-        visit = _visit(row.document, plan_id, visit_id)
+        visit = find_visit(row.document, plan_id, visit_id)
     change = ChangeCreate(
         kind="cancel_stop",
         stop_id=str(visit["stop_id"]),
