@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Path, Response, UploadFile
 
-from api.service import responses
+from api.service import audit, responses
 from api.service.auth import require_manager, require_territory
 from api.service.db import repo
 from api.service.deps import PrincipalDep, SessionDep, StateDep
@@ -32,6 +32,11 @@ router = APIRouter(
 PartnerId = Annotated[
     str, Path(description="Identifiant du partenaire.", max_length=100, examples=["mairie-71153"])
 ]
+
+
+def target_of(territory_id: str, partner_id: str) -> str:
+    """The audit target of a partner (its address in the API)."""
+    return f"territories/{territory_id}/partners/{partner_id}"
 
 
 def partner_values(state: Any, s: Any, territory_id: str, body: PartnerCreate) -> dict[str, Any]:
@@ -76,6 +81,15 @@ def create_partner(
 ) -> dict:
     require_manager(who, territory_id, action="ajouter un partenaire")
     row = repo.create_partner(s, territory_id, partner_values(state, s, territory_id, body))
+    audit.record(
+        s,
+        who,
+        "partner.create",
+        target_of(territory_id, row.key),
+        None,
+        responses.partner_public(row),
+        territory_id=territory_id,
+    )
     s.commit()
     return responses.partner_public(row)
 
@@ -130,9 +144,18 @@ def update_partner(
     who: PrincipalDep,
 ) -> dict:
     require_manager(who, territory_id, action="modifier un partenaire")
-    repo.get_partner(s, territory_id, partner_id)
+    before = responses.partner_public(repo.get_partner(s, territory_id, partner_id))
     row = repo.update_partner(
         s, territory_id, partner_id, partner_values(state, s, territory_id, body)
+    )
+    audit.record(
+        s,
+        who,
+        "partner.update",
+        target_of(territory_id, partner_id),
+        before,
+        responses.partner_public(row),
+        territory_id=territory_id,
     )
     s.commit()
     return responses.partner_public(row)
@@ -145,6 +168,16 @@ def delete_partner(
     territory_id: TerritoryId, partner_id: PartnerId, s: SessionDep, who: PrincipalDep
 ) -> Response:
     require_manager(who, territory_id, action="supprimer un partenaire")
+    before = responses.partner_public(repo.get_partner(s, territory_id, partner_id))
     repo.delete_partner(s, territory_id, partner_id)
+    audit.record(
+        s,
+        who,
+        "partner.delete",
+        target_of(territory_id, partner_id),
+        before,
+        None,
+        territory_id=territory_id,
+    )
     s.commit()
     return Response(status_code=204)
