@@ -148,6 +148,15 @@ def create_plan(
         options=options,
         created_by=principal_record(who),
     )
+    audit.record(
+        s,
+        who,
+        "plan.create",
+        f"plans/{row.id}",
+        None,
+        {"start": body.start.isoformat(), "weeks": body.weeks, "version": row.version},
+        territory_id=territory_id,
+    )
     return responses.plan_summary(submit(state, s, row))
 
 
@@ -340,6 +349,15 @@ def replan(
         base_version=parent.version,
         created_by=principal_record(who),
     )
+    audit.record(
+        s,
+        who,
+        "plan.replan",
+        f"plans/{row.id}",
+        {"plan": plan_id, "version": parent.version},
+        {"version": row.version, "mode": body.mode, "changes": changes},
+        territory_id=parent.territory_id,
+    )
     return responses.plan_summary(submit(state, s, row))
 
 
@@ -351,6 +369,16 @@ def replan(
 def cancel_plan(plan_id: PlanId, state: StateDep, s: SessionDep, who: PrincipalDep) -> dict:
     row = repo.get_plan(s, plan_id)
     require_manager(who, row.territory_id, action="annuler un calcul")
+    before = row.status
     row = job_state.cancel(s, plan_id)
+    audit.record(
+        s,
+        who,
+        "plan.cancel",
+        f"plans/{row.id}",
+        {"status": before},
+        {"status": row.status},
+        territory_id=row.territory_id,
+    )
     s.commit()
     return responses.plan_summary(row)

@@ -17,7 +17,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.service import audit
 from api.service.auth import require_manager
 from api.service.db import repo
 from api.service.deps import AppState, StateDep
@@ -53,29 +52,15 @@ def start_replan(
     mode: Literal["minimal", "full"] = "minimal",
     fill_freed: bool = False,
 ) -> str:
-    """Start a re-plan of ``plan_id`` from the version the page showed; the new plan's id."""
+    """Start a re-plan of ``plan_id`` from the version the page showed (the API records it in
+    the audit log); the new plan's id."""
     who = viewer.principal
     with state.db.session() as s:
         parent = repo.get_plan(s, plan_id)
         body = ReplanCreate(
             changes=changes, mode=mode, fill_freed=fill_freed, version=parent.version
         )
-        summary = replan(plan_id, body, state, s, who)
-        audit.record(
-            s,
-            who,
-            "plan.replan",
-            f"plans/{summary['id']}",
-            {"plan": plan_id, "version": parent.version},
-            {
-                "version": summary["version"],
-                "mode": mode,
-                "fill_freed": fill_freed,
-                "changes": [c.model_dump(mode="json") for c in changes],
-            },
-            territory_id=parent.territory_id,
-        )
-        s.commit()
+        summary = replan(plan_id, body, state, s, who)  # audited there
         return str(summary["id"])
 
 

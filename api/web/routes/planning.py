@@ -20,7 +20,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from api.service import audit
 from api.service.auth import Role, require_manager, require_territory
 from api.service.db import repo
 from api.service.db.models import PlanRow
@@ -142,17 +141,7 @@ def start_plan(
     try:
         body = PlanCreate.model_validate(plan_body(values, territory))
         with state.db.session() as s:
-            summary = create_plan(territory_id, body, state, s, who)
-            audit.record(
-                s,
-                who,
-                "plan.create",
-                f"plans/{summary['id']}",
-                None,
-                {"version": summary["version"], "start": summary["start"], "weeks": body.weeks},
-                territory_id=territory_id,
-            )
-            s.commit()
+            summary = create_plan(territory_id, body, state, s, who)  # audited there
     except ValidationError as exc:
         values.errors = validation_errors(exc, values)
         return form_page(request, state, viewer, territory_id, values, status=422)
@@ -218,18 +207,7 @@ def cancel_job(
     request: Request, plan_id: str, state: StateDep, viewer: ActingViewerDep
 ) -> Response:
     with state.db.session() as s:
-        before = repo.get_plan(s, plan_id).status
-        row = cancel_plan(plan_id, state, s, viewer.principal)
-        audit.record(
-            s,
-            viewer.principal,
-            "plan.cancel",
-            f"plans/{plan_id}",
-            {"status": before},
-            {"status": row["status"]},
-            territory_id=row["territory_id"],
-        )
-        s.commit()
+        cancel_plan(plan_id, state, s, viewer.principal)  # audited there
     target = f"/tournees/{plan_id}/progression"
     if is_htmx(request):
         return Response(status_code=200, headers={"HX-Redirect": target})
