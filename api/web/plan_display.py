@@ -56,7 +56,7 @@ def author_fr(record: Mapping[str, Any] | None, users: Mapping[int, UserRow]) ->
     if user_id is not None and user_id in users:
         return users[user_id].name or users[user_id].email
     role = str(record.get("role", ""))
-    role_fr = next((v for k, v in ROLE_FR.items() if k.value == role), role)
+    role_fr = ROLE_FR.get(role, role)
     token = record.get("token_id")
     return f"jeton d'API n° {token} ({role_fr})" if token is not None else role_fr
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.api.service.conftest import CM
 from tests.api.web import browser as harness
-from tests.api.web.browser import browser, webapp  # noqa: F401  (fixtures)
+from tests.api.web.browser import browser, chromium, webapp  # noqa: F401  (fixtures)
 
 AXE_REPORT, SIZES = harness.AXE_REPORT, harness.SIZES
 
