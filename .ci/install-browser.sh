@@ -47,5 +47,12 @@ mkdir -p "$VENDOR/swagger"
 cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
    node_modules/swagger-ui-dist/favicon-32x32.png "$VENDOR/swagger/"
 cp node_modules/swagger-ui-dist/LICENSE "$VENDOR/swagger/LICENSE.swagger-ui"
+# The web application: HTMX and the Pico CSS foundation (served under /static/vendor/), and
+# axe-core for the accessibility checks of the browser tests.
+mkdir -p "$VENDOR/web"
+cp node_modules/htmx.org/dist/htmx.min.js node_modules/@picocss/pico/css/pico.min.css "$VENDOR/web/"
+cp node_modules/htmx.org/LICENSE "$VENDOR/web/LICENSE.htmx"
+cp node_modules/@picocss/pico/LICENSE.md "$VENDOR/web/LICENSE.pico"
+cp node_modules/axe-core/axe.min.js "$VENDOR/web/axe.min.js"
 node -e 'const l=require("./package-lock.json").packages; const o={}; for (const [k,v] of Object.entries(l)) if (k) o[k.replace("node_modules/","")]=v.version; console.log(JSON.stringify(o,null,1))' > "$VENDOR/versions.json"
 touch "$STAMP"

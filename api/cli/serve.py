@@ -45,5 +45,6 @@ def serve(
         fail(exc)
         return
     console.print(f"Base de données : {settings.db_url.split('@')[-1]}")
-    console.print(f"Documentation : http://{host}:{port}/docs")
+    console.print(f"Application web : http://{host}:{port}/connexion (comptes : milo user create)")
+    console.print(f"Documentation de l'API : http://{host}:{port}/docs")
     uvicorn.run("api.service.main:app", host=host, port=port, log_level="info")

@@ -40,6 +40,7 @@ def record(
     row = AuditRow(
         at=at or utcnow(),
         actor_token_id=who.token_id,
+        actor_user_id=who.user_id,
         actor_role=who.role.value,
         territory_id=territory_id if territory_id is not None else who.territory_id,
         action=action,
@@ -70,7 +71,11 @@ def public(row: AuditRow) -> dict[str, Any]:
     return {
         "id": row.id,
         "at": row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC),
-        "actor": {"token_id": row.actor_token_id, "role": row.actor_role},
+        "actor": {
+            "token_id": row.actor_token_id,
+            "user_id": row.actor_user_id,
+            "role": row.actor_role,
+        },
         "territory_id": row.territory_id,
         "action": row.action,
         "target": row.target,

@@ -60,15 +60,33 @@ class Role(StrEnum):
     MANAGER = "manager"
     CONSEILLER = "conseiller"
     ARML = "arml"
+    #: people's accounts only (never a token): manages the accounts, acts as a manager anywhere
+    ADMIN = "admin"
+
+
+#: the roles a token may have
+TOKEN_ROLES = (Role.MANAGER, Role.CONSEILLER, Role.ARML)
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a role and, except for the ARML, one territory."""
+    """Who is calling: a role and, except for the ARML and the admin, one territory.
 
-    token_id: int
+    A token's caller has ``token_id``; a person logged in to the web application has
+    ``user_id`` (and no token).
+    """
+
+    token_id: int | None
     role: Role
     territory_id: str | None
+    user_id: int | None = None
+
+    def record(self) -> dict:
+        """Who acted, as stored with a plan or an entry (``created_by``, ``published_by``)."""
+        out: dict = {"token_id": self.token_id, "role": self.role.value}
+        if self.user_id is not None:
+            out["user_id"] = self.user_id
+        return out
 
 
 def hash_token(token: str, secret: bytes) -> str:
@@ -89,10 +107,14 @@ def french_date(moment: dt.datetime | None) -> str:
 
 def _role(role: str) -> Role:
     try:
-        return Role(role)
+        parsed = Role(role)
+        if parsed not in TOKEN_ROLES:
+            raise ValueError(role)
+        return parsed
     except ValueError:
         raise InvalidProblemError(
-            f"Rôle {role!r} inconnu (attendu : {', '.join(r.value for r in Role)}).",
+            f"Rôle {role!r} inconnu pour un jeton (attendu : "
+            f"{', '.join(r.value for r in TOKEN_ROLES)}).",
             hint="manager (planifier son territoire), conseiller (lire ses plans, saisir "
             "l'activité) ou arml (comparaison régionale).",
         ) from None
@@ -298,6 +320,8 @@ def _forbid(message: str, hint: str) -> None:
 
 def require_territory(principal: Principal, territory_id: str, *, action: str) -> None:
     """Read or act on one territory's own data (plans, partners, communes, coverage)."""
+    if principal.role is Role.ADMIN:
+        return
     if principal.role is Role.ARML:
         _forbid(
             f"Le rôle arml ne lit pas les données détaillées d'un territoire ({action}).",
@@ -314,7 +338,7 @@ def require_territory(principal: Principal, territory_id: str, *, action: str) -
 def require_manager(principal: Principal, territory_id: str, *, action: str) -> None:
     """Write planning data (partners, plans, re-plans) of one's own territory."""
     require_territory(principal, territory_id, action=action)
-    if principal.role is not Role.MANAGER:
+    if principal.role not in (Role.MANAGER, Role.ADMIN):
         _forbid(
             f"Le rôle {principal.role.value} ne peut pas {action}.",
             "Seul un jeton manager du territoire peut le faire.",

@@ -156,7 +156,7 @@ def _fr_ctx(value: Any) -> str:
     return str(value).replace("' or '", "' ou '")
 
 
-def _message_fr(err: Any) -> str:
+def message_fr(err: Any) -> str:
     """A validator's own (French) message, a known type in French, else pydantic's text."""
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
@@ -177,7 +177,7 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     errors = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ()))
-        errors.append({"champ": where, "erreur": _message_fr(err)})
+        errors.append({"champ": where, "erreur": message_fr(err)})
     fields = ", ".join(e["champ"] for e in errors[:5])
     return JSONResponse(
         {

@@ -39,6 +39,7 @@ from api.service.routes import (
 from api.service.security import SecurityHeaders
 from api.service.settings import Settings, get_settings
 from api.service.territory_store import TerritoryCache, seed_demo
+from api.web import install as _install_web
 
 DESCRIPTION = """
 Planification de l'aller-vers des Missions Locales : tournées du camion (Milo Mobile),
@@ -155,6 +156,7 @@ def create_app() -> FastAPI:
         tokens,
     ):
         app.include_router(module.router)
+    _install_web(app)  # the pages, and HTML error pages for them
     return app
 
 

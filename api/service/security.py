@@ -73,7 +73,7 @@ def html_policy(html: bytes) -> str:
             "font-src 'self' data:",
             "connect-src 'self'",
             "base-uri 'none'",
-            "form-action 'none'",
+            "form-action 'self'",
             "object-src 'none'",
             "frame-ancestors 'none'",
         ]

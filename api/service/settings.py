@@ -23,6 +23,11 @@
 ``MILO_LOAD_DEMO``      load the embedded demo territories on first start (default true).
 ``MILO_MAX_BODY_BYTES`` largest request body accepted (default 4194304, 4 MiB); larger is a
                         413 before authentication (:mod:`api.service.limits`).
+``MILO_COOKIE_SECURE``  the web application's session cookie is ``Secure`` (sent over HTTPS
+                        only); default: true in production, false in development (a local
+                        ``http://`` trial).
+``MILO_PUBLIC_URL``     the service's address as people reach it (invitation links), e.g.
+                        ``https://milo.example.fr``; default ``http://127.0.0.1:8000``.
 ``MILO_AUTH_FAILURES_PER_MINUTE``  failed authentications per client address and minute before
                         each further one is a 429 (default 10; per process).
 
@@ -70,6 +75,8 @@ class Settings(BaseSettings):
     job_quota: int = Field(default=3, ge=1, le=100)
     job_overrun_seconds: float = Field(default=120.0, gt=0)
     role_time_limits: dict[str, float] = Field(default_factory=lambda: {"manager": 300.0})
+    cookie_secure: bool | None = None
+    public_url: str = "http://127.0.0.1:8000"
 
     @model_validator(mode="after")
     def _secret_outside_development(self) -> Settings:
@@ -85,6 +92,11 @@ class Settings(BaseSettings):
         """Highest solver time limit a caller of ``role`` may ask (its role cap, at most the
         service's ``max_time_limit``)."""
         return min(self.max_time_limit, self.role_time_limits.get(role, self.max_time_limit))
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Whether the session cookie is ``Secure`` (see ``MILO_COOKIE_SECURE``)."""
+        return self.env == "production" if self.cookie_secure is None else self.cookie_secure
 
     @property
     def db_url(self) -> str:

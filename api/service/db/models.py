@@ -181,7 +181,7 @@ class ActivityRow(TableBase):
 
 
 class AuditRow(TableBase):
-    """One change of the store: who (token id and role), when, what, before and after (JSON).
+    """One change of the store: who (token or account, and role), when, what, before, after.
 
     Written in the transaction of the change it records (see :mod:`api.service.audit`); no
     foreign key, so that the trail outlives the rows and tokens it names.
@@ -193,6 +193,8 @@ class AuditRow(TableBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor_token_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the person's account when the change came from the web application (no FK, see above)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     actor_role: Mapped[str] = mapped_column(String(16))
     territory_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     action: Mapped[str] = mapped_column(String(40))
@@ -220,3 +222,71 @@ class TokenRow(TableBase):
     created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: updated at most once a minute (see :mod:`api.service.auth`)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+#: Roles of people's accounts (tokens have the last three only).
+USER_ROLES = ("admin", "arml", "manager", "conseiller")
+
+
+class UserRow(TableBase):
+    """A person's account for the web application (see :mod:`api.service.users`).
+
+    ``password_hash`` is an Argon2id hash (never the password); it is NULL until the person
+    sets a password through their invitation link (``invite_hash``: HMAC of the one-time link
+    token, valid until ``invite_expires_at``). ``disabled_at`` set: no login, sessions revoked.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    territory_id: Mapped[str | None] = mapped_column(ForeignKey("territories.id"), nullable=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    invite_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    invite_expires_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: ``cli`` or ``user:<id>`` (a manager who invited a conseiller)
+    created_by: Mapped[str] = mapped_column(String(64), default="cli")
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+
+
+class WebSessionRow(TableBase):
+    """A logged-in browser: only the HMAC of its cookie is stored, with its CSRF secret.
+
+    Refused once ``revoked_at`` is set (logout, account disabled, password changed), past
+    ``expires_at``, or after :data:`api.service.web_sessions.IDLE_S` without a request.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # HMAC of the cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class LoginFailureRow(TableBase):
+    """One failed login, counted per e-mail and per client address (shared by every process).
+
+    ``key`` is ``email:<address>`` or ``ip:<client>``; rows older than the lock are purged.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

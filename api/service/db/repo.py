@@ -113,6 +113,28 @@ def update_partner(s: Session, territory_id: str, key: str, values: dict[str, An
     return row
 
 
+def upsert_partners(
+    s: Session, territory_id: str, records: Sequence[dict[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """Add each record (its ``key`` is the partner id) or replace the stored partner with that
+    key, in one partners revision; the keys added and the keys replaced."""
+    stored = {r.key: r for r in list_partners(s, territory_id)}
+    added: list[str] = []
+    replaced: list[str] = []
+    for values in records:
+        row = stored.get(values["key"])
+        if row is None:
+            s.add(PartnerRow(territory_id=territory_id, **values))
+            added.append(values["key"])
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        replaced.append(row.key)
+    _bump(s, territory_id)
+    s.flush()
+    return added, replaced
+
+
 def delete_partner(s: Session, territory_id: str, key: str) -> None:
     s.delete(get_partner(s, territory_id, key))
     _bump(s, territory_id)

@@ -56,7 +56,7 @@ def not_ready(plan_id: str, status: str) -> ConflictError:
 
 def principal_record(who: Principal) -> dict:
     """Who acted, as stored with a plan (``created_by``, ``published_by``)."""
-    return {"token_id": who.token_id, "role": who.role.value}
+    return who.record()
 
 
 def require_stage(who: Principal, plan_id: str, stage: str, *, action: str) -> None:
@@ -149,6 +149,15 @@ def create_plan(
         weeks=body.weeks,
         options=options,
         created_by=principal_record(who),
+    )
+    audit.record(
+        s,
+        who,
+        "plan.create",
+        f"plans/{row.id}",
+        None,
+        {"start": body.start.isoformat(), "weeks": body.weeks, "version": row.version},
+        territory_id=territory_id,
     )
     return responses.plan_summary(submit(state, s, row))
 
@@ -354,6 +363,16 @@ def replan(
         base_version=parent.version,
         created_by=principal_record(who),
     )
+    audit.record(
+        s,
+        who,
+        "plan.replan",
+        f"plans/{row.id}",
+        {"plan": plan_id, "version": parent.version},
+        {"version": row.version, "mode": body.mode, "changes": changes}
+        | ({"locked": locked} if locked else {}),
+        territory_id=parent.territory_id,
+    )
     return responses.plan_summary(submit(state, s, row))
 
 
@@ -365,6 +384,16 @@ def replan(
 def cancel_plan(plan_id: PlanId, state: StateDep, s: SessionDep, who: PrincipalDep) -> dict:
     row = repo.get_plan(s, plan_id)
     require_manager(who, row.territory_id, action="annuler un calcul")
+    before = row.status
     row = job_state.cancel(s, plan_id)
+    audit.record(
+        s,
+        who,
+        "plan.cancel",
+        f"plans/{row.id}",
+        {"status": before},
+        {"status": row.status},
+        territory_id=row.territory_id,
+    )
     s.commit()
     return responses.plan_summary(row)

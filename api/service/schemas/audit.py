@@ -9,8 +9,11 @@ from pydantic import BaseModel, Field
 
 
 class AuditActor(BaseModel):
-    token_id: int | None = Field(description="Identifiant du jeton de l'auteur.")
-    role: str = Field(description="Rôle du jeton (manager, conseiller...).")
+    token_id: int | None = Field(description="Identifiant du jeton de l'auteur (API).")
+    user_id: int | None = Field(
+        default=None, description="Compte de l'auteur (application web), sinon null."
+    )
+    role: str = Field(description="Rôle de l'auteur (manager, conseiller...).")
 
 
 class AuditEntryPublic(BaseModel):

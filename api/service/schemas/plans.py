@@ -321,10 +321,11 @@ class PlanDocument(BaseModel):
 
 
 class PrincipalPublic(BaseModel):
-    """Who acted: the access token and its role (named users come later)."""
+    """Who acted: the access token (API) or the account (web application), and its role."""
 
-    token_id: int = Field(description="Identifiant du jeton.")
-    role: str = Field(description="Rôle du jeton.", examples=["manager"])
+    token_id: int | None = Field(description="Identifiant du jeton (API), sinon null.")
+    user_id: int | None = Field(default=None, description="Compte (application web), sinon null.")
+    role: str = Field(description="Rôle de l'auteur.", examples=["manager"])
 
 
 class PlanSummary(BaseModel):

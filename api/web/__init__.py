@@ -1,0 +1,23 @@
+"""The web application: server-rendered French pages (Jinja2 + HTMX) for each role.
+
+Served by the same FastAPI process as the JSON API (:func:`install`). People log in with an
+account (:mod:`api.service.users`) and a session cookie (:mod:`api.service.web_sessions`);
+every state-changing request carries the session's CSRF token (:mod:`api.web.deps`). Pages
+call the same workflows as the API and the CLI; user text is escaped by Jinja2 (autoescape)
+and reaches scripts only as JSON (``tojson``). Assets are the project's own (``static/``) and
+npm copies (``maps/vendor/``), served by :mod:`api.web.routes.static`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.web import errors
+from api.web.routes import account, home, static, team
+
+
+def install(app: FastAPI) -> None:
+    """Add the pages and the HTML error pages to ``app``."""
+    errors.install(app)
+    for module in (static, account, home, team):
+        app.include_router(module.router)

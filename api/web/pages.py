@@ -1,0 +1,121 @@
+"""Page rendering: the Jinja2 environment (autoescape everywhere) and the page context.
+
+Every page gets ``viewer`` (the logged-in person or None), ``csrf`` (the token the forms and
+HTMX requests send back), ``nav`` (the links of the viewer's role) and ``title``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from api.service.auth import Role
+from api.service.web_sessions import Viewer
+
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def date_fr(value: dt.date | str | None, *, weekday: bool = True) -> str:
+    """« mardi 6 janvier 2027 »."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    text = f"{value.day} {MONTHS_FR[value.month - 1]} {value.year}"
+    return f"{WEEKDAYS_FR[value.weekday()]} {text}" if weekday else text
+
+
+def number_fr(value: float | int | None, digits: int = 0) -> str:
+    """« 1 234,5 » (narrow no-break space for thousands, decimal comma)."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date_fr"] = date_fr
+    env.filters["number_fr"] = number_fr
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def nav_for(viewer: Viewer | None) -> list[tuple[str, str]]:
+    """(label, href) of the main navigation of the viewer's role."""
+    if viewer is None:
+        return []
+    who = viewer.principal
+    if who.role in (Role.MANAGER,) and who.territory_id:
+        t = who.territory_id
+        return [
+            ("Territoire", f"/territoires/{t}"),
+            ("Partenaires", f"/territoires/{t}/partenaires"),
+            ("Planifier", f"/territoires/{t}/planifier"),
+            ("Plans", f"/territoires/{t}/plans"),
+            ("Activité", f"/territoires/{t}/activite"),
+            ("Équipe", f"/territoires/{t}/equipe"),
+        ]
+    if who.role is Role.CONSEILLER and who.territory_id:
+        return [("Mes séances", "/terrain")]
+    if who.role is Role.ARML:
+        return [("Région", "/region")]
+    return [("Territoires", "/admin"), ("Comptes", "/admin/comptes")]
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    viewer: Viewer | None,
+    title: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """A page (or an HTMX fragment) from ``template``."""
+    path = request.url.path
+    return templates.TemplateResponse(
+        request,
+        template,
+        {
+            "viewer": viewer,
+            "csrf": viewer.csrf if viewer is not None else context.pop("csrf", ""),
+            "nav": nav_for(viewer),
+            "current": path,
+            "title": title,
+            **context,
+        },
+        status_code=status_code,
+        headers=headers,
+    )
