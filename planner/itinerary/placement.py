@@ -91,7 +91,7 @@ def misfit_reason(grid: Grid, c: int, v: int, d: int, s: int, tag: str) -> str:
             wanted.append(f"le {slot_fr(pb.slots[cand.pin_slot].name)}")
         if cand.pin_van is not None:
             wanted.append(f"avec {cand.pin_van}")
-        return f"l'arrêt est épinglé {' '.join(wanted)} (règle du responsable)"
+        return f"l'arrêt est épinglé {', '.join(wanted)} (règle du responsable)"
     if tag == "cancelled":
         return f"la visite de l'arrêt est annulée le {date_fr(date)}"
     if tag == "daylight":

@@ -129,6 +129,19 @@ def test_a_move_refused_on_a_day_without_a_round(tiny) -> None:
     assert verdict.reason == "véhicule v0 n'a pas de tournée le samedi 7 mars : jour non travaillé"
 
 
+def test_a_move_refused_by_the_market_day_or_the_managers_pin(tiny) -> None:
+    pb, plan = tiny
+    verdict = check_move(pb, plan, move(CHARLIE, WED, THU, "matin"))
+    assert verdict.reason == "l'arrêt suit le marché du mercredi"
+    pinned = pb.replace(
+        candidates=tuple(
+            dataclasses.replace(c, pin_weekday=1) if c.id == BRAVO else c for c in pb.candidates
+        )
+    )
+    verdict = check_move(pinned, plan, move(BRAVO, TUE, THU, "apres-midi"))
+    assert verdict.reason == "l'arrêt est épinglé le mardi (règle du responsable)"
+
+
 def test_a_move_refused_because_the_day_gets_too_long() -> None:
     pb = _f.tiny_problem(vans=[Van(id="v0", base="b0", max_work_min=6 * 60)])
     plan = solve(pb, time_limit=1, seed=0, iterations=200)
