@@ -23,7 +23,7 @@ from api.service.territory_store import seed_demo
 from api.service.users import create_user
 from maps.assets import vendor_dir
 from tests.api.service.service_process import SECRET, Service, manager_headers, wait_for
-from tests.maps.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.maps.conftest import ARTIFACTS, chromium  # noqa: F401  (fixture)
 
 DESKTOP = (1366, 768)
 PHONE = (390, 844)
@@ -203,17 +203,10 @@ def webapp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
 
 
 @pytest.fixture(scope="module")
-def browser(webapp: WebApp) -> Iterator[Chromium]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} absent : lancez bash .ci/install-browser.sh (make test le fait)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield Chromium(chromium, webapp.url)
-        finally:
-            chromium.close()
+def browser(webapp: WebApp, chromium: Any) -> Iterator[Chromium]:  # noqa: F811
+    """Pages of the application in the one Chromium of the test session (playwright's sync API
+    cannot start twice in a process: :func:`tests.maps.conftest.chromium`)."""
+    yield Chromium(chromium.browser, webapp.url)
 
 
 AXE_REPORT: dict[str, Any] = {}
