@@ -201,10 +201,19 @@ def list_plans(s: Session, territory_id: str) -> Sequence[PlanRow]:
     return s.scalars(q).all()
 
 
-def plan_stage(s: Session, plan_id: str) -> str:
-    """The stage of a plan (one column read: the plan index re-checks it often)."""
-    stage = s.scalar(select(PlanRow.stage).where(PlanRow.id == plan_id))
-    return stage if stage is not None else get_plan(s, plan_id).stage
+def plan_state(s: Session, plan_id: str) -> tuple[str, int]:
+    """The stage of a plan and the revision of its locks (two small columns: the plan index
+    re-checks them often; ``PUT /plans/{id}/locks`` counts its edits in ``locks_rev``)."""
+    got = s.execute(select(PlanRow.stage, PlanRow.options).where(PlanRow.id == plan_id)).first()
+    if got is None:
+        row = get_plan(s, plan_id)
+        return row.stage, locks_rev(row)
+    return got[0], int((got[1] or {}).get("locks_rev", 0))
+
+
+def locks_rev(row: PlanRow) -> int:
+    """How many times the plan's locks were set (``PUT /plans/{id}/locks``)."""
+    return int((row.options or {}).get("locks_rev", 0))
 
 
 def official_plan(s: Session, territory_id: str) -> PlanRow | None:

@@ -40,7 +40,14 @@ from api.web.plan_display import (
     stage_fr,
     stop_names,
 )
-from api.web.plan_week import build_week, clamp_week, visits_by_day, week_dates, week_of
+from api.web.plan_week import (
+    build_week,
+    clamp_week,
+    vans_of,
+    visits_by_day,
+    week_dates,
+    week_of,
+)
 from maps.assets import render_offline
 from maps.itinerary import host_hours, itinerary_map
 from maps.plan_input import SLOT_LABELS, period_label
@@ -149,7 +156,12 @@ def page_context(state: AppState, viewer: Viewer, row: PlanRow, territory: Terri
         "reasons": CANCEL_REASONS,
         "exports": EXPORT_LABELS,
         "tables": TABLE_LABELS,
-        "vans": sorted({str(v["van"]) for v in document.get("visits", [])}),
+        "vans": vans_of(document),
+        "slots": [(x.name, SLOT_LABELS.get(x.name, x.name)) for x in territory.calendar.slots],
+        "horizon": (
+            week_dates(document, 1)[0],
+            week_dates(document, int(document.get("weeks") or 1))[1],
+        ),
         "communes": commune_names(territory),
         "slot_labels": SLOT_LABELS,
         "kind_label": kind_label,

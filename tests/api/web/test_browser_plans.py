@@ -65,6 +65,12 @@ def test_plan_follow_cancel_a_date_and_publish(browser, size):  # noqa: F811
     first = page.locator("[data-visit-id]").first
     name = first.locator("strong").inner_text()
     first.locator("summary").click()
+    # a move is checked on the spot (HTMX), with the French reason when refused
+    first.get_by_label("Date", exact=True).fill("2025-05-08")
+    verdict = first.get_by_role("status")
+    verdict.get_by_text("Déplacement impossible").wait_for()
+    assert "jour férié" in verdict.inner_text()
+    visit.check(f"plan-deplacer-{size}", report=AXE_REPORT)
     first.get_by_label("Motif").select_option("meteo")
     first.get_by_role("button", name="Annuler cette date").click()
     page.wait_for_url("**/progression")

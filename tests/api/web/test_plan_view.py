@@ -133,9 +133,9 @@ def test_cancel_one_date_gives_a_draft_that_lists_the_change(manager, draft):
     new_id = follow(r)
     new = stored(manager, new_id)
     assert (new.status, new.stage, new.parent_id, new.base_version) == ("done", "draft", draft, 1)
-    assert new.changes == [
-        {"kind": "cancel_stop", "stop_id": visit["stop_id"], "van": None,
-         "dates": [visit["date"]], "reason": "meteo"}
+    assert [{k: v for k, v in c.items() if v is not None} for c in new.changes or ()] == [
+        {"kind": "cancel_stop", "stop_id": visit["stop_id"], "dates": [visit["date"]],
+         "reason": "meteo"}
     ]  # fmt: skip
     cancelled = [c for c in new.document["changes"] if c["label"] == "visite annulée"]
     assert [(c["stop_id"], c["date"]) for c in cancelled] == [(visit["stop_id"], visit["date"])]
