@@ -16,17 +16,30 @@ from api.web import errors
 from api.web.routes import (
     account,
     home,
+    partners,
     plan_actions,
     plan_moves,
     plan_view,
     planning,
     static,
     team,
+    territory,
 )
 
 
 def install(app: FastAPI) -> None:
     """Add the pages and the HTML error pages to ``app``."""
     errors.install(app)
-    for module in (static, account, home, team, planning, plan_view, plan_actions, plan_moves):
+    for module in (
+        static,
+        account,
+        home,
+        team,
+        territory,
+        partners,
+        planning,
+        plan_view,
+        plan_actions,
+        plan_moves,
+    ):
         app.include_router(module.router)
