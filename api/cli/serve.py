@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -24,6 +26,18 @@ def open_store(settings: Settings) -> Database:
         if added:
             console.print(f"Territoires de démonstration chargés : {', '.join(added)}")
     return db
+
+
+@contextmanager
+def server_store() -> Iterator[tuple[Settings, Database]]:
+    """The settings and the open store of a command run on the server; closed on the way out
+    (a bad configuration or store is a :class:`MiloError` for the command to report)."""
+    settings = load_settings()
+    db = open_store(settings)
+    try:
+        yield settings, db
+    finally:
+        db.dispose()
 
 
 def serve(

@@ -12,10 +12,9 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.app import console, fail
-from api.cli.serve import open_store
+from api.cli.serve import server_store
 from api.service.auth import CACHE_TTL_S, DEFAULT_EXPIRES_DAYS, Role, create_token, french_date
 from api.service.db import repo
-from api.service.settings import load_settings
 from api.service.tokens import STATE_FR, revoke, token_record
 from planner.errors import MiloError
 
@@ -41,9 +40,7 @@ def token_create(
 ) -> None:
     """Crée un jeton ; il n'est affiché qu'une fois, seul sur la dernière ligne."""
     try:
-        settings = load_settings()
-        db = open_store(settings)
-        try:
+        with server_store() as (settings, db):
             token = create_token(
                 db,
                 settings.secret,
@@ -52,8 +49,6 @@ def token_create(
                 label=label,
                 expires_days=expires_days,
             )
-        finally:
-            db.dispose()
     except MiloError as exc:
         fail(exc)
         return
@@ -95,9 +90,7 @@ def token_list(
 ) -> None:
     """Liste les jetons (identifiant, rôle, territoire, libellé, dates, état) ; jamais le jeton."""
     try:
-        settings = load_settings()
-        db = open_store(settings)
-        try:
+        with server_store() as (settings, db):
             now = dt.datetime.now(dt.UTC)
             with db.session() as s:
                 if territory is not None:
@@ -105,8 +98,6 @@ def token_list(
                 records = [
                     token_record(r, now) for r in repo.list_tokens(s, territory_id=territory)
                 ]
-        finally:
-            db.dispose()
     except MiloError as exc:
         fail(exc)
         return
@@ -122,16 +113,11 @@ def token_revoke(
 ) -> None:
     """Révoque un jeton : refusé aussitôt (401), et par un serveur en marche d'ici 15 s."""
     try:
-        settings = load_settings()
-        db = open_store(settings)
-        try:
-            with db.session() as s:
-                before = repo.get_token(s, token_id).revoked_at
-                row = revoke(s, token_id)
-                s.commit()
-                record = token_record(row)
-        finally:
-            db.dispose()
+        with server_store() as (settings, db), db.session() as s:
+            before = repo.get_token(s, token_id).revoked_at
+            row = revoke(s, token_id)
+            s.commit()
+            record = token_record(row)
     except MiloError as exc:
         fail(exc)
         return

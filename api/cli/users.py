@@ -14,9 +14,8 @@ from typing import Annotated
 import typer
 
 from api.cli.app import console, fail
-from api.cli.serve import open_store
+from api.cli.serve import server_store
 from api.service.auth import french_date
-from api.service.settings import load_settings
 from api.service.users import INVITE_DAYS, ROLE_FR, create_user, disable_user, get_user, list_users
 from api.service.users import state_fr as user_state
 from planner.errors import InvalidProblemError, MiloError
@@ -55,28 +54,23 @@ def user_create(
     """Crée un compte ; sans --password-stdin, affiche un lien d'invitation à usage unique."""
     try:
         password = read_password() if password_stdin else None
-        settings = load_settings()
-        db = open_store(settings)
-        try:
-            with db.session() as s:
-                new = create_user(
-                    s,
-                    settings.secret,
-                    email=email,
-                    role=role,
-                    territory_id=territory,
-                    name=name,
-                    password=password,
-                )
-                s.commit()
-                where = (
-                    f"territoire {new.user.territory_id}"
-                    if new.user.territory_id
-                    else ("toute la région")
-                )
-                summary = f"Compte {new.user.email} créé : {ROLE_FR[new.user.role]}, {where}."
-        finally:
-            db.dispose()
+        with server_store() as (settings, db), db.session() as s:
+            new = create_user(
+                s,
+                settings.secret,
+                email=email,
+                role=role,
+                territory_id=territory,
+                name=name,
+                password=password,
+            )
+            s.commit()
+            where = (
+                f"territoire {new.user.territory_id}"
+                if new.user.territory_id
+                else ("toute la région")
+            )
+            summary = f"Compte {new.user.email} créé : {ROLE_FR[new.user.role]}, {where}."
     except MiloError as exc:
         fail(exc)
         return
@@ -97,25 +91,20 @@ def user_list(
 ) -> None:
     """Liste les comptes (adresse, nom, rôle, territoire, état, dernière connexion)."""
     try:
-        settings = load_settings()
-        db = open_store(settings)
-        try:
-            with db.session() as s:
-                lines = [
-                    " · ".join(
-                        [
-                            u.email,
-                            u.name,
-                            ROLE_FR[u.role],
-                            u.territory_id or "toute la région",
-                            user_state(u),
-                            f"dernière connexion : {french_date(u.last_login_at)}",
-                        ]
-                    )
-                    for u in list_users(s, territory_id=territory)
-                ]
-        finally:
-            db.dispose()
+        with server_store() as (settings, db), db.session() as s:
+            lines = [
+                " · ".join(
+                    [
+                        u.email,
+                        u.name,
+                        ROLE_FR[u.role],
+                        u.territory_id or "toute la région",
+                        user_state(u),
+                        f"dernière connexion : {french_date(u.last_login_at)}",
+                    ]
+                )
+                for u in list_users(s, territory_id=territory)
+            ]
     except MiloError as exc:
         fail(exc)
         return
@@ -132,16 +121,11 @@ def user_disable(
     """Désactive un compte : ses sessions ouvertes cessent aussitôt, il ne peut plus se
     connecter."""
     try:
-        settings = load_settings()
-        db = open_store(settings)
-        try:
-            with db.session() as s:
-                user = get_user(s, email)
-                changed = disable_user(s, user)
-                s.commit()
-                address, since = user.email, french_date(user.disabled_at)
-        finally:
-            db.dispose()
+        with server_store() as (settings, db), db.session() as s:
+            user = get_user(s, email)
+            changed = disable_user(s, user)
+            s.commit()
+            address, since = user.email, french_date(user.disabled_at)
     except MiloError as exc:
         fail(exc)
         return
