@@ -21,6 +21,7 @@ counts; they hold an e-mail as typed or an address, and are purged after the loc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 from collections.abc import Sequence
@@ -55,8 +56,13 @@ ROLE_FR: dict[str, str] = {
     Role.MANAGER.value: "responsable",
     Role.CONSEILLER.value: "conseiller",
 }
-#: what a user with no password yet hits at login (same answer as a wrong password)
-_DUMMY_HASH = PASSWORDS.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """What a login without an account (or a password) is checked against, so that it takes as
+    long as a wrong password; made once, on the first such login (not at import)."""
+    return PASSWORDS.hash(secrets.token_urlsafe(16))
 
 
 def normal_email(email: str) -> str:
@@ -333,7 +339,7 @@ def authenticate(s: Session, email: str, password: str, *, client: str) -> UserR
             retry_after=wait,
         )
     user = find_user(s, address)
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     ok = PASSWORDS.verify(password or "", stored)
     if not ok or user is None or not user.password_hash or user.disabled_at is not None:
         _fail(s, keys, now)
