@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
@@ -44,15 +44,28 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def start_session(response: Response, state: AppState, token: str) -> None:
+def set_cookie(
+    response: Response,
+    state: AppState,
+    name: str,
+    value: str,
+    *,
+    samesite: Literal["lax", "strict"],
+) -> None:
+    """One of the application's cookies: HttpOnly, for the whole site, ``Secure`` in
+    production (``MILO_COOKIE_SECURE``)."""
     response.set_cookie(
-        SESSION_COOKIE,
-        token,
+        name,
+        value,
         httponly=True,
-        samesite="lax",
+        samesite=samesite,
         secure=state.settings.secure_cookies,
         path="/",
     )
+
+
+def start_session(response: Response, state: AppState, token: str) -> None:
+    set_cookie(response, state, SESSION_COOKIE, token, samesite="lax")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
 
 
@@ -70,14 +83,7 @@ def anonymous_form(
     response = render(
         request, template, viewer=None, title=title, status_code=status, csrf=token, **context
     )
-    response.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=state.settings.secure_cookies,
-        path="/",
-    )
+    set_cookie(response, state, LOGIN_CSRF_COOKIE, token, samesite="strict")
     return response
 
 

@@ -75,20 +75,23 @@ def field_home(request: Request, state: StateDep, viewer: ViewerDep) -> Response
     )
 
 
+def territories_page(request: Request, state, viewer: Viewer, title: str) -> Response:
+    """The territories and their published plans (the ARML's and the admin's first page)."""
+    with state.db.session() as s:
+        rows = [(t, repo.official_plan(s, t.id)) for t in repo.list_territories(s)]
+    return render(request, "region.html", viewer=viewer, title=title, territories=rows)
+
+
 @router.get("/region")
 def region_home(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
     require_role(viewer, Role.ARML, Role.ADMIN, page="Région")
-    with state.db.session() as s:
-        rows = [(t, repo.official_plan(s, t.id)) for t in repo.list_territories(s)]
-    return render(request, "region.html", viewer=viewer, title="Région", territories=rows)
+    return territories_page(request, state, viewer, "Région")
 
 
 @router.get("/admin")
 def admin_home(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
     require_role(viewer, Role.ADMIN, page="Administration")
-    with state.db.session() as s:
-        rows = [(t, repo.official_plan(s, t.id)) for t in repo.list_territories(s)]
-    return render(request, "region.html", viewer=viewer, title="Territoires", territories=rows)
+    return territories_page(request, state, viewer, "Territoires")
 
 
 @router.get("/admin/comptes")
