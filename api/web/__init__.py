@@ -13,11 +13,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.web import errors
-from api.web.routes import account, home, static, team
+from api.web.routes import account, activity, home, journal, static, team
 
 
 def install(app: FastAPI) -> None:
     """Add the pages and the HTML error pages to ``app``."""
     errors.install(app)
-    for module in (static, account, home, team):
+    for module in (static, account, home, team, activity, journal):
         app.include_router(module.router)
