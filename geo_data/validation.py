@@ -91,15 +91,30 @@ def require_valid_geometries(frame: gpd.GeoDataFrame, *, what: str) -> None:
         )
 
 
+def metric_zone(area: BaseGeometry, *, tolerance_m: float) -> BaseGeometry:
+    """``area`` (EPSG:4326) in EPSG:2154 grown by ``tolerance_m``: what :func:`require_inside`
+    checks points against (computed once by a caller that checks many points one by one)."""
+    zone = gpd.GeoSeries([area], crs="EPSG:4326").to_crs("EPSG:2154").iloc[0]
+    return zone.buffer(tolerance_m)
+
+
 def require_inside(
-    points: gpd.GeoDataFrame, area: BaseGeometry, *, what: str, tolerance_m: float = 2000.0
+    points: gpd.GeoDataFrame,
+    area: BaseGeometry,
+    *,
+    what: str,
+    tolerance_m: float = 2000.0,
+    zone: BaseGeometry | None = None,
 ) -> None:
-    """Points must lie inside the territory (within ``tolerance_m``), checked in EPSG:2154."""
+    """Points must lie inside the territory (within ``tolerance_m``), checked in EPSG:2154.
+
+    ``zone``: ``metric_zone(area, tolerance_m=tolerance_m)`` when the caller has it already.
+    """
     if points.empty:
         return
     metric = points.to_crs("EPSG:2154")
-    zone = gpd.GeoSeries([area], crs="EPSG:4326").to_crs("EPSG:2154").iloc[0]
-    zone = zone.buffer(tolerance_m)
+    if zone is None:
+        zone = metric_zone(area, tolerance_m=tolerance_m)
     outside = points.index[~metric.geometry.within(zone)].tolist()
     if outside:
         raise InvalidTerritoryError(

@@ -1,11 +1,13 @@
 """In-memory index of finished plans for the hot read paths (plan reads, next stop).
 
-A finished plan's result (``done`` or ``failed``) never changes: its serialised answer and its
-visits sorted per van are kept per process, so ``GET /plans/{id}`` and ``GET /plans/{id}/next``
-answer without a database query once the plan has been read once. Its stage can change
-(publish, archive): this process forgets the entries it changes (:meth:`PlanIndex.forget`), and
-an entry not archived is re-checked against the store (its stage only, one small query) once it
-is :data:`STAGE_MAX_AGE_S` old, so a publish made by another process shows within that delay.
+A finished plan's result (``done`` or ``failed``) never changes but for its locked visits: its
+serialised answer and its visits sorted per van are kept per process, so ``GET /plans/{id}`` and
+``GET /plans/{id}/next`` answer without a database query once the plan has been read once. Its
+stage can change (publish, archive) and so can its locks (``PUT /plans/{id}/locks``): this
+process forgets the entries it changes (:meth:`PlanIndex.forget`), and an entry not archived is
+re-checked against the store (its stage and locks revision only, one small query) once it is
+:data:`STAGE_MAX_AGE_S` old, so a publish or a lock made by another process shows within that
+delay.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class PlanEntry:
     )
     stage: str = "draft"
     version: int = 0
+    locks_rev: int = 0
     loaded_at: float = field(default_factory=time.monotonic)
 
     def fresh(self) -> bool:
@@ -82,7 +85,16 @@ def build_entry(db: Database, plan_id: str) -> PlanEntry:
                 keys, items = vans.setdefault(v.van, ([], []))
                 keys.append((v.date, v.end_s))
                 items.append(v)
-        return PlanEntry(plan_id, row.territory_id, row.status, body, vans, row.stage, row.version)
+        return PlanEntry(
+            plan_id,
+            row.territory_id,
+            row.status,
+            body,
+            vans,
+            row.stage,
+            row.version,
+            repo.locks_rev(row),
+        )
 
 
 class PlanIndex:
@@ -114,8 +126,8 @@ class PlanIndex:
             if hit.fresh():
                 return hit
             with self.db.session() as s:
-                stage = repo.plan_stage(s, plan_id)
-            if stage == hit.stage:
+                state = repo.plan_state(s, plan_id)
+            if state == (hit.stage, hit.locks_rev):
                 entry = dataclasses.replace(hit, loaded_at=time.monotonic())
                 with self._lock:
                     self._items[plan_id] = entry

@@ -24,8 +24,9 @@ from api.service.db.models import PartnerRow, TerritoryRow
 from api.service.db.session import Database
 from geo_data.demo import DEMO_SLUGS, load_demo_territory
 from geo_data.loader import load_territory
-from geo_data.validation import require_inside
+from geo_data.validation import metric_zone, require_inside
 from planner.amenities import amenity_state
+from planner.errors import InvalidTerritoryError
 from planner.hours import WeeklyHours
 from planner.territory import PARTNER_COLUMNS, Territory
 
@@ -38,8 +39,14 @@ def demo_territory(slug: str) -> Territory:
 
 def partner_records(territory: Territory) -> list[dict[str, Any]]:
     """The territory's partners as store rows (``key`` = partner id)."""
+    return frame_records(territory.partners)
+
+
+def frame_records(partners: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Partners in the Territory's columns (a territory's, or a checked file's) as store rows
+    (``key`` = partner id)."""
     out = []
-    for key, row in territory.partners.iterrows():
+    for key, row in partners.iterrows():
         hours = row["hours"]
         out.append(
             {
@@ -191,16 +198,47 @@ class TerritoryCache:
             return self._derived.get((territory_id, name, checked[1]))
 
 
+#: How far outside its territory's communes a partner may be (a town hall across the border).
+PARTNER_TOLERANCE_M = 2000.0
+
+
+class PartnerPlacer:
+    """Places partner points in one territory: refuses a point outside it and gives the
+    commune of the others. The territory's zone is computed once, so that the points of a
+    whole file are checked as fast as one."""
+
+    def __init__(self, territory: Territory) -> None:
+        self.territory = territory
+        self.area = territory.communes.geometry.union_all()
+        self.zone = metric_zone(self.area, tolerance_m=PARTNER_TOLERANCE_M)
+        self._metric: gpd.GeoDataFrame | None = None
+
+    def commune(self, lon: float, lat: float, *, name: str, commune: str | None = None) -> str:
+        """Commune code of a partner point: ``commune`` when given (it must be one of the
+        territory's), else the commune that contains the point, else the nearest one."""
+        point = gpd.GeoDataFrame({"name": [name]}, geometry=[Point(lon, lat)], crs="EPSG:4326")
+        point.index = pd.Index([name])
+        require_inside(
+            point, self.area, what="Partenaire", tolerance_m=PARTNER_TOLERANCE_M, zone=self.zone
+        )
+        communes = self.territory.communes
+        if commune is not None:
+            if commune not in communes.index:
+                raise InvalidTerritoryError(
+                    f"Commune {commune} absente du territoire {self.territory.id}.",
+                    hint="Omettez « commune » (ou laissez sa case vide) : elle est déduite du "
+                    "point.",
+                )
+            return commune
+        inside = communes.index[communes.geometry.contains(Point(lon, lat))]
+        if len(inside):
+            return str(inside[0])
+        if self._metric is None:
+            self._metric = communes.to_crs("EPSG:2154")
+        here = point.to_crs("EPSG:2154").geometry.iloc[0]
+        return str(self._metric.geometry.distance(here).idxmin())
+
+
 def locate_partner(territory: Territory, lon: float, lat: float, *, name: str) -> str:
-    """Commune code of a new partner point; refuses points outside the territory (2 km)."""
-    point = gpd.GeoDataFrame({"name": [name]}, geometry=[Point(lon, lat)], crs="EPSG:4326")
-    point.index = pd.Index([name])
-    area = territory.communes.geometry.union_all()
-    require_inside(point, area, what="Partenaire", tolerance_m=2000.0)
-    communes = territory.communes
-    inside = communes.index[communes.geometry.contains(Point(lon, lat))]
-    if len(inside):
-        return str(inside[0])
-    metric = communes.to_crs("EPSG:2154")
-    here = point.to_crs("EPSG:2154").geometry.iloc[0]
-    return str(metric.geometry.distance(here).idxmin())
+    """Commune code of one partner point; refuses points outside the territory (2 km)."""
+    return PartnerPlacer(territory).commune(lon, lat, name=name)

@@ -48,11 +48,12 @@ FAILURES_LIMIT = 9
 WINDOW_S = 60
 LOCK_S = 300
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-ROLE_FR = {
-    Role.ADMIN: "administrateur",
-    Role.ARML: "ARML",
-    Role.MANAGER: "responsable",
-    Role.CONSEILLER: "conseiller",
+#: French name of each role (keys are the role values)
+ROLE_FR: dict[str, str] = {
+    Role.ADMIN.value: "administrateur",
+    Role.ARML.value: "ARML",
+    Role.MANAGER.value: "responsable",
+    Role.CONSEILLER.value: "conseiller",
 }
 #: what a user with no password yet hits at login (same answer as a wrong password)
 _DUMMY_HASH = PASSWORDS.hash(secrets.token_urlsafe(16))

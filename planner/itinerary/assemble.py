@@ -74,6 +74,7 @@ def assemble(
     visits: list[Visit] = []
     days: list[VanDay] = []
     order = sorted(range(len(grid.vandays)), key=lambda k: (grid.vandays[k][1], grid.vandays[k][0]))
+    fixed = {f.key: f for f in pb.fixed}
     for k in order:
         v, d = grid.vandays[k]
         day_visits = schedule.day_visits(k)
@@ -84,6 +85,8 @@ def assemble(
         for (s, c), arrival in zip(day_visits, timing.arrivals, strict=True):
             cand = pb.candidates[c]
             slot = pb.slots[s]
+            f = fixed.get((date, pb.vans[v].id, slot.name, cand.id))
+            origin = f.origin if f is not None else None
             visits.append(
                 Visit(
                     date=date,
@@ -106,6 +109,10 @@ def assemble(
                     approach=cand.approach,
                     resource=pb.vans[v].kind,
                     private=cand.private,
+                    locked=f is not None and f.locked,
+                    moved_from=origin[0].isoformat() if origin else "",
+                    moved_from_van=origin[1] if origin else "",
+                    moved_from_slot=origin[2] if origin else "",
                 )
             )
         days.append(

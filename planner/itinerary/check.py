@@ -19,10 +19,17 @@ event's hours), ``daylight`` (a maraude before sunrise or after sunset), ``crew-
 resource out on a weekday one of its crew does not work) and ``person-twice`` (a person on two
 resources the same date). Travel times are each resource's mode (car, public transport, on
 foot) and a team has no vehicle needs.
+
+Visits the manager fixed (re-planning, :mod:`planner.itinerary.fixed`): ``fixed`` (each fixed
+visit of the problem is in the plan at its place), ``locked`` (a visit is marked locked exactly
+when the problem locks it) and ``moved`` (a visit says it was moved exactly when the problem
+moved it, from the same origin). A moved visit of a periodic stop counts at its origin in the
+frequency rules: its stop keeps its weekday, slot and van.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -74,6 +81,7 @@ class _Checker:
         self.slots = {s.name: s for s in problem.slots}
         self.bases = {b.id: b for b in problem.bases}
         self.excluded = {sid: reason for sid, _, reason in problem.excluded}
+        self.fixed = {f.key: f for f in problem.fixed}
 
     def add(self, rule: str, message: str) -> None:
         self.out.append(Violation(rule, message))
@@ -295,12 +303,56 @@ class _Checker:
             ) != (drive, metres, leave, ret, tuple(ids)):
                 self.add("day-mismatch", f"{van_id} le {date} : journée déclarée différente.")
 
+    # -- fixed visits (locked, moved) ------------------------------------------------------
+    def origin(self, v: Visit) -> tuple[dt.date, str, str] | None | str:
+        """The origin ``v`` declares (None: not moved; text: unreadable)."""
+        try:
+            return v.origin
+        except ValueError:
+            return v.moved_from
+
+    def check_fixed(self, visits: list[Visit]) -> None:
+        held = {(v.date, v.van, v.slot, v.stop_id) for v in visits}
+        for fv in sorted(self.fixed.values(), key=lambda x: x.key):
+            if fv.key not in held:
+                what = "verrouillée" if fv.locked else "déplacée"
+                self.add(
+                    "fixed",
+                    f"{fv.stop_id} le {fv.date} ({fv.van}, {fv.slot}) : visite {what} par le "
+                    "responsable absente du plan.",
+                )
+        for v in visits:
+            f = self.fixed.get((v.date, v.van, v.slot, v.stop_id))
+            if v.locked != (f is not None and f.locked):
+                said = (
+                    "marquée verrouillée sans verrou du responsable"
+                    if v.locked
+                    else "verrouillée par le responsable mais non marquée"
+                )
+                self.add("locked", f"{v.stop_id} le {v.date} ({v.van}) : {said}.")
+            expected = f.origin if f is not None else None
+            if self.origin(v) != expected:
+                self.add(
+                    "moved",
+                    f"{v.stop_id} le {v.date} ({v.van}) : déplacée du {v.moved_from or '-'} "
+                    f"au lieu de {expected[0] if expected else '-'} (déplacements du "
+                    "responsable).",
+                )
+
+    def at_origin(self, v: Visit) -> Visit:
+        """``v`` at the place it holds in its stop's regularity (a moved visit: its origin)."""
+        f = self.fixed.get((v.date, v.van, v.slot, v.stop_id))
+        if f is None or f.origin is None or self.origin(v) != f.origin:
+            return v
+        date, van, slot = f.origin
+        return dataclasses.replace(v, date=date, van=van, slot=slot)
+
     # -- frequencies, dropped, KPIs --------------------------------------------------------
     def check_frequencies(self, visits: list[Visit]) -> None:
         by_stop: dict[str, list[Visit]] = defaultdict(list)
         for v in visits:
             if v.stop_id in self.stops:
-                by_stop[v.stop_id].append(v)
+                by_stop[v.stop_id].append(self.at_origin(v))
         cal = self.pb.calendar
         for sid, vs in by_stop.items():
             stop = self.stops[sid]
@@ -394,6 +446,7 @@ class _Checker:
         self.check_frequencies(good)
         self.check_week_caps(good)
         self.check_people(good)
+        self.check_fixed(good)
         self.check_dropped(good)
         self.check_kpis(good)
         return ValidationReport(tuple(self.out))

@@ -99,88 +99,109 @@ class Grid:
 
     # -- fit -------------------------------------------------------------------------------
     def _fit_matrix(self) -> tuple[np.ndarray, list[str | None]]:
-        pb = self.problem
-        cal = pb.calendar
-        n_c, n_k, n_s = len(pb.candidates), len(self.vandays), self.n_slots
+        n_c, n_k, n_s = len(self.problem.candidates), len(self.vandays), self.n_slots
         fit = np.zeros((n_c, n_k, n_s), dtype=bool)
         reasons: list[str | None] = []
-        days_v = np.array([v for v, _ in self.vandays], dtype=int)
-        days_d = np.array([d for _, d in self.vandays], dtype=int)
-        weekday = np.array([cal.days[d].weekday for d in days_d], dtype=int)
-        in_school_hol = np.array([cal.days[d].school_holiday is not None for d in days_d])
-        for ci, c in enumerate(pb.candidates):
+        for ci in range(n_c):
             ok = np.ones((n_k, n_s), dtype=bool)
-            steps: list[tuple[str, np.ndarray]] = []
-            slot_len_ok = np.array([self._inside(c, ci, s) for s in range(n_s)])
-            why_len = REASON_SERVICE if c.window_min is None else REASON_WINDOW
-            steps.append((why_len, np.broadcast_to(slot_len_ok, (n_k, n_s))))
-            kinds = np.array([van.kind in c.served_by for van in pb.vans], dtype=bool)
-            missing = sorted(c.served_by)[0]
-            steps.append((REASON_RESOURCE[missing], np.repeat(kinds[days_v][:, None], n_s, 1)))
-            if c.dates:
-                on = np.array([cal.days[d].date in c.dates for d in days_d], dtype=bool)
-                steps.append((REASON_DATES, np.repeat(on[:, None], n_s, 1)))
-            hours = np.array(
-                [
-                    [
-                        c.hours.is_open(
-                            wd,
-                            self.start[ci][s] // 60,
-                            -(-(self.start[ci][s] + self.service[ci][s]) // 60),
-                        )
-                        for s in range(n_s)
-                    ]
-                    for wd in range(7)
-                ]
-            )
-            steps.append((REASON_HOURS, hours[weekday] if n_k else np.zeros((0, n_s), bool)))
-            if c.market_day is not None:
-                steps.append((REASON_MARKET, np.repeat((weekday == c.market_day)[:, None], n_s, 1)))
-            if c.period != "always":
-                want = in_school_hol if c.period == "school_holidays" else ~in_school_hol
-                steps.append((REASON_PERIOD, np.repeat(want[:, None], n_s, 1)))
-            if c.pin_weekday is not None or c.pin_slot is not None or c.pin_van is not None:
-                steps.append((REASON_PIN, self._pin_mask(c, days_v, weekday)))
-            cancelled = pb.cancelled(c)
-            if cancelled:
-                kept = np.array([cal.days[d].date not in cancelled for d in days_d], dtype=bool)
-                steps.append((REASON_CANCELLED, np.repeat(kept[:, None], n_s, 1)))
-            if c.daylight:
-                steps.append((REASON_DAYLIGHT, self._daylight_mask(ci, c, days_d)))
-            van_ok = np.array([self._needs_ok(c, v) for v in range(len(pb.vans))], dtype=bool)
-            steps.append((REASON_NEEDS, np.repeat(van_ok[days_v][:, None], n_s, 1)))
-            reach = np.array(
-                [
-                    bool(pb.reachable[b, c.location] and pb.reachable[c.location, b])
-                    for b in self.base_loc
-                ],
-                dtype=bool,
-            )
-            steps.append((REASON_UNREACHABLE, np.repeat(reach[days_v][:, None], n_s, 1)))
-            alone = np.array(
-                [[self._alone_ok(ci, v, s) for s in range(n_s)] for v in range(len(pb.vans))],
-                dtype=bool,
-            )
-            steps.append((REASON_TOO_FAR, alone[days_v] if n_k else np.zeros((0, n_s), bool)))
-            if any(v.max_drive_min is not None for v in pb.vans):
-                capped = np.array(
-                    [
-                        [self._alone_ok(ci, v, s, cap=True) for s in range(n_s)]
-                        for v in range(len(pb.vans))
-                    ],
-                    dtype=bool,
-                )
-                steps.append(
-                    (REASON_DRIVE_CAP, capped[days_v] if n_k else np.zeros((0, n_s), bool))
-                )
             reason: str | None = REASON_NO_DAY if n_k == 0 else None
-            for why, mask in steps:
+            for _, why, mask in self.fit_steps(ci):
                 ok = ok & mask
                 if reason is None and not ok.any():
                     reason = why
             fit[ci] = ok
             reasons.append(reason)
         return fit.reshape(n_c, n_k * n_s), reasons
+
+    def misfit(self, ci: int, p: int) -> str | None:
+        """The first filter (its tag: ``hours``, ``pin``...) that keeps stop ``ci`` out of
+        position ``p``, or None when it fits there (:attr:`fit`)."""
+        k, s = divmod(p, self.n_slots)
+        return next((tag for tag, _, mask in self.fit_steps(ci) if not mask[k, s]), None)
+
+    def fit_steps(self, ci: int) -> list[tuple[str, str, np.ndarray]]:
+        """The filters of stop ``ci`` in the order they apply: ``(tag, French reason it never
+        fits, (van-day, slot) mask of the positions it allows)``."""
+        pb = self.problem
+        cal = pb.calendar
+        c = pb.candidates[ci]
+        n_k, n_s = len(self.vandays), self.n_slots
+        days_v = np.array([v for v, _ in self.vandays], dtype=int)
+        days_d = np.array([d for _, d in self.vandays], dtype=int)
+        weekday = np.array([cal.days[d].weekday for d in days_d], dtype=int)
+
+        def per_day(values: np.ndarray | list[bool]) -> np.ndarray:
+            return np.repeat(np.asarray(values, dtype=bool)[:, None], n_s, 1)
+
+        def per_van(rows: np.ndarray) -> np.ndarray:
+            return rows[days_v] if n_k else np.zeros((0, n_s), bool)
+
+        steps: list[tuple[str, str, np.ndarray]] = []
+        slot_len_ok = np.array([self._inside(c, ci, s) for s in range(n_s)])
+        tag, why_len = (
+            ("service", REASON_SERVICE) if c.window_min is None else ("window", REASON_WINDOW)
+        )
+        steps.append((tag, why_len, np.broadcast_to(slot_len_ok, (n_k, n_s))))
+        kinds = np.array([van.kind in c.served_by for van in pb.vans], dtype=bool)
+        missing = sorted(c.served_by)[0]
+        steps.append(("resource", REASON_RESOURCE[missing], per_day(kinds[days_v])))
+        if c.dates:
+            steps.append(
+                ("dates", REASON_DATES, per_day([cal.days[d].date in c.dates for d in days_d]))
+            )
+        hours = np.array(
+            [
+                [
+                    c.hours.is_open(
+                        wd,
+                        self.start[ci][s] // 60,
+                        -(-(self.start[ci][s] + self.service[ci][s]) // 60),
+                    )
+                    for s in range(n_s)
+                ]
+                for wd in range(7)
+            ]
+        )
+        steps.append(("hours", REASON_HOURS, hours[weekday] if n_k else np.zeros((0, n_s), bool)))
+        if c.market_day is not None:
+            steps.append(("market", REASON_MARKET, per_day(weekday == c.market_day)))
+        if c.period != "always":
+            in_school_hol = np.array([cal.days[d].school_holiday is not None for d in days_d])
+            want = in_school_hol if c.period == "school_holidays" else ~in_school_hol
+            steps.append(("period", REASON_PERIOD, per_day(want)))
+        if c.pin_weekday is not None or c.pin_slot is not None or c.pin_van is not None:
+            steps.append(("pin", REASON_PIN, self._pin_mask(c, days_v, weekday)))
+        cancelled = pb.cancelled(c)
+        if cancelled:
+            kept = [cal.days[d].date not in cancelled for d in days_d]
+            steps.append(("cancelled", REASON_CANCELLED, per_day(kept)))
+        if c.daylight:
+            steps.append(("daylight", REASON_DAYLIGHT, self._daylight_mask(ci, c, days_d)))
+        van_ok = np.array([self._needs_ok(c, v) for v in range(len(pb.vans))], dtype=bool)
+        steps.append(("needs", REASON_NEEDS, per_day(van_ok[days_v])))
+        reach = np.array(
+            [
+                bool(pb.reachable[b, c.location] and pb.reachable[c.location, b])
+                for b in self.base_loc
+            ],
+            dtype=bool,
+        )
+        steps.append(("unreachable", REASON_UNREACHABLE, per_day(reach[days_v])))
+        alone = np.array(
+            [[self._alone_ok(ci, v, s) for s in range(n_s)] for v in range(len(pb.vans))],
+            dtype=bool,
+        )
+        steps.append(("too_far", REASON_TOO_FAR, per_van(alone)))
+        if any(v.max_drive_min is not None for v in pb.vans):
+            capped = np.array(
+                [
+                    [self._alone_ok(ci, v, s, cap=True) for s in range(n_s)]
+                    for v in range(len(pb.vans))
+                ],
+                dtype=bool,
+            )
+            steps.append(("drive_cap", REASON_DRIVE_CAP, per_van(capped)))
+        return steps
 
     def _pin_mask(self, c: Candidate, days_v: np.ndarray, weekday: np.ndarray) -> np.ndarray:
         """(van-day, slot) positions allowed by the pin of ``c``."""

@@ -54,8 +54,19 @@ class Visit(PlanRecord):
     approach: str = "vehicule_itinerant"
     resource: str = "vehicule"
     private: bool = False
+    locked: bool = False
+    moved_from: str = ""
+    moved_from_van: str = ""
+    moved_from_slot: str = ""
 
     schema: ClassVar[Record] = VISIT
+
+    @property
+    def origin(self) -> tuple[dt.date, str, str] | None:
+        """``(date, van, slot)`` of the visit a manager's move replaced (None: not moved)."""
+        if not self.moved_from:
+            return None
+        return (dt.date.fromisoformat(self.moved_from), self.moved_from_van, self.moved_from_slot)
 
 
 @dataclass(frozen=True)

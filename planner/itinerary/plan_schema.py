@@ -122,6 +122,16 @@ VISIT = Record(
         PlanField("private", bool, "Lieu exact gardé hors des sorties publiques (maraude "
                   "marquée privée par le responsable).", default=False, label="Lieu privé",
                   csv=True, db=True),
+        PlanField("locked", bool, "Visite verrouillée par le responsable : une "
+                  "re-planification (minimale ou complète) la garde telle quelle, et refuse de "
+                  "l'annuler ou de la déplacer (PUT /plans/{id}/locks).", default=False),
+        PlanField("moved_from", OPTIONAL_TEXT, "Visite déplacée par le responsable : date de "
+                  "la visite qu'elle remplace (pour un arrêt régulier, la répétition de son "
+                  "jour habituel), ou null.", unit="AAAA-MM-JJ", default=""),
+        PlanField("moved_from_van", OPTIONAL_TEXT, "Visite déplacée : véhicule d'origine, ou "
+                  "null.", default=""),
+        PlanField("moved_from_slot", OPTIONAL_TEXT, "Visite déplacée : créneau d'origine, ou "
+                  "null.", default=""),
     ),
 )  # fmt: skip
 

@@ -31,6 +31,7 @@ from planner.errors import InvalidProblemError
 from planner.fleet import DEFAULT_SLOTS, Person, Slot, Van
 from planner.itinerary.calendar import PlanningCalendar, build_calendar
 from planner.itinerary.candidate import APPROACHES, KINDS, PERIODS, Candidate, Frequency
+from planner.itinerary.fixed import FixedVisit
 
 __all__ = [
     "APPROACHES", "DRIVE_POINTS", "KINDS", "NEED_POINTS", "PERIODS", "BaseLocation",
@@ -70,6 +71,9 @@ class ItineraryProblem:
     a resource works only the weekdays of all its crew), ``mode_durations`` the travel times
     of the modes other than ``voiture`` (``transports``, ``pied``; same shape as
     ``durations``), used by the teams that travel so.
+
+    ``fixed`` are the visits the manager locked or moved (:mod:`.fixed`): every plan of the
+    problem holds each of them exactly (re-planning).
     """
 
     durations: np.ndarray
@@ -91,6 +95,7 @@ class ItineraryProblem:
     excluded: tuple[tuple[str, str, str], ...] = ()
     people: tuple[Person, ...] = ()
     mode_durations: Mapping[str, np.ndarray] = field(default_factory=dict)
+    fixed: tuple[FixedVisit, ...] = ()
 
     def __post_init__(self) -> None:
         n = self.durations.shape[0] if self.durations.ndim == 2 else -1
@@ -177,6 +182,7 @@ class ItineraryProblem:
             )
         if not self.slots:
             raise InvalidProblemError("Aucun créneau.", hint="Donnez au moins un créneau.")
+        self._check_fixed()
         ordered = sorted(self.slots, key=lambda s: s.start_s)
         if list(self.slots) != ordered or any(
             a.end_s > b.start_s for a, b in zip(ordered, ordered[1:], strict=False)
@@ -185,6 +191,24 @@ class ItineraryProblem:
                 "Créneaux : attendus dans l'ordre de la journée et sans chevauchement.",
                 hint="Triez les créneaux (matin puis après-midi).",
             )
+
+    def _check_fixed(self) -> None:
+        stops = {c.id for c in self.candidates}
+        vans = {v.id for v in self.vans}
+        slots = {s.name for s in self.slots}
+        for f in self.fixed:
+            what = f"Visite fixée {f.stop_id} le {f.date.isoformat()}"
+            if f.stop_id not in stops:
+                raise InvalidProblemError(
+                    f"{what} : arrêt inconnu du problème.",
+                    hint="Fixez seulement des visites d'arrêts candidats.",
+                )
+            if f.van not in vans or f.slot not in slots:
+                raise InvalidProblemError(
+                    f"{what} : véhicule {f.van!r} ou créneau {f.slot!r} inconnu.",
+                    hint=f"Véhicules : {', '.join(sorted(vans))} ; créneaux : "
+                    f"{', '.join(s.name for s in self.slots)}.",
+                )
 
     # -- helpers -------------------------------------------------------------------------
     def base_of(self, van: Van) -> BaseLocation:

@@ -1,4 +1,5 @@
-"""Re-planning after a change: a stop cancelled (every date or some), a date closed, a van down.
+"""Re-planning after a change: a stop cancelled (every date or some), a date closed, a van down,
+a visit moved by the manager (the changes: :mod:`.replan_changes`).
 
 Two modes (:data:`MODES`):
 
@@ -13,8 +14,16 @@ Two modes (:data:`MODES`):
   unplanned stops (*added*). It is off by default because a manager who cancels or closes a
   date has usually already told partners and young people about the other visits, and a new
   visit appearing in the calendar is a change they did not ask for.
+  A visit the manager moves (``move_visit``) leaves its place and takes the new one, every
+  other visit staying where it is; its old and new days are re-timed. A move that does not fit
+  is refused with the precise reason (:func:`.move.check_move` answers the same before).
 - ``full``: the changed horizon is solved again from scratch (the solver and time limit of the
-  original plan); anything may move.
+  original plan); anything may move but the fixed visits (:mod:`.fixed`).
+
+Locked visits (the plan's ``Visit.locked`` and the ``locked`` keys) are kept exactly in both
+modes and stay locked in the new plan; a change that would take one from its place is refused
+(« Visite verrouillée : déverrouillez-la d'abord »). Visits the manager moved stay where they
+were moved (a full re-plan keeps them too).
 
 Either way the result lists what changed (:mod:`.replan_diff`): ``Plan.changes`` in the plan
 document, with French labels, and a one-sentence summary in the plan's notes.
@@ -25,78 +34,33 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from planner.errors import InvalidProblemError, NotFoundError
+from planner.errors import InvalidProblemError
 from planner.itinerary.assemble import REASON_CANCELLED, assemble
 from planner.itinerary.bound import gap_pct, upper_bound
 from planner.itinerary.event_ids import carry
+from planner.itinerary.fixed import VisitKey
 from planner.itinerary.greedy import insert_all, single_candidates, value_order
 from planner.itinerary.grid import Grid
+from planner.itinerary.move import keep_visits, place_moves
 from planner.itinerary.periodic import Pattern, dated_days, place_periodic
 from planner.itinerary.plan import Dropped, Plan, PlanChange, SolverInfo, Visit
 from planner.itinerary.problem import ItineraryProblem
-from planner.itinerary.replan_check import check_cancel_in_plan, check_in_horizon, check_van
-from planner.itinerary.replan_diff import changes_of, compare, summary_fr
+from planner.itinerary.replan_changes import KINDS, Change, Prepared, apply_changes, prepare
+from planner.itinerary.replan_diff import changes_of, compare, key, summary_fr
 from planner.itinerary.schedule import Schedule
 from planner.itinerary.solver import DEFAULT_SOLVER, SOLVERS, solve
 
-KINDS = ("cancel_stop", "close_date", "van_down")
+__all__ = ["KINDS", "MODES", "Change", "ReplanResult", "apply_changes", "replan"]
+
 MODES = ("minimal", "full")
 NOTE_MINIMAL = (
     "Re-planification minimale : les places libérées ne sont pas proposées aux arrêts non "
     "planifiés (demandez fill_freed pour les remplir, ou une re-planification complète)."
 )
-
-
-@dataclass(frozen=True)
-class Change:
-    """One change.
-
-    ``cancel_stop`` (``stop_id``; ``dates``: only the visits of those dates, none: every visit
-    of the stop), ``close_date`` (``dates``, all vans or one ``van``) or ``van_down`` (``van``;
-    ``dates``: those days only, none: the whole horizon).
-    """
-
-    kind: str
-    stop_id: str | None = None
-    van: str | None = None
-    dates: frozenset[dt.date] = frozenset()
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise InvalidProblemError(
-                f"Changement {self.kind!r} inconnu (attendu : {', '.join(KINDS)}).",
-                hint="Annulez un arrêt, fermez une date ou déclarez un véhicule en panne.",
-            )
-        if self.kind == "cancel_stop" and not self.stop_id:
-            raise InvalidProblemError(
-                "Annulation d'arrêt : identifiant de l'arrêt (stop_id) manquant.",
-                hint="Donnez le stop_id de l'arrêt à annuler (champ stop_id de plan.json).",
-            )
-        if self.kind == "cancel_stop" and self.van is not None:
-            raise InvalidProblemError(
-                f"Annulation d'arrêt : véhicule {self.van!r} inattendu (une visite annulée "
-                "l'est pour tous les véhicules).",
-                hint="Retirez « van » ; pour un véhicule en panne, utilisez van_down.",
-            )
-        if self.kind != "cancel_stop" and self.stop_id is not None:
-            raise InvalidProblemError(
-                f"Changement {self.kind} : stop_id {self.stop_id!r} inattendu (seule "
-                "l'annulation d'arrêt, cancel_stop, vise un arrêt).",
-                hint="Retirez « stop_id », ou utilisez cancel_stop avec ses dates.",
-            )
-        if self.kind == "close_date" and not self.dates:
-            raise InvalidProblemError(
-                "Fermeture de date : aucune date donnée.",
-                hint="Donnez au moins une date du plan dans « dates » (AAAA-MM-JJ).",
-            )
-        if self.kind == "van_down" and self.van is None:
-            raise InvalidProblemError(
-                "Véhicule en panne : identifiant du véhicule manquant.",
-                hint="Précisez le véhicule concerné.",
-            )
 
 
 @dataclass(frozen=True)
@@ -137,89 +101,40 @@ class ReplanResult:
         }
 
 
-def _check_dates(problem: ItineraryProblem, ch: Change) -> None:
-    days = problem.calendar.days
-    check_in_horizon(ch.dates, days[0].date, days[-1].date)
-
-
-def _check_cancel(problem: ItineraryProblem, plan: Plan | None, ch: Change) -> None:
-    if ch.stop_id not in {c.id for c in problem.candidates}:
-        raise NotFoundError(
-            f"Arrêt {ch.stop_id!r} inconnu : impossible de l'annuler.",
-            hint="Vérifiez l'identifiant (champ stop_id de plan.json).",
-        )
-    if plan is not None:
-        check_cancel_in_plan(plan, ch)
-
-
-def apply_changes(
-    problem: ItineraryProblem, changes: list[Change], plan: Plan | None = None
-) -> tuple[ItineraryProblem, frozenset[str]]:
-    """The changed problem and the ids of stops cancelled on every date (removed from the
-    candidates); a stop cancelled on some dates stays, with those dates in ``stop_cancelled``.
-    With ``plan``, a cancellation must name a planned stop and dates it is visited.
-    """
-    cancelled: set[str] = set()
-    by_date: dict[str, frozenset[dt.date]] = dict(problem.stop_cancelled)
-    vans = [v.id for v in problem.vans]
-    unavailable = dict(problem.van_unavailable)
-    calendar = problem.calendar
-    horizon = frozenset(d.date for d in calendar.days)
-    for ch in changes:
-        _check_dates(problem, ch)
-        if ch.kind == "cancel_stop":
-            _check_cancel(problem, plan, ch)
-            if ch.dates:
-                by_date[str(ch.stop_id)] = by_date.get(str(ch.stop_id), frozenset()) | ch.dates
-            else:
-                cancelled.add(str(ch.stop_id))
-            continue
-        check_van(ch.van, vans)
-        if ch.kind == "close_date" and ch.van is None:
-            calendar = calendar.with_closed(ch.dates)
-        else:
-            van = str(ch.van)
-            unavailable[van] = unavailable.get(van, frozenset()) | (ch.dates or horizon)
-    new = problem.replace(
-        candidates=tuple(c for c in problem.candidates if c.id not in cancelled),
-        van_unavailable=unavailable,
-        calendar=calendar,
-        stop_cancelled={k: v for k, v in by_date.items() if k not in cancelled},
-    )
-    return new, frozenset(cancelled)
-
-
-def _keep(grid: Grid, schedule: Schedule, plan: Plan) -> list[Visit]:
-    """Lock every old visit that still fits; return the affected ones."""
+def _pattern_places(grid: Grid) -> dict[int, tuple[int, int, int]]:
+    """(van, day, slot) where each position's fixed visit counts for its stop's regularity:
+    the origin of a moved visit (positions absent: the position itself)."""
     pb = grid.problem
-    index = {c.id: i for i, c in enumerate(pb.candidates)}
     vans = {v.id: i for i, v in enumerate(pb.vans)}
     slots = {s.name: i for i, s in enumerate(pb.slots)}
-    affected: list[Visit] = []
-    for visit in sorted(plan.visits, key=lambda v: (v.date, v.van, slots.get(v.slot, 0))):
-        c = index.get(visit.stop_id)
-        d = pb.calendar.index_of(visit.date)
-        p = None if c is None or d is None else grid.position(vans[visit.van], d, slots[visit.slot])
-        if c is None or p is None or not grid.fit[c, p] or schedule.insertion(c, p) is None:
-            affected.append(visit)
+    out: dict[int, tuple[int, int, int]] = {}
+    for f in pb.fixed:
+        d = pb.calendar.index_of(f.date)
+        p = None if d is None else grid.position(vans[f.van], d, slots[f.slot])
+        if p is None or f.origin is None:
             continue
-        schedule.put(c, p)
-        schedule.locked.add(p)
-    return affected
+        date, van, slot = f.origin
+        day = pb.calendar.index_of(date)
+        if day is not None:
+            out[p] = (vans[van], day, slots[slot])
+    return out
 
 
 def _patterns(grid: Grid, schedule: Schedule) -> dict[int, Pattern]:
-    """Patterns of periodic stops rebuilt from their kept visits (for skipped dates)."""
+    """Patterns of periodic stops rebuilt from their kept visits (for skipped dates); a moved
+    visit counts at its origin."""
     out: dict[int, Pattern] = {}
     n_days = grid.problem.calendar.n_days
+    places = _pattern_places(grid)
     for c, cand in enumerate(grid.problem.candidates):
         period = cand.frequency.period_weeks if cand.frequency is not None else None
         positions = schedule.positions_of(c)
         if period is None or not positions:
             continue
         step = 7 * period
-        v, d0, s = grid.vanday_of(positions[0])
-        days = {grid.vanday_of(p)[1] for p in positions}
+        where = [places.get(p) or grid.vanday_of(p) for p in positions]
+        v, d0, s = where[0]
+        days = {d for _, d, _ in where}
         skipped = tuple(
             d for d in dated_days(grid, cand) or range(d0 % step, n_days, step) if d not in days
         )
@@ -228,12 +143,15 @@ def _patterns(grid: Grid, schedule: Schedule) -> dict[int, Pattern]:
 
 
 def _repair(
-    grid: Grid, plan: Plan, *, fill_freed: bool, cancelled_on: set[str]
+    grid: Grid, plan: Plan, prepared: Prepared, *, fill_freed: bool, cancelled_on: set[str]
 ) -> tuple[Schedule, dict[int, Pattern], list[int]]:
-    """Minimal repair: keep, re-place what a closure displaced, optionally fill freed places."""
+    """Minimal repair: keep, put the moves, re-place what a closure displaced, optionally fill
+    freed places."""
     pb = grid.problem
     schedule = Schedule(grid)
-    affected = _keep(grid, schedule, plan)
+    moving = frozenset(key(old) for old, _ in prepared.moves)
+    affected = keep_visits(grid, schedule, plan, skip=moving)
+    place_moves(schedule, prepared.moves)
     # a visit cancelled on its date is gone on purpose: never re-placed
     displaced = [v for v in affected if v.date not in pb.stop_cancelled.get(v.stop_id, ())]
     patterns = _patterns(grid, schedule)
@@ -273,6 +191,7 @@ def replan(
     mode: str = "minimal",
     fill_freed: bool = False,
     seed: int = 0,
+    locked: Iterable[VisitKey] = (),
 ) -> ReplanResult:
     """Apply ``changes`` to ``plan``: a minimal repair (default) or a ``full`` re-solve.
 
@@ -290,6 +209,10 @@ def replan(
         Minimal mode: offer the freed places to unplanned stops (off by default).
     seed
         Seed of a full re-solve.
+    locked
+        Visit keys ``(date, van, stop_id)`` to lock on top of the plan's locked visits: the
+        new plan keeps them exactly (both modes) and carries their locks; a change that
+        touches one is refused.
 
     Returns
     -------
@@ -302,7 +225,8 @@ def replan(
             hint="minimal garde les visites non touchées ; full recalcule tout l'horizon.",
         )
     t0 = time.perf_counter()
-    new_problem, cancelled = apply_changes(problem, changes, plan)
+    prepared = prepare(problem, changes, plan, locked=locked)
+    new_problem, cancelled = prepared.problem, prepared.cancelled
     cancelled_on = {
         sid
         for sid, dates in new_problem.stop_cancelled.items()
@@ -326,7 +250,7 @@ def replan(
     else:
         grid = Grid(new_problem)
         schedule, patterns, failed = _repair(
-            grid, plan, fill_freed=fill_freed, cancelled_on=cancelled_on
+            grid, plan, prepared, fill_freed=fill_freed, cancelled_on=cancelled_on
         )
         bound = upper_bound(grid)
         info = SolverInfo(
@@ -354,16 +278,24 @@ def replan(
         for c in sorted(cancelled)
     )
     new_plan = dataclasses.replace(new_plan, dropped=new_plan.dropped + extra)
-    return _result(new_problem, plan, new_plan, mode, cancelled)
+    return _result(new_problem, plan, new_plan, mode, cancelled, prepared)
 
 
 def _result(
-    problem: ItineraryProblem, old: Plan, new: Plan, mode: str, cancelled: frozenset[str]
+    problem: ItineraryProblem,
+    old: Plan,
+    new: Plan,
+    mode: str,
+    cancelled: frozenset[str],
+    prepared: Prepared,
 ) -> ReplanResult:
-    diff = compare(old, new)
+    asked = {f.key: key(v) for v, f in prepared.moves}
+    diff = compare(old, new, pairs=asked)
     dates: dict[str, frozenset[dt.date] | None] = dict(problem.stop_cancelled)
     dates.update({c: None for c in cancelled})
-    changes = changes_of(problem, diff, cancelled=dates, full=mode == "full")
+    changes = changes_of(
+        problem, diff, cancelled=dates, full=mode == "full", asked=frozenset(asked)
+    )
     summary = summary_fr(diff, changes)
     plan = carry(old, dataclasses.replace(new, notes=(*new.notes, summary)), diff, changes)
     changes = plan.changes

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from planner.itinerary.fixed import place_fr
 from planner.itinerary.plan import Plan, PlanChange, Visit
 from planner.itinerary.plan_schema import hhmm
 from planner.itinerary.problem import ItineraryProblem
@@ -31,9 +32,22 @@ REASON_NO_ROOM = "aucune place libre compatible pour la replacer"
 REASON_SKIPPED = "répétition sautée : l'arrêt garde son jour, son créneau et son véhicule"
 REASON_FREED = "place libérée proposée à un arrêt non planifié (fill_freed)"
 REASON_REPLACED = "replacée à la place libre la moins coûteuse en trajet"
+REASON_MOVE_ASKED = "déplacée à la demande du responsable"
 
 
-def key(v: Visit) -> tuple[dt.date, str, str, str]:
+def move_label(old: Visit, new: Visit) -> str:
+    """« visite déplacée du mardi 6 mai matin au jeudi 8 mai après-midi » (and the new van
+    when it changed)."""
+    van = f" ({new.van})" if new.van != old.van else ""
+    return (
+        f"visite déplacée du {place_fr(old.date, old.slot)} au {place_fr(new.date, new.slot)}{van}"
+    )
+
+
+VKey = tuple[dt.date, str, str, str]
+
+
+def key(v: Visit) -> VKey:
     """The identity of a visit in a plan."""
     return (v.date, v.van, v.slot, v.stop_id)
 
@@ -49,10 +63,18 @@ class PlanDiff:
     retimed: tuple[tuple[Visit, Visit], ...]
 
 
-def compare(old: Plan, new: Plan) -> PlanDiff:
-    """Pair the visits of ``old`` and ``new`` (moves pair a stop's lost and gained visits)."""
+def compare(old: Plan, new: Plan, *, pairs: Mapping[VKey, VKey] | None = None) -> PlanDiff:
+    """Pair the visits of ``old`` and ``new`` (moves pair a stop's lost and gained visits;
+    ``pairs`` maps a new visit to the old one it replaces: a manager's move)."""
     old_keys = {key(v) for v in old.visits}
     new_by_key = {key(v): v for v in new.visits}
+    old_by_key = {key(v): v for v in old.visits}
+    asked = {
+        o: new_by_key[n]
+        for n, o in (pairs or {}).items()
+        if n in new_by_key and n not in old_keys and o in old_by_key and o not in new_by_key
+    }
+    taken = {key(v) for v in asked.values()}
     kept = tuple(v for v in new.visits if key(v) in old_keys)
     retimed = tuple(
         (v, new_by_key[key(v)])
@@ -61,14 +83,16 @@ def compare(old: Plan, new: Plan) -> PlanDiff:
     )
     gained: dict[str, list[Visit]] = defaultdict(list)
     for v in new.visits:
-        if key(v) not in old_keys:
+        if key(v) not in old_keys and key(v) not in taken:
             gained[v.stop_id].append(v)
     moved: list[tuple[Visit, Visit]] = []
     removed: list[Visit] = []
     for v in old.visits:
         if key(v) in new_by_key:
             continue
-        if gained[v.stop_id]:
+        if key(v) in asked:
+            moved.append((v, asked[key(v)]))
+        elif gained[v.stop_id]:
             moved.append((v, gained[v.stop_id].pop(0)))
         else:
             removed.append(v)
@@ -98,10 +122,13 @@ def changes_of(
     *,
     cancelled: Mapping[str, frozenset[dt.date] | None],
     full: bool,
+    asked: frozenset[VKey] = frozenset(),
 ) -> tuple[PlanChange, ...]:
     """The French-labelled change records of ``diff``.
 
-    ``cancelled`` maps a cancelled stop to its cancelled dates (None: every date).
+    ``cancelled`` maps a cancelled stop to its cancelled dates (None: every date); ``asked``
+    holds the new places of the manager's moves (« visite déplacée du mardi 6 mai matin au
+    jeudi 8 mai après-midi », :data:`REASON_MOVE_ASKED`).
     """
 
     def was_cancelled(v: Visit) -> bool:
@@ -125,6 +152,9 @@ def changes_of(
                 reason = f"{why or 'place perdue'} ; {REASON_NO_ROOM}"
         out.append(_record("removed", LABELS[kind], v, reason=reason))
     for a, b in diff.moved:
+        if key(b) in asked:
+            out.append(_record("moved", move_label(a, b), a, new=b, reason=REASON_MOVE_ASKED))
+            continue
         why = _why_left(problem, a)
         reason = REASON_FULL if full else f"{why or 'place perdue'} ; {REASON_REPLACED}"
         out.append(_record("moved", LABELS["moved"], a, new=b, reason=reason))

@@ -2,7 +2,10 @@
 
 Steps
 -----
-1. Positions and fit (:mod:`.grid`); more required visits than positions is an error.
+1. Positions and fit (:mod:`.grid`); more required visits than positions is an error. The
+   problem's fixed visits (locked or moved by the manager, re-planning: :mod:`.fixed`) take
+   their places first, locked, with the other repetitions of their periodic stops on the
+   pattern of their origin (:func:`.placement.place_fixed`).
 2. Periodic stops take one pattern each (same weekday, slot and van every 1, 2 or 4 weeks),
    required ones first, then by total need (:mod:`.periodic`); their visits are locked for
    steps 3 and 4.
@@ -52,6 +55,7 @@ from planner.itinerary.greedy import baseline_fill, insert_all, single_candidate
 from planner.itinerary.grid import Grid
 from planner.itinerary.pattern_search import PatternSpace, final_patterns
 from planner.itinerary.periodic import place_periodic
+from planner.itinerary.placement import place_fixed
 from planner.itinerary.plan import Plan, SolverInfo
 from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.routing_bridge import route_singles
@@ -104,13 +108,16 @@ def periodic_order(grid: Grid) -> list[int]:
 
 
 def build_schedule(grid: Grid, *, baseline: bool) -> tuple[Schedule, dict, list[int], list[int]]:
-    """Steps 2-3: periodic patterns, then single visits.
+    """Steps 2-3: the fixed visits (with the patterns of their periodic stops), periodic
+    patterns, then single visits.
 
     Returns the schedule, chosen patterns, periodic stops left out and single candidates.
     """
     schedule = Schedule(grid)
-    patterns, failed = place_periodic(schedule, periodic_order(grid))
-    singles = single_candidates(schedule)
+    patterns, fixed = place_fixed(schedule)
+    placed, failed = place_periodic(schedule, [c for c in periodic_order(grid) if c not in fixed])
+    patterns.update(placed)
+    singles = [c for c in single_candidates(schedule) if c not in fixed]
     if baseline:
         baseline_fill(schedule, singles)
     else:
@@ -119,12 +126,17 @@ def build_schedule(grid: Grid, *, baseline: bool) -> tuple[Schedule, dict, list[
 
 
 def movable_patterns(schedule: Schedule) -> PatternSpace:
-    """The patterns the search may move: those of every optional periodic stop."""
+    """The patterns the search may move: those of every optional periodic stop without a
+    fixed visit."""
     pb = schedule.grid.problem
+    fixed = {f.stop_id for f in pb.fixed}
     movable = {
         c
         for c, cand in enumerate(pb.candidates)
-        if cand.frequency is not None and cand.frequency.period_weeks and not cand.required
+        if cand.frequency is not None
+        and cand.frequency.period_weeks
+        and not cand.required
+        and cand.id not in fixed
     }
     return PatternSpace.build(schedule, movable)
 

@@ -37,7 +37,12 @@ def test_partners_ok(data_dir):
 @pytest.mark.parametrize(
     ("name", "error", "match"),
     [
-        ("partners_duplicate_id.csv", InvalidTerritoryError, r"identifiants en double \['p1'\]"),
+        (
+            "partners_duplicate_id.csv",
+            InvalidTerritoryError,
+            r"ligne 2, identifiant « p1 » en double \(lignes 2, 3\)\. 1 autre\(s\) ligne\(s\) "
+            r"refusée\(s\) : 3\.",
+        ),
         ("partners_missing_id.csv", InvalidTerritoryError, "sans identifiant"),
         ("partners_bad_type.csv", InvalidTerritoryError, r"valeurs inconnues \['boulangerie'\]"),
         ("partners_bad_hours.csv", InvalidTerritoryError, "Horaires illisibles .*'le matin'"),
@@ -148,7 +153,7 @@ def test_absent_amenity_columns_are_to_check(data_dir):
             "partners_bad_amenity.csv",
             r"^Partenaires \(partners_bad_amenity\.csv\) : ligne 3, colonne parking, valeur "
             r"« peut-être » illisible \(attendu oui/non, vrai/faux, 1/0, ou vide / « à vérifier » "
-            r"/ « inconnu » quand on ne sait pas\)\. 1 autre\(s\) valeur\(s\) illisible\(s\)",
+            r"/ « inconnu » quand on ne sait pas\)\. 1 autre\(s\) ligne\(s\) refusée\(s\) : 4\.",
         ),
         (
             "partners_bad_amenity.geojson",

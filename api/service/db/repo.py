@@ -113,6 +113,28 @@ def update_partner(s: Session, territory_id: str, key: str, values: dict[str, An
     return row
 
 
+def upsert_partners(
+    s: Session, territory_id: str, records: Sequence[dict[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """Add each record (its ``key`` is the partner id) or replace the stored partner with that
+    key, in one partners revision; the keys added and the keys replaced."""
+    stored = {r.key: r for r in list_partners(s, territory_id)}
+    added: list[str] = []
+    replaced: list[str] = []
+    for values in records:
+        row = stored.get(values["key"])
+        if row is None:
+            s.add(PartnerRow(territory_id=territory_id, **values))
+            added.append(values["key"])
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        replaced.append(row.key)
+    _bump(s, territory_id)
+    s.flush()
+    return added, replaced
+
+
 def delete_partner(s: Session, territory_id: str, key: str) -> None:
     s.delete(get_partner(s, territory_id, key))
     _bump(s, territory_id)
@@ -179,10 +201,19 @@ def list_plans(s: Session, territory_id: str) -> Sequence[PlanRow]:
     return s.scalars(q).all()
 
 
-def plan_stage(s: Session, plan_id: str) -> str:
-    """The stage of a plan (one column read: the plan index re-checks it often)."""
-    stage = s.scalar(select(PlanRow.stage).where(PlanRow.id == plan_id))
-    return stage if stage is not None else get_plan(s, plan_id).stage
+def plan_state(s: Session, plan_id: str) -> tuple[str, int]:
+    """The stage of a plan and the revision of its locks (two small columns: the plan index
+    re-checks them often; ``PUT /plans/{id}/locks`` counts its edits in ``locks_rev``)."""
+    got = s.execute(select(PlanRow.stage, PlanRow.options).where(PlanRow.id == plan_id)).first()
+    if got is None:
+        row = get_plan(s, plan_id)
+        return row.stage, locks_rev(row)
+    return got[0], int((got[1] or {}).get("locks_rev", 0))
+
+
+def locks_rev(row: PlanRow) -> int:
+    """How many times the plan's locks were set (``PUT /plans/{id}/locks``)."""
+    return int((row.options or {}).get("locks_rev", 0))
 
 
 def official_plan(s: Session, territory_id: str) -> PlanRow | None:

@@ -11,8 +11,12 @@ message and hint; any other exception as an internal error.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from api.service.db import repo
 from api.service.db.models import PlanRow
@@ -20,11 +24,16 @@ from api.service.db.session import Database
 from api.service.jobs import state
 from api.service.territory_store import TerritoryCache
 from api.service.territory_tables import fixed_matrix_of, need_of
+from planner.coverage.need import NeedTable
 from planner.errors import InvalidProblemError, MiloError
+from planner.itinerary.fixed import VisitKey
 from planner.itinerary.plan import Plan
+from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.replan import Change, replan
 from planner.itinerary.solver import solve
-from planner.workflows.expected import expected_table, with_expectation
+from planner.matrix import TravelMatrix
+from planner.territory import Territory
+from planner.workflows.expected import ExpectedTable, expected_table, with_expectation
 from planner.workflows.explain import attach_explanations
 from planner.workflows.planning import plan_source, territory_problem
 from planner.workflows.rules import with_overrides
@@ -38,12 +47,82 @@ INTERNAL_ERROR = {
 
 
 def change_from_json(d: dict[str, Any]) -> Change:
+    to_date = d.get("to_date")
     return Change(
         kind=d["kind"],
         stop_id=d.get("stop_id"),
         van=d.get("van"),
         dates=frozenset(dt.date.fromisoformat(x) for x in d.get("dates", ())),
+        to_date=dt.date.fromisoformat(to_date) if to_date else None,
+        to_slot=d.get("to_slot"),
+        to_van=d.get("to_van"),
     )
+
+
+def locks_from_json(items: list[dict[str, Any]] | None) -> list[VisitKey]:
+    """The visit keys of a stored ``locked`` option (``{"date", "van", "stop_id"}``)."""
+    return [(dt.date.fromisoformat(x["date"]), x["van"], x["stop_id"]) for x in items or ()]
+
+
+@dataclass(frozen=True)
+class JobInputs:
+    """What a plan job (and a move check) computes on: the territory under the plan's rules,
+    its problem and the tables its explanations use."""
+
+    territory: Territory
+    problem: ItineraryProblem
+    need: NeedTable
+    to_fixed: TravelMatrix
+    expected: ExpectedTable
+
+
+def job_inputs(
+    territories: TerritoryCache,
+    territory_id: str,
+    *,
+    start: dt.date,
+    weeks: int,
+    options: dict[str, Any],
+    s: Session | None = None,
+) -> JobInputs:
+    """The problem of a plan of ``territory_id`` (``options``: the plan's stored options)."""
+    stored, _ = territories.get(territory_id, s)
+    # the plan's rules apply to the problem and to its explanations alike; the cached
+    # matrix and need table do not depend on them, the learned values are fitted once
+    territory = with_overrides(stored, options.get("overrides"))
+    need = need_of(territories, territory_id, s)
+    to_fixed = fixed_matrix_of(territories, territory_id, s)
+    expected = expected_table(territory)
+    problem = territory_problem(
+        territory,
+        start=start,
+        weeks=weeks,
+        today=dt.date.today(),
+        need=need,
+        to_fixed=to_fixed,
+        expected=expected,
+        require_host=bool(options.get("require_host", False)),
+    )
+    return JobInputs(territory, problem, need, to_fixed, expected)
+
+
+#: the plan options that change its problem (the others are the solver's)
+PROBLEM_OPTIONS = ("overrides", "require_host")
+
+
+def cached_problem(territories: TerritoryCache, row: PlanRow, s: Session) -> ItineraryProblem:
+    """The problem of plan ``row`` as :func:`job_inputs` builds it, kept in the territory cache
+    per partners revision, horizon and rule options (the checks of one plan's moves reuse it)."""
+    start, weeks, options = row.start, row.weeks, row.options
+    wanted = {k: options.get(k) for k in PROBLEM_OPTIONS}
+    name = f"problem:{start.isoformat()}:{weeks}:{json.dumps(wanted, sort_keys=True)}"
+
+    def build(_territory: Territory) -> ItineraryProblem:
+        return job_inputs(
+            territories, row.territory_id, start=start, weeks=weeks, options=options, s=s
+        ).problem
+
+    return territories.derived(row.territory_id, name, build, s)
 
 
 def execute(db: Database, territories: TerritoryCache, run: state.Claim) -> None:
@@ -86,23 +165,9 @@ def compute(
     changes: list[dict[str, Any]],
 ) -> Plan:
     """Solve (a new plan) or repair the parent plan (a re-plan), with its explanations."""
-    stored, _ = territories.get(territory_id)
-    # the plan's rules apply to the problem and to its explanations alike; the cached
-    # matrix and need table do not depend on them, the learned values are fitted once
-    territory = with_overrides(stored, options.get("overrides"))
-    need = need_of(territories, territory_id)
-    to_fixed = fixed_matrix_of(territories, territory_id)
-    expected = expected_table(territory)
-    problem = territory_problem(
-        territory,
-        start=start,
-        weeks=weeks,
-        today=dt.date.today(),
-        need=need,
-        to_fixed=to_fixed,
-        expected=expected,
-        require_host=bool(options.get("require_host", False)),
-    )
+    inputs = job_inputs(territories, territory_id, start=start, weeks=weeks, options=options)
+    territory, problem, need = inputs.territory, inputs.problem, inputs.need
+    to_fixed, expected = inputs.to_fixed, inputs.expected
     if parent_id is None:
         source = plan_source(territory_id, start, weeks, options.get("overrides"))
         plan = solve(
@@ -130,6 +195,7 @@ def compute(
         mode=str(options.get("replan_mode", "minimal")),
         fill_freed=bool(options.get("fill_freed", False)),
         seed=int(options["seed"]),
+        locked=locks_from_json(options.get("locked")),
     )
     plan = with_expectation(expected, result.plan)
     return attach_explanations(territory, result.problem, plan, need=need, to_fixed=to_fixed)

@@ -17,6 +17,7 @@ from api.service.deps import AppState, PrincipalDep, SessionDep, StateDep
 from api.service.errors import ConflictError, ForbiddenError
 from api.service.jobs import change_from_json
 from api.service.jobs import state as job_state
+from api.service.jobs.compute import cached_problem, locks_from_json
 from api.service.plan_index import PlanEntry
 from api.service.routes.territories import TerritoryId
 from api.service.schemas.common import ERRORS
@@ -29,6 +30,7 @@ from api.service.schemas.plans import (
     ReplanCreate,
 )
 from planner.errors import InvalidProblemError, NotFoundError
+from planner.itinerary.move import check_replan
 from planner.itinerary.plan import Plan
 from planner.itinerary.replan_check import check_changes
 from planner.workflows.rules import with_overrides
@@ -147,6 +149,15 @@ def create_plan(
         weeks=body.weeks,
         options=options,
         created_by=principal_record(who),
+    )
+    audit.record(
+        s,
+        who,
+        "plan.create",
+        f"plans/{row.id}",
+        None,
+        {"start": body.start.isoformat(), "weeks": body.weeks, "version": row.version},
+        territory_id=territory_id,
     )
     return responses.plan_summary(submit(state, s, row))
 
@@ -324,21 +335,43 @@ def replan(
     check_replannable(s, parent, wanted_version(body.version, if_match))
     job_state.check_quota(s, parent.territory_id, state.settings.job_quota)
     changes = [c.model_dump(mode="json") for c in body.changes]
-    # an unknown stop, van or date is a 422 now (with what is valid), not a failed job
+    locked = [k.model_dump(mode="json") for k in body.locked]
+    # an unknown stop, van or date, a locked visit touched or a move that does not fit is a
+    # 422 now (with what is valid, or why), not a failed job
     try:
-        check_changes(Plan.from_json(parent.document), [change_from_json(c) for c in changes])
+        old = Plan.from_json(parent.document)
+        parsed = [change_from_json(c) for c in changes]
+        keys = locks_from_json(locked)
+        check_changes(old, parsed, locked=keys)
+        if any(c.kind == "move_visit" for c in parsed):
+            problem = cached_problem(state.territories, parent, s)
+            check_replan(problem, old, parsed, mode=body.mode, locked=keys)
     except NotFoundError as exc:  # a value of the request's body: 422, not 404
         raise InvalidProblemError(exc.message, hint=exc.hint) from None
+    options = {k: v for k, v in parent.options.items() if k not in ("locks_rev", "locked")}
+    options |= {"replan_mode": body.mode, "fill_freed": body.fill_freed}
+    if locked:
+        options["locked"] = locked
     row = repo.create_plan(
         s,
         territory_id=parent.territory_id,
         start=parent.start,
         weeks=parent.weeks,
-        options={**parent.options, "replan_mode": body.mode, "fill_freed": body.fill_freed},
+        options=options,
         parent_id=plan_id,
         changes=changes,
         base_version=parent.version,
         created_by=principal_record(who),
+    )
+    audit.record(
+        s,
+        who,
+        "plan.replan",
+        f"plans/{row.id}",
+        {"plan": plan_id, "version": parent.version},
+        {"version": row.version, "mode": body.mode, "changes": changes}
+        | ({"locked": locked} if locked else {}),
+        territory_id=parent.territory_id,
     )
     return responses.plan_summary(submit(state, s, row))
 
@@ -351,6 +384,16 @@ def replan(
 def cancel_plan(plan_id: PlanId, state: StateDep, s: SessionDep, who: PrincipalDep) -> dict:
     row = repo.get_plan(s, plan_id)
     require_manager(who, row.territory_id, action="annuler un calcul")
+    before = row.status
     row = job_state.cancel(s, plan_id)
+    audit.record(
+        s,
+        who,
+        "plan.cancel",
+        f"plans/{row.id}",
+        {"status": before},
+        {"status": row.status},
+        territory_id=row.territory_id,
+    )
     s.commit()
     return responses.plan_summary(row)

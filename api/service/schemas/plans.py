@@ -87,38 +87,134 @@ class PlanCreate(Strict):
         return out or None
 
 
-class ChangeCreate(Strict):
-    """One change: cancel a stop, close dates (all vans or one), or a van out of service."""
+_SLOT = "Créneau (nom d'un créneau du territoire : matin, apres-midi)."
 
-    kind: Literal["cancel_stop", "close_date", "van_down"] = Field(
+
+class ChangeCreate(Strict):
+    """One change: cancel a stop, close dates (all vans or one), a van out of service, or move
+    one visit to another slot."""
+
+    kind: Literal["cancel_stop", "close_date", "van_down", "move_visit"] = Field(
         description="cancel_stop (arrêt annulé), close_date (dates fermées), van_down (véhicule "
-        "indisponible).",
+        "indisponible), move_visit (une visite déplacée par le responsable).",
         examples=["close_date"],
     )
     stop_id: str | None = Field(
         default=None,
         max_length=100,
-        description="Arrêt annulé (cancel_stop uniquement).",
+        description="Arrêt annulé (cancel_stop) ou dont la visite est déplacée (move_visit).",
         examples=["71153"],
     )
     van: str | None = Field(
         default=None,
         max_length=100,
-        description="Véhicule concerné (close_date d'un seul véhicule, van_down).",
+        description="Véhicule concerné (close_date d'un seul véhicule, van_down ; move_visit : "
+        "le véhicule de la visite, quand deux véhicules visitent l'arrêt ce jour-là).",
     )
     dates: list[dt.date] = Field(
         default_factory=list,
         max_length=62,
         description="Dates concernées : cancel_stop, les visites de ces dates seulement (sans "
         "date : toutes les visites de l'arrêt) ; close_date, au moins une ; van_down, ces "
-        "jours (sans date : tout l'horizon).",
+        "jours (sans date : tout l'horizon) ; move_visit, la date de la visite à déplacer "
+        "(une seule).",
         examples=[["2026-01-06"]],
+    )
+    to_date: dt.date | None = Field(
+        default=None, description="move_visit : nouvelle date.", examples=["2026-01-08"]
+    )
+    to_slot: str | None = Field(
+        default=None, max_length=40, description=f"move_visit : nouveau créneau. {_SLOT}"
+    )
+    to_van: str | None = Field(
+        default=None,
+        max_length=100,
+        description="move_visit : nouveau véhicule (défaut : celui de la visite).",
     )
 
     @field_validator("dates")
     @classmethod
     def _dates(cls, values: list[dt.date]) -> list[dt.date]:
         return [check_date(v) for v in values]
+
+    @field_validator("to_date")
+    @classmethod
+    def _to_date(cls, value: dt.date | None) -> dt.date | None:
+        return None if value is None else check_date(value)
+
+
+class VisitKeyCreate(Strict):
+    """A visit of the plan: its date, van and stop (a stop is visited once a van-day)."""
+
+    date: dt.date = Field(description="Date de la visite.", examples=["2026-01-06"])
+    van: str = Field(max_length=100, description="Véhicule ou équipe de la visite.")
+    stop_id: str = Field(max_length=100, description="Arrêt.", examples=["71153"])
+
+    _date = field_validator("date")(check_date)
+
+    def key(self) -> tuple[dt.date, str, str]:
+        return (self.date, self.van, self.stop_id)
+
+
+class LocksUpdate(Strict):
+    """The plan's locked visits (the whole list: a visit left out is unlocked)."""
+
+    locked: list[VisitKeyCreate] = Field(
+        max_length=500,
+        description="Visites verrouillées : une re-planification (minimale ou complète) les "
+        "garde telles quelles et refuse de les annuler ou de les déplacer.",
+    )
+
+
+class LocksPublic(BaseModel):
+    plan_id: str = Field(description="Plan.")
+    locked: list[dict[str, str]] = Field(
+        description="Visites verrouillées du plan (date, van, stop_id, slot, stop_name)."
+    )
+    count: int = Field(description="Nombre de visites verrouillées.")
+
+
+class MoveCheckCreate(Strict):
+    """A move to check at once (nothing is saved): the visit, and where it would go."""
+
+    stop_id: str = Field(max_length=100, description="Arrêt de la visite.", examples=["71153"])
+    date: dt.date = Field(description="Date de la visite.", examples=["2026-01-06"])
+    van: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Véhicule de la visite (quand deux véhicules visitent l'arrêt ce jour-là).",
+    )
+    to_date: dt.date = Field(description="Nouvelle date.", examples=["2026-01-08"])
+    to_slot: str = Field(max_length=40, description=f"Nouveau créneau. {_SLOT}")
+    to_van: str | None = Field(
+        default=None, max_length=100, description="Nouveau véhicule (défaut : le même)."
+    )
+
+    _dates = field_validator("date", "to_date")(check_date)
+
+    def change(self) -> dict[str, Any]:
+        """The ``move_visit`` change of POST /plans/{id}/replan."""
+        return {
+            "kind": "move_visit",
+            "stop_id": self.stop_id,
+            "van": self.van,
+            "dates": [self.date.isoformat()],
+            "to_date": self.to_date.isoformat(),
+            "to_slot": self.to_slot,
+            "to_van": self.to_van,
+        }
+
+
+class MoveVerdictPublic(BaseModel):
+    ok: bool = Field(description="Le déplacement tient : toutes les règles sont respectées.")
+    reason: str | None = Field(
+        default=None,
+        description="Sinon : la raison précise, en français (partenaire fermé, créneau pris, "
+        "journée trop longue...).",
+    )
+    hint: str | None = Field(
+        default=None, description="Sinon : les places libres qui conviennent à la visite."
+    )
 
 
 class ReplanCreate(Strict):
@@ -145,6 +241,13 @@ class ReplanCreate(Strict):
         "aussi possible par l'en-tête If-Match) : refusée (409) si ce n'est plus la version "
         "du plan re-planifié.",
         examples=[3],
+    )
+    locked: list[VisitKeyCreate] = Field(
+        default_factory=list,
+        max_length=500,
+        description="Visites à verrouiller en plus de celles que le plan verrouille déjà (PUT "
+        "/plans/{id}/locks) : la re-planification les garde telles quelles, en mode complet "
+        "aussi, et le nouveau brouillon les garde verrouillées.",
     )
 
 

@@ -137,3 +137,31 @@ class PartnerPublic(BaseModel):
 class PartnersPublic(BaseModel):
     data: list[PartnerPublic] = Field(description="Partenaires.")
     count: int = Field(description="Nombre de partenaires.")
+
+
+class RefusedRowPublic(BaseModel):
+    line: int = Field(
+        description="Ligne du fichier (CSV : l'en-tête est la ligne 1 ; GeoJSON : numéro de "
+        "l'objet, à partir de 1).",
+        examples=[3],
+    )
+    id: str | None = Field(description="Identifiant lu sur la ligne, ou null.", examples=["p2"])
+    message: str = Field(
+        description="Ce qui était attendu, ce qui a été lu.",
+        examples=[
+            "Partenaires (partenaires.csv) : ligne 3, colonne type : valeurs inconnues "
+            "['boulangerie']."
+        ],
+    )
+    hint: str = Field(description="Comment corriger la ligne.")
+
+
+class PartnersImportPublic(BaseModel):
+    added: int = Field(description="Partenaires ajoutés.", examples=[12])
+    updated: int = Field(
+        description="Partenaires remplacés (même identifiant déjà enregistré).", examples=[3]
+    )
+    refused: list[RefusedRowPublic] = Field(
+        description="Lignes refusées, dans l'ordre du fichier ; les autres sont enregistrées."
+    )
+    count: int = Field(description="Nombre de lignes refusées.", examples=[1])

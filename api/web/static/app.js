@@ -8,6 +8,19 @@
     var token = csrf();
     if (token) { event.detail.headers["X-CSRF-Token"] = token; }
   });
+  // A table that scrolls sideways (phones) must be reachable with the keyboard: its wrapper
+  // becomes a focusable region named after the table's caption (WCAG 2.1.1).
+  function focusableScrollers(root) {
+    var wraps = root.querySelectorAll ? root.querySelectorAll(".table-wrap") : [];
+    Array.prototype.forEach.call(wraps, function (wrap) {
+      if (!wrap.hasAttribute("tabindex")) { wrap.setAttribute("tabindex", "0"); }
+      if (!wrap.hasAttribute("role")) { wrap.setAttribute("role", "region"); }
+      var caption = wrap.querySelector("caption");
+      if (!wrap.hasAttribute("aria-label") && caption) {
+        wrap.setAttribute("aria-label", caption.textContent.trim());
+      }
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     if (window.htmx) {
       window.htmx.config.responseHandling = [
@@ -17,6 +30,10 @@
         { code: "...", swap: true, error: true }
       ];
     }
+    focusableScrollers(document);
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      focusableScrollers(event.target);
+    });
     // confirm before destructive actions: <button data-confirm="...">
     document.body.addEventListener("click", function (event) {
       var target = event.target.closest ? event.target.closest("[data-confirm]") : null;

@@ -98,8 +98,8 @@ def test_full_replan_through_the_api(client, tokens, plan):
         ),
         (
             {"kind": "van_down", "van": "{van}", "stop_id": "{stop}"},
-            "Changement van_down : stop_id '{stop}' inattendu (seule l'annulation d'arrêt, "
-            "cancel_stop, vise un arrêt).",
+            "Changement van_down : stop_id '{stop}' inattendu (seules l'annulation d'arrêt, "
+            "cancel_stop, et le déplacement de visite, move_visit, visent un arrêt).",
         ),
         ({"kind": "close_date"}, "Fermeture de date : aucune date donnée."),
     ],

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from api.service.db.session import Database
 from api.service.territory_store import seed_demo
 from api.service.users import create_user
 from maps.assets import vendor_dir
-from tests.api.service.service_process import SECRET, Service
-from tests.maps.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.api.service.service_process import SECRET, Service, manager_headers, wait_for
+from tests.maps.conftest import ARTIFACTS, chromium  # noqa: F401  (fixture)
 
 DESKTOP = (1366, 768)
 PHONE = (390, 844)
@@ -110,11 +111,31 @@ class WebApp:
                 )
             s.commit()
         db.dispose()
-        self.service = Service(self.db_url, tmp, MILO_LOAD_DEMO="0", **env)
+        env = {"MILO_LOAD_DEMO": "0", "MILO_DEFAULT_TIME_LIMIT": "3"} | env
+        self.service = Service(self.db_url, tmp, **env)
         self.url = self.service.url
 
     def store(self) -> Database:
         return Database(self.db_url)
+
+    def published_plan(self, territory: str = "creusot-montceau", **body: Any) -> str:
+        """A plan made and published through the JSON API (a manager token); its id."""
+        headers = manager_headers(self.db_url, territory)
+        payload = {"start": "2025-05-05", "weeks": 2, "time_limit": 2, "seed": 1} | body
+        r = httpx.post(
+            f"{self.url}/territories/{territory}/plans", json=payload, headers=headers, timeout=30
+        )
+        assert r.status_code == 202, r.text
+        plan_id = r.json()["id"]
+
+        def done() -> bool:
+            status = httpx.get(f"{self.url}/plans/{plan_id}", headers=headers, timeout=30)
+            return status.json()["status"] in ("done", "failed")
+
+        wait_for("plan done", done, 120, self.service.log)
+        r = httpx.post(f"{self.url}/plans/{plan_id}/publish", headers=headers, timeout=30)
+        assert r.status_code == 200, r.text
+        return plan_id
 
 
 class Chromium:
@@ -182,17 +203,10 @@ def webapp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
 
 
 @pytest.fixture(scope="module")
-def browser(webapp: WebApp) -> Iterator[Chromium]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} absent : lancez bash .ci/install-browser.sh (make test le fait)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield Chromium(chromium, webapp.url)
-        finally:
-            chromium.close()
+def browser(webapp: WebApp, chromium: Any) -> Iterator[Chromium]:  # noqa: F811
+    """Pages of the application in the one Chromium of the test session (playwright's sync API
+    cannot start twice in a process: :func:`tests.maps.conftest.chromium`)."""
+    yield Chromium(chromium.browser, webapp.url)
 
 
 AXE_REPORT: dict[str, Any] = {}

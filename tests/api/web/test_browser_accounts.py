@@ -9,6 +9,7 @@ from tests.api.web.browser import (  # noqa: F401  (fixtures)
     AXE_REPORT,
     SIZES,
     browser,
+    chromium,
     webapp,
     write_axe_report,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from planner.fleet import Van
 from planner.hours import WeeklyHours
 from planner.itinerary.check import validate_plan
+from planner.itinerary.fixed import FixedVisit
 from planner.itinerary.problem import Frequency
 from planner.itinerary.solver import solve
 
@@ -140,3 +142,25 @@ def test_arrival_too_late_between_two_stops() -> None:
     far = pb.durations.copy()
     far[first, second] = 3 * 3600
     assert "arrival" in _rules(pb.replace(durations=far), plan)
+
+
+def test_fixed_visits_locked_and_moved(good) -> None:
+    """The problem's fixed visits must be in the plan, marked as the problem says."""
+    pb, plan = good
+    alpha = _visit(plan, "21001")
+    date = dt.date.fromisoformat(alpha["date"])
+    lock = FixedVisit("21001", date, alpha["van"], alpha["slot"], locked=True)
+    locked_pb = pb.replace(fixed=(lock,))
+    doc = copy.deepcopy(plan)
+    _visit(doc, "21001").update(locked=True)
+    assert validate_plan(locked_pb, doc).ok
+    assert _rules(locked_pb, plan) == {"locked"}  # held, but not marked
+    assert _rules(pb, doc) == {"locked"}  # marked without a lock
+    no_day = pb.replace(fixed=(dataclasses.replace(lock, date=date + dt.timedelta(days=1)),))
+    assert "fixed" in _rules(no_day, doc)
+    # a visit moved from nowhere the problem knows
+    doc = copy.deepcopy(plan)
+    _visit(doc, "21001").update(
+        moved_from="2026-03-02", moved_from_van="v0", moved_from_slot="matin"
+    )
+    assert _rules(pb, doc) == {"moved"}

@@ -80,8 +80,10 @@ def test_json_layout_and_round_trip(document) -> None:
     assert list(visit) == [
         "date", "van", "slot", "stop_id", "stop_name", "commune", "lon", "lat", "arrival",
         "start", "end", "arrival_s", "start_s", "end_s", "host", "need", "frr_class", "qpv",
-        "to_check", "uid", "sequence", "kind", "approach", "resource", "private",
+        "to_check", "uid", "sequence", "kind", "approach", "resource", "private", "locked",
+        "moved_from", "moved_from_van", "moved_from_slot",
     ]  # fmt: skip
+    assert visit["locked"] is False and visit["moved_from"] is None
     assert visit["to_check"] == "stationnement à vérifier"
     assert document["visits"][1]["to_check"] == ""
     assert visit["date"] == "2025-09-01" and visit["arrival"] == "08:50"
