@@ -27,6 +27,8 @@ ACTION_FR = {
     "plan.replan": "plan recalculé",
     "plan.publish": "plan publié",
     "plan.archive": "plan archivé",
+    "plan.cancel": "calcul de plan annulé",
+    "plan.locks": "verrous des visites modifiés",
     "partner.create": "partenaire ajouté",
     "partner.update": "partenaire modifié",
     "partner.delete": "partenaire supprimé",

@@ -46,12 +46,42 @@ FIELD_FR = {
     "role": "rôle",
     "state": "état",
     "name": "nom",
+    "id": "identifiant",
+    "type": "type",
+    "commune": "commune",
+    "lon": "longitude",
+    "lat": "latitude",
+    "opening_hours": "horaires",
+    "can_host_van": "accueille le véhicule",
+    "power": "électricité",
+    "parking": "stationnement",
+    "fixed_site": "lieu fixe",
+    "start": "début",
+    "weeks": "semaines",
+    "status": "état du calcul",
+    "mode": "mode",
+    "changes": "changements",
+    "locked": "visites verrouillées",
+    "plan": "plan",
+    "partners": "partenaires",
+    "replaced": "remplacés",
+    "file": "fichier",
+    "added": "ajoutés",
+    "updated": "modifiés",
+    "refused": "refusés",
+    "refused_lines": "lignes refusées",
+    "added_ids": "identifiants ajoutés",
+    "updated_ids": "identifiants modifiés",
 }
-ROLES = {role.value: label for role, label in ROLE_FR.items()}
+#: at most this many values per entry (a partner's creation has a dozen)
+CHANGES_MAX = 8
 STAGE_FR = {"draft": "brouillon", "published": "publié", "archived": "archivé"}
 VALUE_MAX = 80
 ACTIVITY_TARGET = re.compile(r"plans/([^/]+)/visits/(\d+)/activity")
 USER_TARGET = re.compile(r"users/(\d+)")
+PARTNER_TARGET = re.compile(r"territories/[^/]+/partners/([^/]+)")
+PARTNERS_TARGET = re.compile(r"territories/[^/]+/partners")
+LOCKS_TARGET = re.compile(r"plans/([^/]+)/locks")
 PLAN_TARGET = re.compile(r"plans/([^/]+)")
 
 
@@ -72,7 +102,7 @@ def actor_fr(
         return user.name, user.email
     if user_id is not None:
         return f"compte n° {user_id}", "compte supprimé"
-    label = ROLES.get(role, role) if role else ""
+    label = ROLE_FR.get(role, role) if role else ""
     if token_id is not None:
         return f"jeton API n° {token_id}", label
     return label or "inconnu", ""
@@ -89,7 +119,7 @@ def value_fr(key: str, value: Any) -> str:
     if key == "stage" and isinstance(value, str):
         return STAGE_FR.get(value, value)
     if key == "role" and isinstance(value, str):
-        return ROLES.get(value, value)
+        return ROLE_FR.get(value, value)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
 
@@ -107,6 +137,8 @@ def changes_fr(before: dict[str, Any] | None, after: dict[str, Any] | None) -> l
             out.append(f"{name} : {value_fr(key, old.get(key))} → supprimé")
         elif old[key] != new[key]:
             out.append(f"{name} : {value_fr(key, old[key])} → {value_fr(key, new[key])}")
+    if len(out) > CHANGES_MAX:
+        out[CHANGES_MAX - 1 :] = [f"… et {len(out) - CHANGES_MAX + 1} autres valeurs"]
     return out
 
 
@@ -138,6 +170,14 @@ def targets_fr(s: Session, rows: Sequence[AuditRow], users: dict[int, UserRow]) 
         elif m := USER_TARGET.fullmatch(row.target):
             user = users.get(int(m.group(1)))
             out.append(f"compte de {user.name} ({user.email})" if user else f"compte n° {m[1]}")
+        elif m := PARTNER_TARGET.fullmatch(row.target):
+            values = row.after or row.before or {}
+            name = values.get("name") if isinstance(values.get("name"), str) else None
+            out.append(f"partenaire « {name} »" if name else f"partenaire {m.group(1)}")
+        elif PARTNERS_TARGET.fullmatch(row.target):
+            out.append("partenaires du territoire")
+        elif m := LOCKS_TARGET.fullmatch(row.target):
+            out.append(f"visites verrouillées du plan {m.group(1)}")
         elif m := PLAN_TARGET.fullmatch(row.target):
             plan = plans.get(m.group(1))
             version = f" (version {plan.version})" if plan is not None else ""

@@ -72,6 +72,25 @@ def test_times_are_french_in_europe_paris(as_person):
     page = manager.get(JOURNAL).text
     assert "mardi 6 mai 2025 à 14:30" in page  # UTC+2 in May
     assert "partenaire modifié" in page and "nom : Ancien 0 → Nouveau 0" in page
+    assert "partenaire « Nouveau 0 »" in page
+
+
+def test_a_partner_created_through_the_api_is_shown_compactly(as_person, app_client, api_manager):
+    body = {
+        "name": "Épicerie solidaire du Breuil",
+        "type": "epicerie_sociale",
+        "lon": 4.47,
+        "lat": 46.81,
+        "commune": "71059",
+    }
+    r = app_client.post(f"/territories/{CM}/partners", json=body, headers=api_manager)
+    assert r.status_code == 201, r.text
+    page = as_person("manager").get(JOURNAL).text
+    assert "partenaire ajouté" in page and "partenaire « Épicerie solidaire du Breuil »" in page
+    assert "nom : Épicerie solidaire du Breuil" in page
+    first = page[page.index("partenaire ajouté") :]
+    listed = first[: first.index("</ul>")].count("<li>")
+    assert listed <= 8
 
 
 def test_the_journal_is_paginated_by_fifty(as_person):
