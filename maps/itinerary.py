@@ -38,6 +38,8 @@ from maps.plan_input import (
     NumberedVisit,
     date_fr,
     numbered_visits,
+    period_label,
+    plan_between,
     plan_start,
     van_bases,
     week_label,
@@ -100,7 +102,10 @@ class _Colors:
         return [(swatch(PALETTE[d % len(PALETTE)]), WEEKDAYS_FR[d].capitalize()) for d in days]
 
 
-def host_hours(territory: Territory | None, visit: dict[str, Any]) -> str:
+def host_hours(
+    territory: Territory | None, visit: dict[str, Any], *, day_only: bool = False
+) -> str:
+    """The opening hours of the visit's host (``day_only``: on the visit's weekday only)."""
     host = visit.get("host")
     if not host or territory is None:
         return ""
@@ -110,7 +115,8 @@ def host_hours(territory: Territory | None, visit: dict[str, Any]) -> str:
         match = p[p["name"] == host]
     if match.empty or not isinstance(match.iloc[0]["hours"], WeeklyHours):
         return ""
-    return match.iloc[0]["hours"].describe_fr()
+    weekday = dt.date.fromisoformat(str(visit["date"])[:10]).weekday() if day_only else None
+    return match.iloc[0]["hours"].describe_fr(weekday)
 
 
 def commune_name(territory: Territory | None, code: str) -> str:
@@ -245,9 +251,13 @@ def _add_bases(m: folium.Map, plan: dict[str, Any], territory: Territory | None)
 
 
 def itinerary_map(
-    plan: dict[str, Any], territory: Territory | None = None, *, color_by: str = "auto"
+    plan: dict[str, Any],
+    territory: Territory | None = None,
+    *,
+    color_by: str = "auto",
+    between: tuple[dt.date, dt.date] | None = None,
 ) -> folium.Map:
-    """The itinerary map of a ``plan.json`` dict.
+    """The itinerary map of a ``plan.json`` dict (or of one day or week of it).
 
     Parameters
     ----------
@@ -257,17 +267,26 @@ def itinerary_map(
         For commune outlines, FRR/QPV layers, host hours and base names; optional.
     color_by
         ``auto`` (per weekday for one van, per van otherwise), ``day`` or ``van``.
+    between
+        ``(first, last)`` dates: only the visits and routes of those days, numbered from 1,
+        the map framed on them (:func:`maps.plan_input.plan_between`).
     """
     check_plan_json(plan)
+    if between is not None:
+        plan = plan_between(plan, *between)
     colors = _Colors(_color_key(color_by, plan), plan)
     modes = travel_modes(territory)
     resources = {str(v["van"]): resource_of(v) for v in plan["visits"]}
     stops = numbered_visits(plan)
     bases = van_bases(plan, territory)
-    if territory is not None:
+    if territory is not None and (between is None or not stops):
         bounds = frame_bounds(territory.communes)
     else:
-        pts = [(float(s.visit["lon"]), float(s.visit["lat"])) for s in stops] + list(bases.values())
+        # a day's or a week's map frames its stops and their bases
+        used = {str(s.visit["van"]) for s in stops} if between is not None and stops else bases
+        pts = [(float(s.visit["lon"]), float(s.visit["lat"])) for s in stops] + [
+            bases[van] for van in sorted(set(used) & set(bases))
+        ]
         if not pts:
             raise InvalidSpecError(
                 "Plan sans visite ni base : rien à cartographier.",
@@ -339,7 +358,8 @@ def itinerary_map(
         weeks[week].add_to(m)
     _add_bases(m, plan, territory)
 
-    legend = Legend(f"Tournées — {plan.get('territory', '')}")
+    title = f"Tournées — {plan.get('territory', '')}"
+    legend = Legend(title if between is None else f"{title} — {period_label(*between)}")
     names = {van: who({"van": van, "resource": r}, modes) for van, r in resources.items()}
     teams = "equipe" in resources.values()
     legend.add(

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from planner.errors import InvalidSpecError
 from planner.territory import Territory
 
 SLOT_LABELS = {"matin": "Matin", "apres-midi": "Après-midi"}
@@ -47,6 +48,32 @@ def numbered_visits(plan: dict[str, Any]) -> list[NumberedVisit]:
         date = dt.date.fromisoformat(v["date"])
         out.append(NumberedVisit(n, max(0, (date - monday).days // 7), date, v))
     return out
+
+
+def plan_between(plan: dict[str, Any], first: dt.date, last: dt.date) -> dict[str, Any]:
+    """``plan`` with only the visits and van-days from ``first`` to ``last`` (inclusive): the
+    map of one day or one week. The rest of the document (start, explanations) is kept."""
+    if last < first:
+        raise InvalidSpecError(
+            f"Période du {first.isoformat()} au {last.isoformat()} : la fin précède le début.",
+            hint="Donnez une première date antérieure ou égale à la dernière.",
+        )
+
+    def within(record: dict[str, Any]) -> bool:
+        return first.isoformat() <= str(record["date"])[:10] <= last.isoformat()
+
+    return {
+        **plan,
+        "visits": [v for v in plan["visits"] if within(v)],
+        "days": [d for d in plan["days"] if within(d)],
+    }
+
+
+def period_label(first: dt.date, last: dt.date) -> str:
+    """« lundi 05/05/2025 » for one day, « du 05/05/2025 au 09/05/2025 » otherwise."""
+    if first == last:
+        return date_fr(first)
+    return f"du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
 
 
 def week_label(monday: dt.date, week: int) -> str:

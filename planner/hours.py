@@ -79,13 +79,16 @@ class WeeklyHours:
     def is_never_open(self) -> bool:
         return not self.always_open and not any(self.days)
 
-    def describe_fr(self) -> str:
-        """French one-line summary, e.g. ``lundi 09:00-12:00 ; jeudi 17:00-18:00``."""
+    def describe_fr(self, weekday: int | None = None) -> str:
+        """French one-line summary, e.g. ``lundi 09:00-12:00 ; jeudi 17:00-18:00`` (with
+        ``weekday``, that day's hours only, or « fermé le lundi »)."""
         if self.always_open:
             return "sans contrainte d'horaires"
+        if weekday is not None and not self.days[weekday]:
+            return f"fermé le {DAY_NAMES_FR[weekday]}"
         parts = []
         for day, intervals in enumerate(self.days):
-            if intervals:
+            if intervals and weekday in (None, day):
                 times = ", ".join(f"{_hhmm(s)}-{_hhmm(e)}" for s, e in intervals)
                 parts.append(f"{DAY_NAMES_FR[day]} {times}")
         return " ; ".join(parts) if parts else "jamais ouvert"

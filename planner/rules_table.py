@@ -16,7 +16,8 @@ from an API plan request's ``rules`` object and from a plan's ``source.overrides
                                          # (:mod:`planner.rules_sessions`)
 
 Per-van caps (``[[vans]]`` keys, or the API's ``vans`` object keyed by van id):
-``max_drive_minutes`` (driving per day) and ``sessions_per_week``.
+``max_drive_minutes`` (driving per day) and ``sessions_per_week``; a plan's ``vans`` object may
+also give a van's ``working_days`` for that plan (:func:`parse_working_days`).
 
 Parsing checks the form of each value (:func:`parse_rules`); :func:`check_rules` and
 :func:`check_van_caps` then check them against a territory's communes, slots and vans. Every
@@ -174,6 +175,16 @@ def parse_van_caps(table: Mapping[str, Any], where: str) -> dict[str, Any]:
             )
         out[VAN_CAP_FIELDS[key]] = value
     return out
+
+
+def parse_working_days(value: Any, where: str) -> tuple[int, ...]:
+    """A non-empty list of French weekday names -> sorted weekday numbers (0 = Monday)."""
+    if not isinstance(value, list | tuple) or not value:
+        raise InvalidSpecError(
+            f"{where} : liste non vide de jours attendue, reçu {value!r}.",
+            hint='Par exemple working_days = ["lundi", "mardi", "jeudi"].',
+        )
+    return tuple(sorted({parse_weekday(d, f"{where}[{i}]") for i, d in enumerate(value)}))
 
 
 def check_rules(

@@ -19,6 +19,13 @@ Every answer: ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
   (``style-src 'unsafe-inline'``: Leaflet positions everything with style attributes); images
   from the page itself, ``data:``/``blob:`` and the opt-in OpenStreetMap tiles. ``/docs`` loads
   Swagger UI from the service itself (``routes/docs.py``): no page loads anything from a CDN.
+  A page may frame pages of the service itself (``frame-src 'self'``), nothing else.
+
+Framing: no answer may be shown inside a frame (``frame-ancestors 'none'``, ``X-Frame-Options:
+DENY``), except an HTML answer whose route opts in with the response header
+:data:`FRAME_HEADER` ``: self`` (a web page's embedded map): the middleware removes that header
+and sends ``frame-ancestors 'self'`` and ``X-Frame-Options: SAMEORIGIN`` instead, so that only
+the service's own pages can frame it.
 """
 
 from __future__ import annotations
@@ -41,6 +48,9 @@ COMMON_HEADERS: dict[str, str] = {
     "referrer-policy": "no-referrer",
 }
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+#: response header of a route whose HTML answer the service's own pages may frame (removed)
+FRAME_HEADER = "x-milo-frame"
+FRAME_SELF = "self"
 OSM_TILES = "https://tile.openstreetmap.org"
 
 _INLINE_SCRIPT = re.compile(
@@ -60,8 +70,9 @@ def script_hashes(html: bytes) -> list[str]:
     return list(seen)
 
 
-def html_policy(html: bytes) -> str:
-    """The Content-Security-Policy of one HTML answer (see the module docstring)."""
+def html_policy(html: bytes, *, framable: bool = False) -> str:
+    """The Content-Security-Policy of one HTML answer (see the module docstring);
+    ``framable``: the service's own pages may frame it."""
     scripts = " ".join(["'self'", *script_hashes(html)])
     images = f"'self' data: blob: {OSM_TILES}"
     return "; ".join(
@@ -75,7 +86,8 @@ def html_policy(html: bytes) -> str:
             "base-uri 'none'",
             "form-action 'self'",
             "object-src 'none'",
-            "frame-ancestors 'none'",
+            "frame-src 'self'",
+            "frame-ancestors 'self'" if framable else "frame-ancestors 'none'",
         ]
     )
 
@@ -96,17 +108,21 @@ class SecurityHeaders:
             return
         start: Message | None = None
         chunks: list[bytes] = []
+        framable = False
 
         async def wrapped(message: Message) -> None:
-            nonlocal start
+            nonlocal start, framable
             if message["type"] == "http.response.start":
+                sent = message.get("headers", [])
                 headers = [
                     (k, v)
-                    for k, v in message.get("headers", [])
+                    for k, v in sent
                     if k.decode("latin-1").lower()
-                    not in (*COMMON_HEADERS, "content-security-policy")
+                    not in (*COMMON_HEADERS, "content-security-policy", FRAME_HEADER)
                 ]
-                headers += [(k.encode(), v.encode()) for k, v in COMMON_HEADERS.items()]
+                framable = _is_html(headers) and _opts_in(sent)
+                common = COMMON_HEADERS | ({"x-frame-options": "SAMEORIGIN"} if framable else {})
+                headers += [(k.encode(), v.encode()) for k, v in common.items()]
                 message["headers"] = headers
                 if _is_html(headers):
                     start = message  # sent with the body, once its hashes are known
@@ -119,7 +135,7 @@ class SecurityHeaders:
                 if message.get("more_body", False):
                     return
                 body = b"".join(chunks)
-                policy = html_policy(body)
+                policy = html_policy(body, framable=framable)
                 start["headers"].append((b"content-security-policy", policy.encode()))
                 await send(start)
                 await send({"type": "http.response.body", "body": body, "more_body": False})
@@ -131,3 +147,11 @@ class SecurityHeaders:
 
 def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+
+
+def _opts_in(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the route asked that the service's own pages may frame its answer."""
+    return any(
+        k.lower() == FRAME_HEADER.encode() and v.strip().lower() == FRAME_SELF.encode()
+        for k, v in headers
+    )

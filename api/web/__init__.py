@@ -13,11 +13,33 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api.web import errors
-from api.web.routes import account, activity, home, journal, static, team
+from api.web.routes import (
+    account,
+    activity,
+    home,
+    journal,
+    plan_actions,
+    plan_moves,
+    plan_view,
+    planning,
+    static,
+    team,
+)
 
 
 def install(app: FastAPI) -> None:
     """Add the pages and the HTML error pages to ``app``."""
     errors.install(app)
-    for module in (static, account, home, team, activity, journal):
+    for module in (
+        static,
+        account,
+        home,
+        team,
+        planning,
+        plan_view,
+        plan_actions,
+        plan_moves,
+        activity,
+        journal,
+    ):
         app.include_router(module.router)

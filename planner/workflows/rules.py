@@ -25,7 +25,14 @@ from planner.errors import InvalidSpecError
 from planner.fleet import Slot, Van
 from planner.itinerary.problem import Candidate, Frequency
 from planner.rules import FREQUENCIES, PlanningRules
-from planner.rules_table import check_rules, check_van_caps, parse_rules, parse_van_caps
+from planner.rules_table import (
+    VAN_CAP_KEYS,
+    check_rules,
+    check_van_caps,
+    parse_rules,
+    parse_van_caps,
+    parse_working_days,
+)
 from planner.territory import Territory
 
 REASON_EXCLUDED = "exclue par le responsable"
@@ -90,7 +97,8 @@ def with_overrides(territory: Territory, overrides: Mapping[str, Any] | None) ->
     """``territory`` with a plan's overrides: ``{"rules": {...}, "vans": {van id: caps}}``.
 
     ``rules`` keys replace the territory's (spec) rules key by key; ``vans`` sets
-    ``max_drive_minutes`` / ``sessions_per_week`` of the named vans (``None`` removes a cap).
+    ``max_drive_minutes`` / ``sessions_per_week`` of the named vans (``None`` removes a cap) and
+    their ``working_days`` for this plan (French weekday names, replacing the spec's days).
     """
     if not overrides:
         return territory
@@ -142,10 +150,13 @@ def _caps(table: Any, where: str) -> dict[str, Any]:
             f"{where} : table attendue, reçu {table!r}.",
             hint='Par exemple {"sessions_per_week": 6}.',
         )
-    unknown = sorted(set(table) - {"max_drive_minutes", "sessions_per_week"})
+    unknown = sorted(set(table) - {*VAN_CAP_KEYS, "working_days"})
     if unknown:
         raise InvalidSpecError(
             f"{where} : clé(s) inconnue(s) {', '.join(unknown)}.",
-            hint="Clés possibles : max_drive_minutes, sessions_per_week.",
+            hint=f"Clés possibles : {', '.join(VAN_CAP_KEYS)}, working_days.",
         )
-    return parse_van_caps(table, where)
+    out = parse_van_caps(table, where)
+    if "working_days" in table:
+        out["working_days"] = parse_working_days(table["working_days"], f"{where}.working_days")
+    return out

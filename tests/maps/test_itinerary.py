@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from html import escape as html_escape
 
@@ -147,3 +148,30 @@ def test_a_stops_row_missing_its_keys_is_refused(marches):
     plan["stops"] = [{"stop_id": plan["visits"][0]["stop_id"]}]
     with pytest.raises(InvalidPlanError, match=r"stops\[0\] sans stop_name"):
         itinerary_map(plan, marches)
+
+
+def test_a_days_map_numbers_that_days_stops_only(marches, small_plan):
+    day = dt.date(2025, 9, 9)  # Tuesday of week 2
+    html = render_offline(itinerary_map(small_plan, marches, between=(day, day)))
+    of_day = [v for v in small_plan["visits"] if v["date"] == day.isoformat()]
+    assert 0 < len(of_day) < len(small_plan["visits"])
+    assert html.count("milo-stop-icon") == len(of_day)
+    assert contains(html, "mardi 09/09/2025") and contains(html, "Semaine 2 (du 08/09/2025)")
+    assert not contains(html, "Semaine 1 (du 01/09/2025)")
+    for n in range(1, len(of_day) + 1):
+        assert f">{n}<" in html.replace("\\u003e", ">").replace("\\u003c", "<")
+
+
+def test_a_weeks_map_and_an_empty_day(marches, small_plan):
+    monday = dt.date(2025, 9, 1)
+    week = render_offline(
+        itinerary_map(small_plan, marches, between=(monday, monday + dt.timedelta(days=6)))
+    )
+    assert week.count("milo-stop-icon") == len(small_plan["visits"]) // 2
+    assert contains(week, "du 01/09/2025 au 07/09/2025")
+    sunday = dt.date(2025, 9, 7)  # no visit: the territory is drawn, no stop
+    assert "milo-stop-icon" not in render_offline(
+        itinerary_map(small_plan, marches, between=(sunday, sunday))
+    ).replace(".milo-stop-icon", "")
+    with pytest.raises(InvalidSpecError, match="la fin précède le début"):
+        itinerary_map(small_plan, marches, between=(sunday, monday))

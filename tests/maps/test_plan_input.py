@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maps.plan_input import numbered_visits, plan_start, territory_of
+from maps.plan_input import (
+    numbered_visits,
+    period_label,
+    plan_between,
+    plan_start,
+    territory_of,
+)
 
 
 def test_stops_are_numbered_in_time_order_with_weeks(small_plan):
@@ -26,3 +32,12 @@ def test_start_defaults_to_monday_of_first_visit(small_plan):
 def test_territory_of_demo_slug_only(small_plan):
     assert territory_of(small_plan).id == "marches-de-bourgogne"
     assert territory_of(dict(small_plan, territory="ailleurs")) is None
+
+
+def test_plan_between_keeps_the_days_visits_and_routes(small_plan):
+    day = dt.date(2025, 9, 2)
+    part = plan_between(small_plan, day, day)
+    assert part["visits"] and {v["date"] for v in part["visits"]} == {"2025-09-02"}
+    assert {d["date"] for d in part["days"]} == {"2025-09-02"}
+    assert part["start"] == small_plan["start"] and len(small_plan["visits"]) > len(part["visits"])
+    assert period_label(day, day) == "mardi 02/09/2025"

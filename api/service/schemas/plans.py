@@ -87,6 +87,16 @@ class PlanCreate(Strict):
         return out or None
 
 
+#: why a manager cancels a visit: a closed list, so that no free text (which could name a
+#: person) is stored with a plan; code -> French label
+CANCEL_REASONS = {
+    "partenaire_indisponible": "partenaire indisponible",
+    "meteo": "météo",
+    "vehicule_en_panne": "véhicule en panne",
+    "equipe_indisponible": "équipe indisponible",
+    "autre": "autre",
+}
+CancelReason = Literal[tuple(CANCEL_REASONS)]  # type: ignore[valid-type]
 _SLOT = "Créneau (nom d'un créneau du territoire : matin, apres-midi)."
 
 
@@ -119,6 +129,13 @@ class ChangeCreate(Strict):
         "jours (sans date : tout l'horizon) ; move_visit, la date de la visite à déplacer "
         "(une seule).",
         examples=[["2026-01-06"]],
+    )
+    reason: CancelReason | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="Motif, dans une liste fermée (aucun texte libre) : "
+        + ", ".join(f"{k} ({v})" for k, v in CANCEL_REASONS.items())
+        + ". Gardé avec le plan et dans le journal.",
+        examples=["meteo"],
     )
     to_date: dt.date | None = Field(
         default=None, description="move_visit : nouvelle date.", examples=["2026-01-08"]

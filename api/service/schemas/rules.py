@@ -14,7 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from api.service.schemas.common import Strict
 from planner.errors import InvalidSpecError
-from planner.rules_table import parse_rules
+from planner.rules_table import parse_rules, parse_working_days
 
 
 def _french(exc: InvalidSpecError) -> ValueError:
@@ -151,13 +151,21 @@ class RulesCreate(Strict):
 
 
 class VanCapsCreate(Strict):
-    """Per-van caps for this plan; ``null`` removes the territory's cap."""
+    """Per-van caps and working days for this plan; a cap at ``null`` removes the
+    territory's cap."""
 
     max_drive_minutes: int | None = Field(
         default=None, description="Conduite par jour au plus, en minutes.", examples=[180]
     )
     sessions_per_week: int | None = Field(
         default=None, description="Séances par semaine au plus.", examples=[6]
+    )
+    working_days: list[str] | None = Field(
+        default=None,
+        max_length=7,
+        description="Jours travaillés pour ce plan, en toutes lettres (remplacent ceux du "
+        "territoire ; sans la clé : ceux du territoire).",
+        examples=[["lundi", "mardi", "jeudi"]],
     )
 
     @field_validator("max_drive_minutes", "sessions_per_week")
@@ -168,4 +176,18 @@ class VanCapsCreate(Strict):
                 f"{info.field_name} {value} invalide : un entier >= 1 est attendu (null retire "
                 "le plafond du territoire)."
             )
+        return value
+
+    @field_validator("working_days")
+    @classmethod
+    def _days(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            raise ValueError(
+                "working_days : liste non vide de jours attendue, reçu null (retirez la clé "
+                "pour garder les jours du territoire)."
+            )
+        try:
+            parse_working_days(value, "working_days")
+        except InvalidSpecError as exc:
+            raise _french(exc) from None
         return value

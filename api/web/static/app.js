@@ -42,5 +42,10 @@
         event.stopPropagation();
       }
     }, true);
+    // print buttons: <button data-print>
+    document.body.addEventListener("click", function (event) {
+      var target = event.target.closest ? event.target.closest("[data-print]") : null;
+      if (target) { window.print(); }
+    });
   });
 })();

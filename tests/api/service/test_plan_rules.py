@@ -56,6 +56,31 @@ def test_overrides_hold_in_the_plan_and_are_stored_with_it(client, ruled_plan):
     assert report.ok, report.describe_fr()
 
 
+def test_a_vans_working_days_for_one_plan(client, tokens):
+    days = {"equipe-montceau": {"working_days": ["mardi", "lundi"]}}
+    plan = make_plan(client, tokens["manager"], vans=days)
+    assert plan["options"]["overrides"] == {"vans": days}
+    doc = plan["plan"]
+    worked = {
+        dt.date.fromisoformat(d["date"]).weekday()
+        for d in doc["days"]
+        if d["van"] == "equipe-montceau"
+    }
+    assert worked and worked <= {0, 1}
+    assert _check(client, doc).ok
+    r = client.post(
+        f"/territories/{CM}/plans",
+        headers=tokens["manager"],
+        json={
+            "start": PLAN_START,
+            "vans": days,
+            "rules": {"pins": [{"commune": SAINT_VALLIER, "weekday": "jeudi", "slot": "matin",
+                                "van": "equipe-montceau"}]},
+        },
+    )  # fmt: skip
+    assert r.status_code == 422 and "le jeudi n'est travaillé par" in r.json()["detail"]
+
+
 def test_replan_rebuilds_the_same_rules(client, tokens, ruled_plan):
     other = next(
         v["stop_id"] for v in ruled_plan["plan"]["visits"] if v["stop_id"] != SAINT_VALLIER
@@ -126,6 +151,12 @@ def test_a_plan_without_rules_stores_no_override(plan):
          "body.vans.equipe-creusot.sessions_per_week", "sessions_per_week 0 invalide"),
         ("drive-text", {"vans": {"equipe-creusot": {"max_drive_minutes": "2h"}}},
          "body.vans.equipe-creusot.max_drive_minutes", "nombre entier attendu"),
+        ("days-empty", {"vans": {"equipe-creusot": {"working_days": []}}},
+         "body.vans.equipe-creusot.working_days", "liste non vide de jours attendue"),
+        ("days-english", {"vans": {"equipe-creusot": {"working_days": ["monday"]}}},
+         "body.vans.equipe-creusot.working_days", "jour 'monday' inconnu (attendu lundi"),
+        ("days-null", {"vans": {"equipe-creusot": {"working_days": None}}},
+         "body.vans.equipe-creusot.working_days", "retirez la clé"),
         ("partner-pin-week",
          {"rules": {"partner_pins": [{"partner": "fs-2497", "weekday": "jeudi", "slot": "matin",
                                       "week_of_month": 7}]}},

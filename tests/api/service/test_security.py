@@ -77,6 +77,34 @@ def test_policy_hashes_inline_scripts_and_allows_no_other_origin():
     assert _directives(html_policy(b"<p>x</p>"))["script-src"] == ["'self'"]
 
 
+def test_only_an_html_answer_that_opts_in_may_be_framed_by_the_service_itself():
+    from fastapi import FastAPI
+    from fastapi.responses import HTMLResponse, JSONResponse
+    from fastapi.testclient import TestClient
+
+    from api.service.security import FRAME_HEADER, FRAME_SELF, SecurityHeaders
+
+    app = FastAPI()
+    opt_in = {FRAME_HEADER: FRAME_SELF}
+    app.add_api_route("/carte", lambda: HTMLResponse("<p>carte</p>", headers=opt_in))
+    app.add_api_route("/page", lambda: HTMLResponse("<p>page</p>"))
+    app.add_api_route("/json", lambda: JSONResponse({"a": 1}, headers=opt_in))
+    app.add_api_route("/autre", lambda: HTMLResponse("<p>x</p>", headers={FRAME_HEADER: "*"}))
+    with TestClient(SecurityHeaders(app)) as c:
+        framed = c.get("/carte")
+        assert framed.headers["x-frame-options"] == "SAMEORIGIN"
+        policy = _directives(framed.headers["content-security-policy"])
+        assert policy["frame-ancestors"] == ["'self'"] and FRAME_HEADER not in framed.headers
+        for path in ("/page", "/json", "/autre"):
+            r = c.get(path)
+            assert r.headers["x-frame-options"] == "DENY", path
+            assert "frame-ancestors 'none'" in r.headers["content-security-policy"], path
+            assert FRAME_HEADER not in r.headers, path
+        assert _directives(c.get("/page").headers["content-security-policy"])["frame-src"] == [
+            "'self'"
+        ]
+
+
 def test_docs_page_policy_has_no_cdn(client):
     r = client.get("/docs")
     policy = r.headers["content-security-policy"]

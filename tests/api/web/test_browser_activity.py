@@ -4,14 +4,13 @@ axe-core, no JS error, no failed request, no other host."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from tests.api.service.service_process import manager_headers, wait_for
 from tests.api.web.browser import (  # noqa: F401  (fixtures)
     AXE_REPORT,
     SIZES,
     browser,
+    chromium,
     webapp,
     write_axe_report,
 )
@@ -22,22 +21,9 @@ PAGE = f"/territoires/{CM}/activite"
 
 
 @pytest.fixture(scope="module")
-def plan(webapp) -> dict:  # noqa: F811
-    """A published one-week plan of CM from Monday 5 May 2025 (all sessions in the past)."""
-    headers = manager_headers(webapp.db_url, CM)
-    with httpx.Client(base_url=webapp.url, headers=headers, timeout=120) as http:
-        body = {"start": "2025-05-05", "weeks": 1, "time_limit": 1, "seed": 1}
-        r = http.post(f"/territories/{CM}/plans", json=body)
-        assert r.status_code == 202, r.text
-        plan_id = r.json()["id"]
-
-        def done() -> dict | None:
-            answer = http.get(f"/plans/{plan_id}").json()
-            return answer if answer["status"] == "done" else None
-
-        wait_for("plan done", done, 120)
-        assert http.post(f"/plans/{plan_id}/publish").status_code == 200
-        return http.get(f"/plans/{plan_id}").json()
+def plan(webapp) -> str:  # noqa: F811
+    """A published plan of CM from Monday 5 May 2025 (all its sessions in the past); its id."""
+    return webapp.published_plan(CM)
 
 
 @pytest.mark.parametrize("size", list(SIZES))
