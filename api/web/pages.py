@@ -84,42 +84,22 @@ def _environment() -> Environment:
 templates = Jinja2Templates(env=_environment())
 
 
-#: the manager's pages, in navigation order: (label, route path); only those the application
-#: serves are linked (:func:`served`)
-MANAGER_PAGES = (
-    ("Territoire", "/territoires/{territory_id}"),
-    ("Partenaires", "/territoires/{territory_id}/partenaires"),
-    ("Planifier", "/territoires/{territory_id}/planifier"),
-    ("Plans", "/territoires/{territory_id}/plans"),
-    ("Activité", "/territoires/{territory_id}/activite"),
-    ("Équipe", "/territoires/{territory_id}/equipe"),
-    ("Journal", "/territoires/{territory_id}/journal"),
-)
-
-
-def served(app: Any) -> set[str]:
-    """The route paths of the application's GET pages."""
-    return {
-        getattr(r, "path", "") for r in app.routes if "GET" in (getattr(r, "methods", None) or ())
-    }
-
-
-def manager_pages(app: Any, territory_id: str) -> list[tuple[str, str]]:
-    paths = served(app)
-    return [
-        (label, path.format(territory_id=territory_id))
-        for label, path in MANAGER_PAGES
-        if path in paths
-    ]
-
-
-def nav_for(viewer: Viewer | None, app: Any) -> list[tuple[str, str]]:
+def nav_for(viewer: Viewer | None) -> list[tuple[str, str]]:
     """(label, href) of the main navigation of the viewer's role."""
     if viewer is None:
         return []
     who = viewer.principal
-    if who.role is Role.MANAGER and who.territory_id:
-        return manager_pages(app, who.territory_id)
+    if who.role in (Role.MANAGER,) and who.territory_id:
+        t = who.territory_id
+        return [
+            ("Territoire", f"/territoires/{t}"),
+            ("Partenaires", f"/territoires/{t}/partenaires"),
+            ("Planifier", f"/territoires/{t}/planifier"),
+            ("Plans", f"/territoires/{t}/plans"),
+            ("Activité", f"/territoires/{t}/activite"),
+            ("Équipe", f"/territoires/{t}/equipe"),
+            ("Journal", f"/territoires/{t}/journal"),
+        ]
     if who.role is Role.CONSEILLER and who.territory_id:
         return [
             ("Mes séances", "/terrain"),
@@ -148,7 +128,7 @@ def render(
         {
             "viewer": viewer,
             "csrf": viewer.csrf if viewer is not None else context.pop("csrf", ""),
-            "nav": nav_for(viewer, request.app),
+            "nav": nav_for(viewer),
             "current": path,
             "title": title,
             **context,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,15 +14,15 @@ from api.service.errors import ForbiddenError
 from api.service.users import ROLE_FR, list_users, state_fr
 from api.service.web_sessions import Viewer
 from api.web.deps import OptionalViewerDep, ViewerDep, WebMark
-from api.web.pages import manager_pages, render
+from api.web.pages import render
 
 router = APIRouter(include_in_schema=False, dependencies=[WebMark])
 
 
-def home_of(viewer: Viewer, app: Any) -> str:
+def home_of(viewer: Viewer) -> str:
     who = viewer.principal
-    if who.role is Role.MANAGER and who.territory_id:
-        return manager_pages(app, who.territory_id)[0][1]  # its territory's first page
+    if who.role is Role.MANAGER:
+        return f"/territoires/{who.territory_id}"
     if who.role is Role.CONSEILLER:
         return "/terrain"
     if who.role is Role.ARML:
@@ -42,10 +41,10 @@ def require_role(viewer: Viewer, *roles: Role, page: str) -> None:
 
 
 @router.get("/")
-def home(request: Request, viewer: OptionalViewerDep) -> Response:
+def home(viewer: OptionalViewerDep) -> Response:
     if viewer is None:
         return RedirectResponse("/connexion", status_code=303)
-    return RedirectResponse(home_of(viewer, request.app), status_code=303)
+    return RedirectResponse(home_of(viewer), status_code=303)
 
 
 @router.get("/terrain")
