@@ -18,12 +18,14 @@ from api.web.routes import (
     activity,
     home,
     journal,
+    partners,
     plan_actions,
     plan_moves,
     plan_view,
     planning,
     static,
     team,
+    territory,
 )
 
 
@@ -35,6 +37,8 @@ def install(app: FastAPI) -> None:
         account,
         home,
         team,
+        territory,
+        partners,
         planning,
         plan_view,
         plan_actions,

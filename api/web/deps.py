@@ -95,6 +95,7 @@ def csrf_refused() -> CsrfError:
 async def check_csrf(request: Request, viewer: ViewerDep) -> Viewer:
     """The viewer of a state-changing request whose CSRF token matches its session."""
     if not viewer.csrf_ok(await sent_csrf(request)):
+        await request.close()  # the uploaded files of a refused form, if any
         raise csrf_refused()
     return viewer
 

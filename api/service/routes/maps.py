@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from api.service import responses
 from api.service.auth import require_territory
 from api.service.db import repo
-from api.service.deps import PrincipalDep, SessionDep, StateDep
+from api.service.deps import AppState, PrincipalDep, SessionDep, StateDep
 from api.service.routes.plan_outputs import check_instant, done_plan
 from api.service.routes.plans import PlanId, not_published, readable_plan
 from api.service.routes.territories import TerritoryId
@@ -73,9 +74,23 @@ def coverage_page(
     territory_id: TerritoryId, state: StateDep, s: SessionDep, who: PrincipalDep
 ) -> HTMLResponse:
     require_territory(who, territory_id, action="voir la carte de couverture")
+    return HTMLResponse(coverage_html(state, s, territory_id))
+
+
+def coverage_html(state: AppState, s: Session, territory_id: str) -> bytes:
+    """The coverage map page of ``territory_id`` (the API's and the web application's).
+
+    Built once per partners revision and published plan: one cache entry per territory, whose
+    first line names what it was built from (a partner edit or a publication replaces it).
+    """
     cache = state.territories
-    territory, _ = cache.get(territory_id, s)
+    territory, rev = cache.get(territory_id, s)
     official = repo.official_plan(s, territory_id)
+    key = f"coverage-map:{territory_id}"
+    tag = f"{rev}:{official.id if official is not None else '-'}".encode()
+    hit = state.responses.get(key)
+    if hit is not None and hit.split(b"\n", 1)[0] == tag:
+        return hit.split(b"\n", 1)[1]
     # the van's stops of the published plan (if any), with their 20-min catchments
     inputs = coverage_inputs(
         territory,
@@ -86,4 +101,6 @@ def coverage_page(
     page = coverage_map(
         territory, need=inputs.need, access_min=inputs.access_min, stops=inputs.stops
     )
-    return HTMLResponse(render_offline(page))
+    body = render_offline(page).encode()
+    state.responses.put(key, tag + b"\n" + body)
+    return body
