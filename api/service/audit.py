@@ -21,6 +21,34 @@ from sqlalchemy.orm import Session
 from api.service.auth import Principal
 from api.service.db.models import AuditRow, utcnow
 
+#: French labels of the actions (the journal page); an action missing here shows its code
+ACTION_FR = {
+    "plan.create": "plan créé",
+    "plan.replan": "plan recalculé",
+    "plan.publish": "plan publié",
+    "plan.archive": "plan archivé",
+    "plan.cancel": "calcul de plan annulé",
+    "plan.locks": "verrous des visites modifiés",
+    "partner.create": "partenaire ajouté",
+    "partner.update": "partenaire modifié",
+    "partner.delete": "partenaire supprimé",
+    "partners.import": "partenaires importés",
+    "activity.create": "activité saisie",
+    "activity.correct": "activité corrigée",
+    "activity.delete": "activité supprimée",
+    "user.create": "compte créé",
+    "user.invite": "conseiller invité",
+    "user.activate": "compte activé",
+    "user.login": "connexion",
+    "user.password": "mot de passe changé",
+    "user.disable": "compte désactivé",
+}
+
+
+def action_fr(action: str) -> str:
+    """« plan publié » for ``plan.publish``; an unknown action as its code."""
+    return ACTION_FR.get(action, action)
+
 
 def record(
     s: Session,

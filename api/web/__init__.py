@@ -15,7 +15,9 @@ from fastapi import FastAPI
 from api.web import errors
 from api.web.routes import (
     account,
+    activity,
     home,
+    journal,
     partners,
     plan_actions,
     plan_moves,
@@ -41,5 +43,7 @@ def install(app: FastAPI) -> None:
         plan_view,
         plan_actions,
         plan_moves,
+        activity,
+        journal,
     ):
         app.include_router(module.router)

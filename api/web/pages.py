@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -19,6 +20,7 @@ from api.service.auth import Role
 from api.service.web_sessions import Viewer
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
+PARIS = ZoneInfo("Europe/Paris")
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MONTHS_FR = (
@@ -47,6 +49,16 @@ def date_fr(value: dt.date | str | None, *, weekday: bool = True) -> str:
     return f"{WEEKDAYS_FR[value.weekday()]} {text}" if weekday else text
 
 
+def moment_fr(value: dt.datetime | None) -> str:
+    """« mardi 6 mai 2025 à 14:05 », Europe/Paris (a naive value is UTC, as SQLite gives it)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    here = value.astimezone(PARIS)
+    return f"{date_fr(here.date())} à {here:%H:%M}"
+
+
 def number_fr(value: float | int | None, digits: int = 0) -> str:
     """« 1 234,5 » (narrow no-break space for thousands, decimal comma)."""
     if value is None:
@@ -65,6 +77,7 @@ def _environment() -> Environment:
     )
     env.filters["date_fr"] = date_fr
     env.filters["number_fr"] = number_fr
+    env.filters["moment_fr"] = moment_fr
     return env
 
 
@@ -85,9 +98,13 @@ def nav_for(viewer: Viewer | None) -> list[tuple[str, str]]:
             ("Plans", f"/territoires/{t}/plans"),
             ("Activité", f"/territoires/{t}/activite"),
             ("Équipe", f"/territoires/{t}/equipe"),
+            ("Journal", f"/territoires/{t}/journal"),
         ]
     if who.role is Role.CONSEILLER and who.territory_id:
-        return [("Mes séances", "/terrain")]
+        return [
+            ("Mes séances", "/terrain"),
+            ("Activité", f"/territoires/{who.territory_id}/activite"),
+        ]
     if who.role is Role.ARML:
         return [("Région", "/region")]
     return [("Territoires", "/admin"), ("Comptes", "/admin/comptes")]

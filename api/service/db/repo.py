@@ -337,6 +337,18 @@ def list_activity(s: Session, territory_id: str) -> Sequence[tuple[ActivityRow, 
     return [(a, v) for a, v in s.execute(q).all()]
 
 
+def plan_visits_activity(s: Session, plan_id: str) -> list[tuple[VisitRow, ActivityRow | None]]:
+    """Every visit of a plan with its activity record (or None), in the plan's order."""
+    visits = VisitRow.__table__.c
+    q = (
+        select(VisitRow, ActivityRow)
+        .outerjoin(ActivityRow, ActivityRow.visit_id == visits.id)
+        .where(visits.plan_id == plan_id)
+        .order_by(visits.seq)
+    )
+    return [(v, a) for v, a in s.execute(q).all()]
+
+
 def activity_totals(s: Session, territory_id: str) -> dict[str, int]:
     """Sessions (visits with recorded activity), contacts, repérés, mobilisés of a territory.
 

@@ -115,11 +115,17 @@ def _official(s: Session, plan: PlanRow, visit: VisitRow) -> PlanRow:
     )
 
 
+def started(visit: VisitRow, now: dt.datetime) -> bool:
+    """Whether the visit's session (date and start time, Europe/Paris) has begun at ``now``:
+    only such a visit takes counts."""
+    return clock(visit.date, visit.start_s) <= now
+
+
 def _started(visit: VisitRow, now: dt.datetime) -> None:
-    """422 unless the visit's session (date and start time, Europe/Paris) has begun."""
-    start = clock(visit.date, visit.start_s)
-    if start <= now:
+    """422 unless the visit's session has begun (:func:`started`)."""
+    if started(visit, now):
         return
+    start = clock(visit.date, visit.start_s)
     here = now.astimezone(PARIS)
     raise InvalidProblemError(
         f"Séance pas encore commencée : la visite {visit.id} ({visit.stop_name or visit.stop_id}"
@@ -129,9 +135,11 @@ def _started(visit: VisitRow, now: dt.datetime) -> None:
     )
 
 
-def _writable(
+def writable(
     s: Session, who: Principal, plan_id: str, visit_id: int, now: dt.datetime
 ) -> tuple[PlanRow, VisitRow]:
+    """The plan and visit ``who`` may record counts for at ``now``: its territory (403), a
+    finished plan, the official one (409), a started session (422)."""
     plan = repo.get_plan(s, plan_id)
     require_territory(who, plan.territory_id, action="saisir l'activité")
     done_plan(plan)
@@ -202,7 +210,7 @@ def record_activity(
     who: PrincipalDep,
     now: NowDep,
 ) -> dict:
-    plan, visit = _writable(s, who, plan_id, visit_id, now)
+    plan, visit = writable(s, who, plan_id, visit_id, now)
     row, created = _write(s, who, plan, visit, body, now, must_exist=False)
     response.status_code = 201 if created else 200
     return activity_public(row, visit, plan.id)
@@ -236,7 +244,7 @@ def correct_activity(
     who: PrincipalDep,
     now: NowDep,
 ) -> dict:
-    plan, visit = _writable(s, who, plan_id, visit_id, now)
+    plan, visit = writable(s, who, plan_id, visit_id, now)
     row, _ = _write(s, who, plan, visit, body, now, must_exist=True)
     return activity_public(row, visit, plan.id)
 

@@ -51,11 +51,11 @@ class ActivityCreate(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> ActivityCreate:
-        for name, label in (("reperes", "repérés"), ("mobilises", "mobilisés")):
+        for name, label in (("reperes", "repéré"), ("mobilises", "mobilisé")):
             value = getattr(self, name)
             if value > self.contacts:
                 raise ValueError(
-                    f"comptes incohérents : attendu {label} <= contacts, reçu {value} {label} "
+                    f"comptes incohérents : attendu {label}s <= contacts, reçu {value} {label}s "
                     f"pour {self.contacts} contacts ; un jeune {label} a d'abord été rencontré"
                 )
         return self

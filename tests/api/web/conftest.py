@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from api.service.auth import create_token
 from api.service.main import create_app
 from api.service.settings import Settings, get_settings
 from api.service.users import create_user
@@ -18,7 +19,9 @@ from tests.api.service.conftest import (  # noqa: F401  (db_url, sqlite_template
     CM,
     MB,
     db_url,
+    make_plan,
     make_settings,
+    publish,
     sqlite_template,
 )
 
@@ -103,3 +106,18 @@ def post_form(client: TestClient, url: str, data: dict | None = None, **kwargs) 
     """POST a form of the application with the CSRF token of the viewer's session."""
     page = client.get("/compte")
     return client.post(url, data={"csrf": csrf_of(page.text), **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def api_manager(app_client: TestClient, settings: Settings) -> dict[str, str]:
+    """The Authorization header of a manager token of CM (to build data through the API)."""
+    db = app_client.app.state.milo.db
+    token = create_token(db, settings.secret, role="manager", territory_id=CM)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def published_plan(app_client: TestClient, api_manager: dict[str, str]) -> dict:
+    """A finished and published one-week plan of CM from Monday 5 May 2025, as the API gives
+    it (its sessions are all in the past unless a test sets the clock)."""
+    return publish(app_client, api_manager, make_plan(app_client, api_manager))

@@ -1,0 +1,485 @@
+"""``/territoires/{id}/activite``: the counts of the published plan's sessions held so far.
+
+The manager and the territory's conseillers (as the API allows them) list the started sessions
+of the official plan, newest first, filtered by month or week, and enter or correct each one's
+counts in its row (HTMX swaps the row for a small form and back; without script, the page
+itself shows the form). Writing goes through the API's own functions
+(:func:`api.service.routes.activity.record_activity`, ``delete_activity``): the same rules
+(official plan, started session, bounds, repérés and mobilisés at most the contacts), the same
+French messages, the same audit entry and revision. Counts only: no free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.service.auth import Role, require_territory
+from api.service.clock import NowDep
+from api.service.db import repo
+from api.service.db.models import ActivityRow, AuditRow, PlanRow, VisitRow
+from api.service.deps import StateDep
+from api.service.errors import ConflictError, message_fr
+from api.service.routes.activity import (
+    VisitId,
+    delete_activity,
+    record_activity,
+    started,
+    target_of,
+    writable,
+)
+from api.service.schemas.activity import MAX_CONTACTS_PER_SESSION, ActivityCreate
+from api.service.web_sessions import Viewer
+from api.web.deps import ActingViewerDep, ViewerDep, WebMark
+from api.web.errors import is_htmx
+from api.web.pages import render
+from api.web.periods import period_bounds, period_label, period_options
+from api.web.routes.journal import actor_fr, people
+from maps.plan_input import SLOT_LABELS
+from planner.errors import InvalidProblemError, NotFoundError
+from planner.session_labels import APPROACH_VALUES, approach_label, resource_label
+
+router = APIRouter(include_in_schema=False, dependencies=[WebMark])
+
+#: the counts of a session, as the form names and labels them
+COUNTS = (("contacts", "Contacts"), ("reperes", "Repérés"), ("mobilises", "Mobilisés"))
+COUNT_LABELS = dict(COUNTS)
+APPROACHES = tuple((value, approach_label(value)) for value in APPROACH_VALUES)
+WRITES = ("activity.create", "activity.correct")
+NOT_LISTED = (
+    "Cette séance n'est pas dans la liste (pas encore commencée, ou hors de la période) : "
+    "choisissez-en une ci-dessous."
+)
+#: the HTMX event that refreshes the totals after a save (``HX-Trigger``)
+SAVED_EVENT = "activite-enregistree"
+INTEGER = re.compile(r"[+-]?\d{1,6}")
+
+
+# -- sessions --------------------------------------------------------------------------------
+
+
+def clock_text(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@dataclass(frozen=True)
+class Held:
+    """A started session of the official plan, its record (or None) and its last writer."""
+
+    visit: VisitRow
+    record: ActivityRow | None
+    by: tuple[str, str] | None
+
+    @property
+    def when(self) -> str:
+        return f"{clock_text(self.visit.start_s)}–{clock_text(self.visit.end_s)}"
+
+    @property
+    def slot(self) -> str:
+        return SLOT_LABELS.get(self.visit.slot, self.visit.slot)
+
+    @property
+    def resource(self) -> str:
+        return resource_label(self.visit.resource, self.visit.van)
+
+    @property
+    def approach(self) -> str:
+        return self.record.approach if self.record is not None else self.visit.approach
+
+    @property
+    def approach_label(self) -> str:
+        return approach_label(self.approach)
+
+
+@dataclass
+class Entry:
+    """What a person typed in a row's form, and why it was refused."""
+
+    values: dict[str, str]
+    errors: list[str] = field(default_factory=list)
+    invalid: set[str] = field(default_factory=set)
+
+
+def writers(
+    s: Session, territory_id: str, pairs: Sequence[tuple[VisitRow, ActivityRow | None]]
+) -> dict[int, tuple[str, str]]:
+    """Who last entered or corrected each recorded visit (from the audit log; a record older
+    than the log, or carried from a previous plan, falls back to its token and role)."""
+    recorded = {target_of(v.plan_id, v.id): (v, a) for v, a in pairs if a is not None}
+    if not recorded:
+        return {}
+    q = (
+        select(AuditRow)
+        .where(
+            AuditRow.territory_id == territory_id,
+            AuditRow.target.in_(list(recorded)),
+            AuditRow.action.in_(WRITES),
+        )
+        .order_by(AuditRow.id.desc())
+    )
+    last: dict[str, AuditRow] = {}
+    for row in s.scalars(q):
+        last.setdefault(row.target, row)
+    users = people(s, [r.actor_user_id for r in last.values()])
+    out = {}
+    for target, (visit, record) in recorded.items():
+        entry = last.get(target)
+        assert record is not None
+        out[visit.id] = (
+            actor_fr(users, entry.actor_user_id, entry.actor_token_id, entry.actor_role)
+            if entry is not None
+            else actor_fr({}, None, record.recorded_by, record.recorded_role)
+        )
+    return out
+
+
+def held_sessions(s: Session, plan: PlanRow | None, now: dt.datetime) -> list[Held]:
+    """The official plan's started sessions with their records, newest first (none without
+    a plan)."""
+    if plan is None:
+        return []
+    pairs = [(v, a) for v, a in repo.plan_visits_activity(s, plan.id) if started(v, now)]
+    pairs.sort(key=lambda p: (p[0].date, p[0].start_s, p[0].van), reverse=True)
+    by = writers(s, plan.territory_id, pairs)
+    return [Held(v, a, by.get(v.id)) for v, a in pairs]
+
+
+def held_one(s: Session, visit: VisitRow) -> Held:
+    record = repo.get_activity(s, visit.id)
+    territory_id = repo.get_plan(s, visit.plan_id).territory_id
+    return Held(visit, record, writers(s, territory_id, [(visit, record)]).get(visit.id))
+
+
+def totals(held: Sequence[Held]) -> dict[str, int]:
+    recorded = [h.record for h in held if h.record is not None]
+    out = {name: sum(getattr(r, name) for r in recorded) for name, _ in COUNTS}
+    return out | {"recorded": len(recorded), "held": len(held)}
+
+
+def in_period(held: list[Held], periode: str) -> list[Held]:
+    bounds = period_bounds(periode)
+    if bounds is None:
+        return held
+    return [h for h in held if bounds[0] <= h.visit.date <= bounds[1]]
+
+
+def territory_visit(s: Session, territory_id: str, visit_id: int) -> VisitRow:
+    """A visit of one of the territory's plans (404 otherwise)."""
+    visit = s.get(VisitRow, visit_id)
+    plan = None if visit is None else s.get(PlanRow, visit.plan_id)
+    if visit is None or plan is None or plan.territory_id != territory_id:
+        raise NotFoundError(
+            f"Séance n° {visit_id} inconnue dans le territoire {territory_id}.",
+            hint="Revenez à la page Activité et choisissez une séance de la liste.",
+        )
+    return visit
+
+
+# -- the form --------------------------------------------------------------------------------
+
+
+def entry_of(held: Held) -> Entry:
+    """The form of a row, filled with its record (or empty counts and the visit's approach)."""
+    record = held.record
+    values = {name: "" if record is None else str(getattr(record, name)) for name, _ in COUNTS}
+    return Entry(values | {"approach": held.approach})
+
+
+def checked(entry: Entry) -> ActivityCreate | None:
+    """The API's body from the form, or None with ``entry``'s errors (the API's messages)."""
+    body: dict[str, Any] = {"approach": entry.values["approach"] or None}
+    for name, label in COUNTS:
+        text = entry.values[name].strip()
+        if INTEGER.fullmatch(text):
+            body[name] = int(text)
+            continue
+        came = "un champ vide" if not text else f"« {text[:20]} »"
+        entry.errors.append(f"{label} : nombre entier attendu, reçu {came} (0 si personne).")
+        entry.invalid.add(name)
+    if entry.errors:
+        return None
+    try:
+        return ActivityCreate.model_validate(body)
+    except ValidationError as exc:
+        for err in exc.errors():
+            where = str(err["loc"][0]) if err.get("loc") else ""
+            message = message_fr(err)
+            if where in COUNT_LABELS:
+                entry.errors.append(f"{COUNT_LABELS[where]} : {message}.")
+                entry.invalid.add(where)
+            elif where == "approach":
+                entry.errors.append(f"Démarche : {message}.")
+                entry.invalid.add(where)
+            else:  # the counts together (repérés or mobilisés above the contacts)
+                entry.errors.append(f"{message}.")
+                entry.invalid.update(name for name, _ in COUNTS)
+        return None
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def row_response(
+    request: Request,
+    viewer: Viewer,
+    territory_id: str,
+    held: Held,
+    periode: str,
+    *,
+    entry: Entry | None = None,
+    notice: str = "",
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    """One row of the table: as shown, or as a form (``entry``); ``notice`` says what was
+    just saved and refreshes the totals."""
+    headers = {"HX-Trigger": SAVED_EVENT} if notice else None
+    return render(
+        request,
+        "_activity_row.html",
+        viewer=viewer,
+        title="Activité",
+        status_code=status,
+        headers=headers,
+        t=territory_id,
+        h=held,
+        form=entry,
+        notice=notice,
+        error=error,
+        periode=periode,
+        approaches=APPROACHES,
+        counts=COUNTS,
+        max_count=MAX_CONTACTS_PER_SESSION,
+    )
+
+
+def activity_page(
+    request: Request,
+    state,
+    viewer: Viewer,
+    territory_id: str,
+    now: dt.datetime,
+    periode: str,
+    *,
+    editing: int | None = None,
+    entry: Entry | None = None,
+    status: int = 200,
+) -> Response:
+    with state.db.session() as s:
+        territory = repo.get_territory(s, territory_id)
+        plan = repo.official_plan(s, territory_id)
+        held = held_sessions(s, plan, now)
+        shown = in_period(held, periode)
+        error = ""
+        row = next((h for h in shown if h.visit.id == editing), None)
+        if row is not None and entry is None:
+            entry = entry_of(row)
+        elif row is None and editing is not None:  # not held yet, or out of the period
+            error = " ".join(entry.errors) if entry is not None and entry.errors else NOT_LISTED
+            editing = None
+        months, weeks = period_options([h.visit.date for h in held])
+    return render(
+        request,
+        "activity.html",
+        viewer=viewer,
+        title="Activité",
+        status_code=status,
+        territory=territory,
+        plan=plan,
+        rows=shown,
+        held_count=len(held),
+        months=months,
+        weeks=weeks,
+        periode=periode,
+        period=period_label(periode),
+        totals=totals(shown),
+        editing=editing,
+        entry=entry,
+        error=error,
+        t=territory_id,
+        approaches=APPROACHES,
+        counts=COUNTS,
+        max_count=MAX_CONTACTS_PER_SESSION,
+        manages=viewer.principal.role in (Role.MANAGER, Role.ADMIN),
+        notice="",
+    )
+
+
+Periode = Annotated[str, Query(max_length=10)]
+PeriodeForm = Annotated[str, Form(max_length=10)]
+CountForm = Annotated[str, Form(max_length=200)]
+
+
+def page_url(territory_id: str, periode: str, visit_id: int, *, editing: bool = False) -> str:
+    """The page at a row (``editing``: the row as a form), for the browsers without script."""
+    query = [f"saisir={visit_id}"] if editing else []
+    query += [f"periode={periode}"] if periode else []
+    url = f"/territoires/{territory_id}/activite"
+    return url + ("?" + "&".join(query) if query else "") + f"#visite-{visit_id}"
+
+
+# -- routes ----------------------------------------------------------------------------------
+
+
+@router.get("/territoires/{territory_id}/activite")
+def activity(
+    request: Request,
+    territory_id: str,
+    state: StateDep,
+    viewer: ViewerDep,
+    now: NowDep,
+    periode: Periode = "",
+    saisir: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Response:
+    require_territory(viewer.principal, territory_id, action="lire l'activité saisie")
+    return activity_page(request, state, viewer, territory_id, now, periode, editing=saisir)
+
+
+@router.get("/territoires/{territory_id}/activite/totaux")
+def activity_totals(
+    request: Request,
+    territory_id: str,
+    state: StateDep,
+    viewer: ViewerDep,
+    now: NowDep,
+    periode: Periode = "",
+) -> Response:
+    """The totals of the period (HTMX refreshes them after a save)."""
+    require_territory(viewer.principal, territory_id, action="lire l'activité saisie")
+    with state.db.session() as s:
+        plan = repo.official_plan(s, territory_id)
+        held = in_period(held_sessions(s, plan, now), periode)
+    return render(
+        request,
+        "_activity_totals.html",
+        viewer=viewer,
+        title="Activité",
+        t=territory_id,
+        periode=periode,
+        period=period_label(periode),
+        totals=totals(held),
+    )
+
+
+@router.get("/territoires/{territory_id}/activite/{visit_id}")
+def activity_row(
+    request: Request,
+    territory_id: str,
+    visit_id: VisitId,
+    state: StateDep,
+    viewer: ViewerDep,
+    periode: Periode = "",
+) -> Response:
+    """A row as shown (« Annuler » of the form)."""
+    require_territory(viewer.principal, territory_id, action="lire l'activité saisie")
+    if not is_htmx(request):
+        return RedirectResponse(page_url(territory_id, periode, visit_id), status_code=303)
+    with state.db.session() as s:
+        held = held_one(s, territory_visit(s, territory_id, visit_id))
+    return row_response(request, viewer, territory_id, held, periode)
+
+
+@router.get("/territoires/{territory_id}/activite/{visit_id}/saisie")
+def activity_form(
+    request: Request,
+    territory_id: str,
+    visit_id: VisitId,
+    state: StateDep,
+    viewer: ViewerDep,
+    now: NowDep,
+    periode: Periode = "",
+) -> Response:
+    """A row as a form (« Saisir » / « Corriger »), when the API would take its counts."""
+    require_territory(viewer.principal, territory_id, action="saisir l'activité")
+    if not is_htmx(request):
+        url = page_url(territory_id, periode, visit_id, editing=True)
+        return RedirectResponse(url, status_code=303)
+    with state.db.session() as s:
+        visit = territory_visit(s, territory_id, visit_id)
+        held = held_one(s, visit)
+        try:
+            writable(s, viewer.principal, visit.plan_id, visit.id, now)
+        except (InvalidProblemError, ConflictError) as exc:
+            error = f"{exc.message} {exc.hint}"
+            return row_response(request, viewer, territory_id, held, periode, error=error)
+    return row_response(request, viewer, territory_id, held, periode, entry=entry_of(held))
+
+
+@router.post("/territoires/{territory_id}/activite/{visit_id}")
+def save_activity(
+    request: Request,
+    territory_id: str,
+    visit_id: VisitId,
+    state: StateDep,
+    viewer: ActingViewerDep,
+    now: NowDep,
+    contacts: CountForm = "",
+    reperes: CountForm = "",
+    mobilises: CountForm = "",
+    approach: Annotated[str, Form(max_length=40)] = "",
+    periode: PeriodeForm = "",
+) -> Response:
+    """Enter or correct a session's counts (the API's ``POST .../activity``)."""
+    require_territory(viewer.principal, territory_id, action="saisir l'activité")
+    entry = Entry(
+        {"contacts": contacts, "reperes": reperes, "mobilises": mobilises, "approach": approach}
+    )
+    with state.db.session() as s:
+        visit = territory_visit(s, territory_id, visit_id)
+        body = checked(entry)
+        if body is not None:
+            try:
+                record_activity(visit.plan_id, visit.id, body, Response(), s, viewer.principal, now)
+            except (InvalidProblemError, ConflictError) as exc:
+                s.rollback()
+                entry.errors.append(f"{exc.message} {exc.hint}")
+        held = held_one(s, visit)
+    if entry.errors:
+        if not is_htmx(request):
+            return activity_page(
+                request,
+                state,
+                viewer,
+                territory_id,
+                now,
+                periode,
+                editing=visit_id,
+                entry=entry,
+                status=422,
+            )
+        return row_response(request, viewer, territory_id, held, periode, entry=entry, status=422)
+    if not is_htmx(request):
+        return RedirectResponse(page_url(territory_id, periode, visit_id), status_code=303)
+    revision = held.record.revision if held.record is not None else 0
+    notice = f"Enregistré (révision {revision})."
+    return row_response(request, viewer, territory_id, held, periode, notice=notice)
+
+
+@router.post("/territoires/{territory_id}/activite/{visit_id}/effacer")
+def erase_activity(
+    request: Request,
+    territory_id: str,
+    visit_id: VisitId,
+    state: StateDep,
+    viewer: ActingViewerDep,
+    now: NowDep,
+    periode: PeriodeForm = "",
+) -> Response:
+    """Remove a session's counts (the API's ``DELETE .../activity``): back to « à saisir »."""
+    require_territory(viewer.principal, territory_id, action="supprimer l'activité")
+    with state.db.session() as s:
+        visit = territory_visit(s, territory_id, visit_id)
+        delete_activity(visit.plan_id, visit.id, s, viewer.principal, now)
+        held = held_one(s, visit)
+    if not is_htmx(request):
+        return RedirectResponse(page_url(territory_id, periode, visit_id), status_code=303)
+    return row_response(request, viewer, territory_id, held, periode, notice="Saisie effacée.")
