@@ -290,3 +290,51 @@ class LoginFailureRow(TableBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(300))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CalendarFeedRow(TableBase):
+    """A person's private calendar feed (``/agenda/<secret>.ics``), one active at a time.
+
+    Only the HMAC of the URL's secret is stored. Rotating sets ``revoked_at`` and makes a new
+    row; a revoked or unknown secret answers 404.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_fetched_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+
+
+class ActivityReportRow(TableBase):
+    """A session report sent from a phone, kept by its idempotency key (a UUID the phone makes
+    once per report): the same key again gets the stored answer, never a second write."""
+
+    __tablename__ = "activity_reports"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    #: the activity revision this report wrote
+    revision: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ActivityWeekLockRow(TableBase):
+    """A week (its Monday) whose counts the manager has locked: no report, correction or
+    deletion on the visits of that week until it is unlocked."""
+
+    __tablename__ = "activity_week_locks"
+
+    territory_id: Mapped[str] = mapped_column(ForeignKey("territories.id"), primary_key=True)
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    locked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: ``user:<id>`` or ``token:<id>``
+    locked_by: Mapped[str] = mapped_column(String(64))
