@@ -16,6 +16,7 @@ from api.web import errors
 from api.web.routes import (
     account,
     activity,
+    activity_locks,
     home,
     journal,
     partners,
@@ -44,6 +45,7 @@ def install(app: FastAPI) -> None:
         plan_actions,
         plan_moves,
         activity,
+        activity_locks,
         journal,
     ):
         app.include_router(module.router)
