@@ -17,6 +17,7 @@ from api.web.routes import (
     account,
     activity,
     activity_locks,
+    agenda,
     home,
     journal,
     partners,
@@ -35,6 +36,7 @@ def install(app: FastAPI) -> None:
     errors.install(app)
     for module in (
         static,
+        agenda,
         account,
         home,
         team,
@@ -49,3 +51,4 @@ def install(app: FastAPI) -> None:
         journal,
     ):
         app.include_router(module.router)
+    app.include_router(agenda.feed_router)  # the private calendar feed: no login, no HTML
