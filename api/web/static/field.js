@@ -13,6 +13,11 @@
   var sending = false;
 
   function csrf() { return document.body ? document.body.dataset.csrf || "" : ""; }
+  // a report is sent only under the account that entered it: after a logout and another
+  // person's login on the same phone it waits (shown) for its author instead of counting
+  // under someone else
+  function account() { return document.body ? document.body.dataset.account || "" : ""; }
+  function mine(item) { return !item.account || item.account === account(); }
 
   function newKey() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -37,7 +42,8 @@
     var all = load().concat(sent);
     all.forEach(function (item) {
       var li = document.createElement("li");
-      var state = item.state === "envoye" ? "envoyé" : item.state === "refuse" ? "refusé" : "en attente";
+      var state = item.state === "envoye" ? "envoyé" : item.state === "refuse" ? "refusé" :
+        mine(item) ? "en attente" : "en attente du compte qui l'a saisi";
       li.className = item.state === "envoye" ? "sent" : item.state === "refuse" ? "refused" : "pending";
       li.dataset.key = item.key;
       var strong = document.createElement("strong");
@@ -89,7 +95,7 @@
 
   function flush() {
     if (sending || !navigator.onLine) { network(); return; }
-    var items = load().filter(function (i) { return i.state === "attente"; });
+    var items = load().filter(function (i) { return i.state === "attente" && mine(i); });
     if (!items.length) { network(); return; }
     sending = true;
     var chain = Promise.resolve();
@@ -97,16 +103,16 @@
       chain = chain.then(function () {
         return sendOne(item).then(function (answer) {
           var rest = load();
-          var mine = rest.filter(function (i) { return i.key === item.key; })[0];
-          if (!mine) { return; }
+          var kept = rest.filter(function (i) { return i.key === item.key; })[0];
+          if (!kept) { return; }
           if (answer.status >= 200 && answer.status < 300) {
             save(rest.filter(function (i) { return i.key !== item.key; }));
-            mine.state = "envoye";
-            mine.revision = answer.data.revision;
-            sent.push(mine);
+            kept.state = "envoye";
+            kept.revision = answer.data.revision;
+            sent.push(kept);
           } else if (answer.status >= 400 && answer.status < 500) {
-            mine.state = "refuse";
-            mine.error = [answer.data.detail, answer.data.hint].filter(Boolean).join(" ") ||
+            kept.state = "refuse";
+            kept.error = [answer.data.detail, answer.data.hint].filter(Boolean).join(" ") ||
               "Bilan refusé par le service (" + answer.status + ").";
             save(rest);
           }  // 5xx: kept « en attente », sent again later
@@ -125,8 +131,11 @@
     var key = data.get("key");
     var visit = form.dataset.visit;
     // a new report of the same session replaces a refused or unsent one
-    var items = load().filter(function (i) { return i.visit !== visit || i.state === "envoye"; });
-    items.push({ key: key, visit: visit, label: form.dataset.label || "", state: "attente",
+    var items = load().filter(function (i) {
+      return i.visit !== visit || i.state === "envoye" || !mine(i);
+    });
+    items.push({ key: key, visit: visit, account: account(), label: form.dataset.label || "",
+      state: "attente",
       action: form.getAttribute("action"), body: data.toString(), error: "" });
     save(items);
     form.elements.key.value = newKey();  // the next report (a correction) gets its own key
