@@ -322,12 +322,22 @@ def require_territory(principal: Principal, territory_id: str, *, action: str) -
     """Read or act on one territory's own data (plans, partners, communes, coverage)."""
     if principal.role is Role.ADMIN:
         return
+    person = principal.token_id is None
     if principal.role is Role.ARML:
         _forbid(
             f"Le rôle arml ne lit pas les données détaillées d'un territoire ({action}).",
-            "Consultez GET /comparison (agrégats avec secret statistique).",
+            "Consultez la page Région (agrégats avec secret statistique)."
+            if person
+            else "Consultez GET /comparison (agrégats avec secret statistique).",
         )
     if principal.territory_id != territory_id:
+        if person:
+            _forbid(
+                f"Accès refusé : votre compte est rattaché au territoire "
+                f"{principal.territory_id}, pas à {territory_id} ({action}).",
+                "Ouvrez les pages de votre territoire, ou demandez un compte au responsable "
+                "de celui-ci.",
+            )
         _forbid(
             f"Accès refusé : ce jeton appartient au territoire {principal.territory_id}, "
             f"pas à {territory_id} ({action}).",
@@ -341,5 +351,7 @@ def require_manager(principal: Principal, territory_id: str, *, action: str) -> 
     if principal.role not in (Role.MANAGER, Role.ADMIN):
         _forbid(
             f"Le rôle {principal.role.value} ne peut pas {action}.",
-            "Seul un jeton manager du territoire peut le faire.",
+            "Seul un responsable du territoire peut le faire."
+            if principal.token_id is None
+            else "Seul un jeton manager du territoire peut le faire.",
         )

@@ -19,7 +19,10 @@ Every answer: ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``,
   (``style-src 'unsafe-inline'``: Leaflet positions everything with style attributes); images
   from the page itself, ``data:``/``blob:`` and the opt-in OpenStreetMap tiles. ``/docs`` loads
   Swagger UI from the service itself (``routes/docs.py``): no page loads anything from a CDN.
-  A page may frame pages of the service itself (``frame-src 'self'``), nothing else.
+  A page may frame pages of the service itself (``frame-src 'self'``), nothing else; it may
+  register the service's own service worker and manifest (``worker-src``, ``manifest-src``).
+- a service worker's script (an answer with ``Service-Worker-Allowed``): :data:`WORKER_POLICY`
+  (the worker may fetch from the service, nothing else).
 
 Framing: no answer may be shown inside a frame (``frame-ancestors 'none'``, ``X-Frame-Options:
 DENY``), except an HTML answer whose route opts in with the response header
@@ -48,6 +51,9 @@ COMMON_HEADERS: dict[str, str] = {
     "referrer-policy": "no-referrer",
 }
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+#: a service worker's script (an answer with ``Service-Worker-Allowed``): its own context may
+#: fetch from the service only (the phone pages' offline cache, :mod:`api.web.routes.field_offline`)
+WORKER_POLICY = "default-src 'none'; connect-src 'self'; frame-ancestors 'none'"
 #: response header of a route whose HTML answer the service's own pages may frame (removed)
 FRAME_HEADER = "x-milo-frame"
 FRAME_SELF = "self"
@@ -87,6 +93,8 @@ def html_policy(html: bytes, *, framable: bool = False) -> str:
             "form-action 'self'",
             "object-src 'none'",
             "frame-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
             "frame-ancestors 'self'" if framable else "frame-ancestors 'none'",
         ]
     )
@@ -127,7 +135,8 @@ class SecurityHeaders:
                 if _is_html(headers):
                     start = message  # sent with the body, once its hashes are known
                     return
-                headers.append((b"content-security-policy", DATA_POLICY.encode()))
+                policy = WORKER_POLICY if _is_worker(headers) else DATA_POLICY
+                headers.append((b"content-security-policy", policy.encode()))
                 await send(message)
                 return
             if message["type"] == "http.response.body" and start is not None:
@@ -147,6 +156,10 @@ class SecurityHeaders:
 
 def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+
+
+def _is_worker(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"service-worker-allowed" for k, _ in headers)
 
 
 def _opts_in(headers: list[tuple[bytes, bytes]]) -> bool:

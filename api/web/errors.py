@@ -46,6 +46,12 @@ def wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def wants_json(request: Request) -> bool:
+    """A script of a page asks for JSON (the phone's report queue): errors answer JSON too."""
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
 def is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request") == "true"
 
@@ -77,7 +83,7 @@ def error_page(request: Request, status: int, message: str, hint: str) -> Respon
 
 async def milo_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MiloError)
-    if not getattr(request.state, "web", False):
+    if not getattr(request.state, "web", False) or wants_json(request):
         return await api_errors.milo_error_handler(request, exc)
     if isinstance(exc, LoginRequired):
         return login_redirect(request)

@@ -102,7 +102,8 @@ def nav_for(viewer: Viewer | None) -> list[tuple[str, str]]:
         ]
     if who.role is Role.CONSEILLER and who.territory_id:
         return [
-            ("Mes séances", "/terrain"),
+            ("Aujourd'hui", "/terrain"),
+            ("La semaine", "/terrain/semaine"),
             ("Activité", f"/territoires/{who.territory_id}/activite"),
         ]
     if who.role is Role.ARML:

@@ -31,6 +31,7 @@ CHANGE_KIND_FR = {
     "cancel_stop": "annuler un arrêt",
     "close_date": "fermer des dates",
     "van_down": "véhicule ou équipe indisponible",
+    "move_visit": "déplacer une visite",
 }
 
 
@@ -220,6 +221,10 @@ def asked_fr(
             parts.append(str(ch["van"]))
         dates = [date_fr(d) for d in ch.get("dates") or ()]
         parts.append(", ".join(dates) if dates else "tout l'horizon")
+        if ch.get("to_date"):
+            slot = str(ch.get("to_slot") or "").replace("apres-midi", "après-midi")
+            target = ", ".join(p for p in (date_fr(ch["to_date"]), slot, ch.get("to_van")) if p)
+            parts.append(f"vers {target}")
         reason = CANCEL_REASONS.get(str(ch.get("reason") or ""))
         text = " · ".join(parts)
         out.append(f"{text} (motif : {reason})" if reason else text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -45,34 +43,6 @@ def home(viewer: OptionalViewerDep) -> Response:
     if viewer is None:
         return RedirectResponse("/connexion", status_code=303)
     return RedirectResponse(home_of(viewer), status_code=303)
-
-
-@router.get("/terrain")
-def field_home(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
-    """A conseiller's sessions of the published plan, from today, for two weeks."""
-    require_role(viewer, Role.CONSEILLER, page="Mes séances")
-    territory_id = viewer.principal.territory_id
-    assert territory_id is not None  # a conseiller's account has one
-    today = dt.date.today()
-    with state.db.session() as s:
-        territory = repo.get_territory(s, territory_id)
-        plan = repo.official_plan(s, territory_id)
-        visits = []
-        if plan is not None and plan.document is not None:
-            visits = [
-                v
-                for v in plan.document.get("visits", [])
-                if today.isoformat() <= v["date"] <= (today + dt.timedelta(days=14)).isoformat()
-            ]
-    return render(
-        request,
-        "field.html",
-        viewer=viewer,
-        title="Mes séances",
-        territory=territory.name,
-        plan=plan,
-        visits=visits,
-    )
 
 
 def territories_page(request: Request, state, viewer: Viewer, title: str) -> Response:

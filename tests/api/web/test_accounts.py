@@ -257,7 +257,7 @@ def test_non_managers_get_the_french_403_page_on_manager_pages(as_person, who):
 def test_a_manager_cannot_open_another_territory(as_person):
     r = as_person("manager").get("/territoires/marches-de-bourgogne/equipe")
     assert r.status_code == 403
-    assert "appartient au territoire creusot-montceau, pas à marches-de-bourgogne" in r.text
+    assert "est rattaché au territoire creusot-montceau, pas à marches-de-bourgogne" in r.text
 
 
 def test_role_homes_are_closed_to_other_roles(as_person):

@@ -88,6 +88,8 @@ def test_a_move_becomes_a_replan_whose_draft_lists_it(manager, capped):
     ]
     html = unescape(manager.get(f"/tournees/{new.id}").text)
     assert "visite déplacée" in html and "déplacée (était le" in html
+    assert "Demandé : Déplacer une visite · " in html  # the request, in French, with its target
+    assert "vers vendredi 9 mai 2025, après-midi, equipe-creusot" in html
     refused = post_form(
         manager,
         f"/tournees/{capped}/visites/{visit['id']}/deplacer",

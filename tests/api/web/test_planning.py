@@ -246,7 +246,7 @@ def test_conseiller_other_territory_and_no_csrf_are_refused(as_person):
     assert post_form(conseiller, FORM_URL, FORM).status_code == 403
     other = as_person("manager_mb")
     r = other.get(FORM_URL)
-    assert r.status_code == 403 and f"appartient au territoire {MB}, pas à {CM}" in unescape(r.text)
+    assert r.status_code == 403 and f"rattaché au territoire {MB}, pas à {CM}" in unescape(r.text)
     assert post_form(other, FORM_URL, FORM).status_code == 403
     manager = as_person("manager")
     r = manager.post(FORM_URL, data=FORM)
