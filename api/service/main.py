@@ -24,6 +24,7 @@ from api.service.limits import BodySizeLimit, FailureLimiter
 from api.service.plan_index import PlanIndex
 from api.service.routes import (
     activity,
+    activity_locks,
     audit,
     comparison,
     docs,
@@ -149,6 +150,7 @@ def create_app() -> FastAPI:
         plans,
         plan_edits,
         activity,
+        activity_locks,
         audit,
         comparison,
         maps,

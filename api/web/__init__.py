@@ -16,6 +16,8 @@ from api.web import errors
 from api.web.routes import (
     account,
     activity,
+    activity_locks,
+    agenda,
     field,
     field_offline,
     field_report,
@@ -37,6 +39,7 @@ def install(app: FastAPI) -> None:
     errors.install(app)
     for module in (
         static,
+        agenda,
         account,
         home,
         field,
@@ -50,6 +53,8 @@ def install(app: FastAPI) -> None:
         plan_actions,
         plan_moves,
         activity,
+        activity_locks,
         journal,
     ):
         app.include_router(module.router)
+    app.include_router(agenda.feed_router)  # the private calendar feed: no login, no HTML

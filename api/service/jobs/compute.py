@@ -16,8 +16,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
+from api.service.activity_history import recorded_history, with_recorded
 from api.service.db import repo
 from api.service.db.models import PlanRow
 from api.service.db.session import Database
@@ -76,6 +78,15 @@ class JobInputs:
     expected: ExpectedTable
 
 
+def recorded_of(territories: TerritoryCache, territory_id: str, s: Session | None) -> pd.DataFrame:
+    """The counts recorded on the territory's visits as history rows (:mod:`api.service.
+    activity_history`), read in ``s`` or in a session of its own."""
+    if s is not None:
+        return recorded_history(s, territory_id)
+    with territories.db.session() as own:
+        return recorded_history(own, territory_id)
+
+
 def job_inputs(
     territories: TerritoryCache,
     territory_id: str,
@@ -88,8 +99,10 @@ def job_inputs(
     """The problem of a plan of ``territory_id`` (``options``: the plan's stored options)."""
     stored, _ = territories.get(territory_id, s)
     # the plan's rules apply to the problem and to its explanations alike; the cached
-    # matrix and need table do not depend on them, the learned values are fitted once
+    # matrix and need table do not depend on them, the learned values are fitted once, on the
+    # history and the counts recorded on the territory's visits (read now, not cached)
     territory = with_overrides(stored, options.get("overrides"))
+    territory = with_recorded(territory, recorded_of(territories, territory_id, s))
     need = need_of(territories, territory_id, s)
     to_fixed = fixed_matrix_of(territories, territory_id, s)
     expected = expected_table(territory)

@@ -10,6 +10,8 @@ Rules (README, section API service):
   constraint;
 - only the visits of the territory's official plan (:func:`api.service.db.repo.official_plan`)
   whose session has started (visit date and start time, Europe/Paris) take counts;
+- a visit whose week the manager has locked (:mod:`api.service.week_locks`) is neither
+  recorded, corrected nor deleted (409) until the week is unlocked;
 - every create, correction and deletion writes an audit entry (:mod:`api.service.audit`) in
   the same transaction.
 """
@@ -22,7 +24,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Response
 from sqlalchemy.orm import Session
 
-from api.service import audit
+from api.service import audit, week_locks
 from api.service.auth import Principal, require_territory
 from api.service.clock import NowDep
 from api.service.db import repo
@@ -139,12 +141,13 @@ def writable(
     s: Session, who: Principal, plan_id: str, visit_id: int, now: dt.datetime
 ) -> tuple[PlanRow, VisitRow]:
     """The plan and visit ``who`` may record counts for at ``now``: its territory (403), a
-    finished plan, the official one (409), a started session (422)."""
+    finished plan, the official one (409), a week not locked (409), a started session (422)."""
     plan = repo.get_plan(s, plan_id)
     require_territory(who, plan.territory_id, action="saisir l'activité")
     done_plan(plan)
     visit = repo.get_visit(s, plan_id, visit_id)
     _official(s, plan, visit)
+    week_locks.refuse_locked(s, plan.territory_id, visit.date, "saisie des comptes")
     _started(visit, now)
     return plan, visit
 
@@ -263,6 +266,7 @@ def delete_activity(
     row = repo.get_activity(s, visit.id)
     if row is None:
         raise _missing(plan_id, visit_id)
+    week_locks.refuse_locked(s, row.territory_id, visit.date, "suppression des comptes")
     before = snapshot(row)
     territory_id = row.territory_id
     repo.delete_activity(s, row)

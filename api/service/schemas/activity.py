@@ -121,3 +121,20 @@ class ComparisonPublic(BaseModel):
         "(secret secondaire) », ratios et km dépendant d'un compte masqué par « secret »."
     )
     count: int = Field(description="Nombre de lignes.")
+
+
+class WeekLockPublic(BaseModel):
+    territory_id: str = Field(description="Territoire.")
+    week_start: dt.date = Field(description="Lundi de la semaine verrouillée.")
+    week_end: dt.date = Field(description="Dimanche de la semaine verrouillée.")
+    locked_at: dt.datetime = Field(description="Verrouillée depuis (UTC).")
+    locked_by: str = Field(description="Qui l'a verrouillée : user:<id> ou token:<id>.")
+    locked_by_fr: str = Field(description="Qui l'a verrouillée, en français (nom et rôle).")
+
+
+class WeekLocksPublic(BaseModel):
+    territory_id: str = Field(description="Territoire.")
+    data: list[WeekLockPublic] = Field(
+        description="Semaines verrouillées, la plus récente d'abord."
+    )
+    count: int = Field(description="Nombre de semaines verrouillées.")

@@ -32,6 +32,7 @@ from api.web.deps import (
     check_login_csrf,
 )
 from api.web.pages import render
+from api.web.routes.agenda import account_response
 from planner.errors import InvalidProblemError
 
 router = APIRouter(include_in_schema=False, dependencies=[WebMark])
@@ -249,16 +250,11 @@ def accept_invitation(
 
 
 @router.get("/compte")
-def account_page(request: Request, viewer: ViewerDep, modifie: int = 0) -> Response:
-    return render(
-        request,
-        "account.html",
-        viewer=viewer,
-        title="Mon compte",
-        error="",
-        hint="",
-        done=bool(modifie),
-    )
+def account_page(
+    request: Request, state: StateDep, viewer: ViewerDep, modifie: int = 0, agenda: str = ""
+) -> Response:
+    notice = "Agenda révoqué : son adresse ne fonctionne plus." if agenda == "revoque" else ""
+    return account_response(request, state, viewer, done=bool(modifie), notice=notice)
 
 
 @router.post("/compte")
@@ -271,16 +267,7 @@ def change_password(
     confirmation: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     def again(error: str, hint: str) -> Response:
-        return render(
-            request,
-            "account.html",
-            viewer=viewer,
-            title="Mon compte",
-            status_code=422,
-            error=error,
-            hint=hint,
-            done=False,
-        )
+        return account_response(request, state, viewer, error=error, hint=hint, status=422)
 
     if password != confirmation:
         return again(

@@ -39,10 +39,12 @@ from api.service.routes.activity import (
 )
 from api.service.schemas.activity import MAX_CONTACTS_PER_SESSION, ActivityCreate
 from api.service.web_sessions import Viewer
+from api.service.week_locks import locked_week, monday_of
 from api.web.deps import ActingViewerDep, ViewerDep, WebMark
 from api.web.errors import is_htmx
 from api.web.pages import render
 from api.web.periods import period_bounds, period_label, period_options
+from api.web.routes.activity_locks import locked_mondays, weeks_of
 from api.web.routes.journal import actor_fr, people
 from maps.plan_input import SLOT_LABELS
 from planner.errors import InvalidProblemError, NotFoundError
@@ -59,6 +61,10 @@ NOT_LISTED = (
     "Cette séance n'est pas dans la liste (pas encore commencée, ou hors de la période) : "
     "choisissez-en une ci-dessous."
 )
+LOCKED = (
+    "Cette séance est dans une semaine verrouillée : ses comptes ne se corrigent plus. "
+    "Demandez au responsable de déverrouiller la semaine."
+)
 #: the HTMX event that refreshes the totals after a save (``HX-Trigger``)
 SAVED_EVENT = "activite-enregistree"
 INTEGER = re.compile(r"[+-]?\d{1,6}")
@@ -73,11 +79,13 @@ def clock_text(seconds: int) -> str:
 
 @dataclass(frozen=True)
 class Held:
-    """A started session of the official plan, its record (or None) and its last writer."""
+    """A started session of the official plan, its record (or None), its last writer and
+    whether its week is locked (no entry buttons)."""
 
     visit: VisitRow
     record: ActivityRow | None
     by: tuple[str, str] | None
+    locked: bool = False
 
     @property
     def when(self) -> str:
@@ -150,13 +158,15 @@ def held_sessions(s: Session, plan: PlanRow | None, now: dt.datetime) -> list[He
     pairs = [(v, a) for v, a in repo.plan_visits_activity(s, plan.id) if started(v, now)]
     pairs.sort(key=lambda p: (p[0].date, p[0].start_s, p[0].van), reverse=True)
     by = writers(s, plan.territory_id, pairs)
-    return [Held(v, a, by.get(v.id)) for v, a in pairs]
+    locked = locked_mondays(s, plan.territory_id)
+    return [Held(v, a, by.get(v.id), monday_of(v.date) in locked) for v, a in pairs]
 
 
 def held_one(s: Session, visit: VisitRow) -> Held:
     record = repo.get_activity(s, visit.id)
     territory_id = repo.get_plan(s, visit.plan_id).territory_id
-    return Held(visit, record, writers(s, territory_id, [(visit, record)]).get(visit.id))
+    by = writers(s, territory_id, [(visit, record)]).get(visit.id)
+    return Held(visit, record, by, locked_week(s, territory_id, visit.date) is not None)
 
 
 def totals(held: Sequence[Held]) -> dict[str, int]:
@@ -281,12 +291,15 @@ def activity_page(
         shown = in_period(held, periode)
         error = ""
         row = next((h for h in shown if h.visit.id == editing), None)
-        if row is not None and entry is None:
+        if row is not None and row.locked and entry is None:
+            error, editing = LOCKED, None
+        elif row is not None and entry is None:
             entry = entry_of(row)
         elif row is None and editing is not None:  # not held yet, or out of the period
             error = " ".join(entry.errors) if entry is not None and entry.errors else NOT_LISTED
             editing = None
         months, weeks = period_options([h.visit.date for h in held])
+        locks = weeks_of(s, territory_id, [h.visit.date for h in shown])
     return render(
         request,
         "activity.html",
@@ -299,6 +312,7 @@ def activity_page(
         held_count=len(held),
         months=months,
         weeks=weeks,
+        locks=locks,
         periode=periode,
         period=period_label(periode),
         totals=totals(shown),

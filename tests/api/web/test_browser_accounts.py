@@ -48,3 +48,31 @@ def test_login_wrong_password_home_403_and_logout(browser, size):  # noqa: F811
     assert manager.page.url.endswith("/equipe")
     manager.check(f"equipe-{size}", report=AXE_REPORT)
     write_axe_report()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_conseiller_creates_changes_and_revokes_the_calendar_feed(browser, size):  # noqa: F811
+    conseiller = browser.logged_in("conseiller", SIZES[size], then="/compte")
+    page = conseiller.page
+    page.get_by_role("button", name="Créer mon agenda").click()
+    address = page.get_by_label("Adresse de votre agenda", exact=False)
+    address.wait_for()
+    url = address.input_value()
+    assert "/agenda/" in url and url.endswith(".ics")
+    link = page.get_by_role("button", name="S'abonner avec l'agenda de cet appareil")
+    assert link.get_attribute("href") == "webcal://" + url.split("://", 1)[1]
+    page.locator("#agenda").scroll_into_view_if_needed()
+    conseiller.check(f"compte-agenda-{size}", report=AXE_REPORT)
+    feed = page.request.get(url)
+    assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
+    conseiller.goto("/compte")
+    page.get_by_role("button", name="Changer l'adresse").click()
+    address.wait_for()
+    assert address.input_value() != url
+    assert page.request.get(url).status == 404
+    conseiller.errors.clear()  # none expected from the page; the 404 was a direct request
+    conseiller.goto("/compte")
+    page.get_by_role("button", name="Révoquer").click()
+    page.get_by_text("Agenda révoqué").wait_for()
+    conseiller.check(f"compte-agenda-revoque-{size}", report=AXE_REPORT)
+    write_axe_report()

@@ -1,5 +1,6 @@
 """In Chromium, at desktop and phone sizes: the « Activité » page of a published plan (a row
-entered inline through HTMX, a refused entry, the totals refreshed) and the « Journal » page.
+entered inline through HTMX, a refused entry, the totals refreshed, a week locked and unlocked)
+and the « Journal » page.
 axe-core, no JS error, no failed request, no other host."""
 
 from __future__ import annotations
@@ -83,4 +84,31 @@ def test_a_manager_enters_and_corrects_a_row_and_reads_the_journal(browser, plan
     assert conseiller.page.get_by_role("heading", level=1).inner_text() == "Accès refusé"
     conseiller.errors.clear()  # the 403 itself
     conseiller.page.close()
+    write_axe_report()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_manager_locks_and_unlocks_a_week(browser, plan, size):  # noqa: F811
+    manager = browser.logged_in("manager", SIZES[size], then=PAGE)
+    page = manager.page
+    open_rows = page.get_by_role("button", name="Saisir").count()
+    page.get_by_role("button", name="Verrouiller la semaine").first.click()
+    page.get_by_role("button", name="Déverrouiller").first.wait_for()
+    locked_rows = page.locator("tbody .week-locked").count()
+    assert locked_rows > 0
+    assert page.get_by_role("button", name="Saisir").count() == open_rows - locked_rows
+    page.locator("section.week-locks").scroll_into_view_if_needed()
+    manager.check(f"activite-verrouillee-{size}", report=AXE_REPORT)
+
+    conseiller = browser.logged_in("conseiller", SIZES[size], then=PAGE)
+    assert conseiller.page.get_by_role("button", name="Déverrouiller").count() == 0
+    assert "semaine verrouillée" in conseiller.page.locator("section.week-locks").inner_text()
+    conseiller.page.locator("section.week-locks").scroll_into_view_if_needed()
+    conseiller.check(f"activite-verrouillee-conseiller-{size}", report=AXE_REPORT)
+    conseiller.page.close()
+
+    page.get_by_role("button", name="Déverrouiller").first.click()
+    page.get_by_role("button", name="Verrouiller la semaine").first.wait_for()
+    assert page.get_by_role("button", name="Saisir").count() == open_rows
+    manager.page.close()
     write_axe_report()
