@@ -212,6 +212,13 @@ def browser(webapp: WebApp, chromium: Any) -> Iterator[Chromium]:  # noqa: F811
 AXE_REPORT: dict[str, Any] = {}
 
 
+def stop_markers(frame: Any) -> int:
+    """The numbered stops a map frame shows, once its script has drawn them (counting at
+    the page's ``load`` races the frame's own rendering)."""
+    frame.locator(".milo-stop-icon").first.wait_for()
+    return int(frame.locator(".milo-stop-icon").count())
+
+
 def write_axe_report() -> Path:
     """The violations of every checked page (``tests/artifacts/web/axe.json``)."""
     SHOTS.mkdir(parents=True, exist_ok=True)

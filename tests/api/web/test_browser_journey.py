@@ -135,9 +135,10 @@ def test_the_managers_week_from_import_to_calendar(browser, webapp, tmp_path, si
     day = (START + dt.timedelta(days=1)).isoformat()
     page.get_by_label("Jour affiché").select_option(day)
     page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url(re.compile(f".*jour={day}"))
     page.wait_for_load_state("load")
     frame = page.frame_locator("iframe.map-frame")
-    assert frame.locator(".milo-stop-icon").count() > 0
+    assert harness.stop_markers(frame) > 0
     visit.check(f"parcours-jour-{size}", report=AXE_REPORT)
 
     # cancel a date: the re-planned draft lists it with its reason

@@ -48,14 +48,15 @@ def test_plan_follow_cancel_a_date_and_publish(browser, size):  # noqa: F811
     page = visit.page
     assert "brouillon" in page.get_by_role("heading", level=1).inner_text()
     frame = page.frame_locator("iframe.map-frame")
-    assert frame.locator(".milo-stop-icon").count() > 0
+    assert harness.stop_markers(frame) > 0
     visit.check(f"plan-{size}", report=AXE_REPORT)
 
     page.get_by_label("Jour affiché").select_option("2025-05-06")
     page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url(re.compile(r".*jour=2025-05-06"))
     page.wait_for_load_state("load")
     day_visits = page.locator("[data-visit-id]").count()
-    assert 0 < frame.locator(".milo-stop-icon").count() < day_visits
+    assert 0 < harness.stop_markers(frame) < day_visits
     visit.check(f"plan-jour-{size}", report=AXE_REPORT)
 
     visit.goto(f"/tournees/{plan_id}/feuille?semaine=1")
