@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.service.db.models import ActivityRow, PlanRow, VisitRow
@@ -45,6 +45,20 @@ def place_of(stop_id: str) -> str:
         if stop_id.startswith(prefix):
             return stop_id[len(prefix) :]
     return stop_id
+
+
+def recorded_fingerprint(s: Session, territory_id: str) -> tuple[int, int, str]:
+    """What changes whenever a record of the territory is written, corrected or deleted (how
+    many, their revisions, the last write): a value derived from :func:`recorded_history` and
+    cached is rebuilt when this changes."""
+    count, revisions, last = s.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(ActivityRow.revision), 0),
+            func.max(ActivityRow.recorded_at),
+        ).where(ActivityRow.territory_id == territory_id)
+    ).one()
+    return int(count), int(revisions), str(last)
 
 
 def recorded_history(s: Session, territory_id: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
+from collections.abc import Hashable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -138,6 +139,7 @@ class TerritoryCache:
         self._base: dict[str, Territory] = {}
         self._merged: dict[str, tuple[int, Territory]] = {}
         self._derived: dict[tuple[str, str, int], Any] = {}
+        self._variants: dict[tuple[str, str, int], Hashable] = {}
         self._checked: dict[str, tuple[float, int]] = {}
         self._lock = threading.RLock()
 
@@ -176,16 +178,27 @@ class TerritoryCache:
             self._merged[territory_id] = (rev, merged)
         return merged, rev
 
-    def derived(self, territory_id: str, name: str, build: Any, s: Session | None = None) -> Any:
-        """``build(territory)`` cached per territory, name and partners revision."""
+    def derived(
+        self,
+        territory_id: str,
+        name: str,
+        build: Any,
+        s: Session | None = None,
+        *,
+        variant: Hashable = None,
+    ) -> Any:
+        """``build(territory)`` cached per territory, name and partners revision. A value
+        built for another ``variant`` (what else it was computed from, such as the recorded
+        counts) is rebuilt and replaced, never kept beside the new one."""
         territory, rev = self.get(territory_id, s)
         key = (territory_id, name, rev)
         with self._lock:
-            if key in self._derived:
+            if key in self._derived and self._variants.get(key) == variant:
                 return self._derived[key]
         value = build(territory)
         with self._lock:
             self._derived[key] = value
+            self._variants[key] = variant
         return value
 
     def recent(self, territory_id: str, name: str, *, max_age: float) -> Any | None:

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from api.service.activity_history import recorded_history, with_recorded
+from api.service.activity_history import recorded_fingerprint, recorded_history, with_recorded
 from api.service.db import repo
 from api.service.db.models import PlanRow
 from api.service.db.session import Database
@@ -125,7 +125,9 @@ PROBLEM_OPTIONS = ("overrides", "require_host")
 
 def cached_problem(territories: TerritoryCache, row: PlanRow, s: Session) -> ItineraryProblem:
     """The problem of plan ``row`` as :func:`job_inputs` builds it, kept in the territory cache
-    per partners revision, horizon and rule options (the checks of one plan's moves reuse it)."""
+    per partners revision, horizon and rule options (the checks of one plan's moves reuse it)
+    and rebuilt when the territory's recorded counts have changed since (its expected values
+    learn from them)."""
     start, weeks, options = row.start, row.weeks, row.options
     wanted = {k: options.get(k) for k in PROBLEM_OPTIONS}
     name = f"problem:{start.isoformat()}:{weeks}:{json.dumps(wanted, sort_keys=True)}"
@@ -135,7 +137,8 @@ def cached_problem(territories: TerritoryCache, row: PlanRow, s: Session) -> Iti
             territories, row.territory_id, start=start, weeks=weeks, options=options, s=s
         ).problem
 
-    return territories.derived(row.territory_id, name, build, s)
+    recorded = recorded_fingerprint(s, row.territory_id)
+    return territories.derived(row.territory_id, name, build, s, variant=recorded)
 
 
 def execute(db: Database, territories: TerritoryCache, run: state.Claim) -> None:

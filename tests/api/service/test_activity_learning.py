@@ -105,3 +105,36 @@ def test_a_session_the_history_already_holds_is_not_counted_twice(
     assert place_of("partenaire-mairie-71040") == "mairie-71040"
     assert place_of("maraude-qpv-QN07101M") == "qpv-QN07101M"
     assert place_of("71040") == "71040"
+
+
+def test_a_move_check_problem_is_rebuilt_when_counts_are_recorded(
+    client: TestClient, tokens: dict, plan: dict
+) -> None:
+    from api.service.db import repo
+    from api.service.jobs.compute import cached_problem
+
+    state = client.app.state.milo
+
+    def problem():
+        with state.db.session() as s:
+            return cached_problem(state.territories, repo.get_plan(s, plan["id"]), s)
+
+    first = problem()
+    assert problem() is first  # cached while nothing is recorded
+    commune, at_place = van_commune(plan, inputs(client).territory.activity)
+    for v in at_place:
+        url = f"/plans/{plan['id']}/visits/{v['id']}/activity"
+        assert client.post(url, json=HIGH, headers=tokens["conseiller"]).status_code == 201
+    second = problem()
+    assert second is not first
+    assert problem() is second
+    needs = {c.id: c.need for c in second.candidates}
+    # the rebuilt problem learned from the records as a new plan job does
+    with state.db.session() as s:
+        row = repo.get_plan(s, plan["id"])
+        learned = job_inputs(
+            state.territories, CM, start=row.start, weeks=row.weeks, options=row.options, s=s
+        ).problem
+    assert needs == {c.id: c.need for c in learned.candidates}
+    changed = [k for k in needs if needs[k] != {c.id: c.need for c in first.candidates}[k]]
+    assert any(commune in k for k in changed), (commune, changed[:5])
