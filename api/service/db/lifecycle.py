@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.service.db import repo
-from api.service.db.models import PlanRow, utcnow
+from api.service.db.models import PlanRow, VisitRow, utcnow
 from api.service.errors import ConflictError
 
 STAGE_FR = {"draft": "brouillon", "published": "publié", "archived": "archivé"}
@@ -156,3 +156,27 @@ def archive(s: Session, plan_id: str) -> PlanRow:
     row.archived_at = utcnow()
     s.flush()
     return row
+
+
+def followed(s: Session, visit: VisitRow) -> VisitRow:
+    """The same session (date, van, slot, stop) in the territory's published plan when
+    ``visit`` belongs to a version archived since (a report queued on a phone before the
+    publication reaches the visit its counts would have moved to, :func:`repo.carry_activity`);
+    ``visit`` itself otherwise (a draft's visit is never followed)."""
+    plan = s.get(PlanRow, visit.plan_id)
+    if plan is None or plan.stage != "archived":
+        return visit
+    published = repo.official_plan(s, plan.territory_id)
+    if published is None:
+        return visit
+    c = VisitRow.__table__.c
+    same = s.scalar(
+        select(VisitRow).where(
+            c.plan_id == published.id,
+            c.date == visit.date,
+            c.van == visit.van,
+            c.slot == visit.slot,
+            c.stop_id == visit.stop_id,
+        )
+    )
+    return visit if same is None else same

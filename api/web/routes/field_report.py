@@ -7,7 +7,10 @@ the activity through the API's own functions (:func:`api.service.routes.activity
 and ``_write``: official plan only 409, started session 422, bounds 422, audit entry, revision)
 and stores an :class:`~api.service.db.models.ActivityReportRow` in the same transaction; the
 same key again (a phone's retry after a lost answer) gets the stored answer, never a second
-write. A correction is a new report (a new key): the revision grows.
+write. A correction is a new report (a new key): the revision grows. A report queued on the
+phone for a visit of a version archived since (a new publication while it waited) is written
+on the same session of the published plan (:func:`api.service.db.lifecycle.followed`), where
+the records of the archived version moved; a session the new version dropped is refused (409).
 
 The partner met is not asked: an activity record has no field for it (counts by visit,
 approach; see :class:`api.service.schemas.activity.ActivityCreate`).
@@ -34,6 +37,7 @@ from sqlalchemy.orm import Session
 from api.service.auth import require_territory
 from api.service.clock import NowDep
 from api.service.db import repo
+from api.service.db.lifecycle import followed
 from api.service.db.models import ActivityReportRow, PlanRow, VisitRow
 from api.service.deps import StateDep
 from api.service.errors import ConflictError, error_body, status_of
@@ -105,7 +109,8 @@ def save_report(
     if revision is not None:
         return revision, True
     who = viewer.principal
-    visit = territory_visit(s, viewer, visit_id)
+    # queued before a publication: the same session of the plan published since
+    visit = followed(s, territory_visit(s, viewer, visit_id))
     plan, visit = writable(s, who, visit.plan_id, visit.id, now)
     repo.lock_visit(s, visit.id)  # a concurrent sender of the same key waits here
     revision = stored_answer(s, viewer, key, visit_id)
@@ -114,7 +119,8 @@ def save_report(
         return revision, True
     old = repo.get_activity(s, visit.id)
     expected = 1 if old is None else old.revision + 1
-    report = ActivityReportRow(key=key, visit_id=visit.id, user_id=viewer.user.id)
+    # the key stays with the visit the phone sent it for: its retries find the stored answer
+    report = ActivityReportRow(key=key, visit_id=visit_id, user_id=viewer.user.id)
     report.revision, report.received_at = expected, utc(now)
     s.add(report)
     s.flush()

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from api.service.clock import get_now
 from api.service.db.models import ActivityReportRow, ActivityRow
-from tests.api.web.conftest import csrf_of
+from tests.api.web.conftest import csrf_of, publish
 from tests.maps.injection import CORPUS
 
 JSON = {"Accept": "application/json"}
@@ -81,6 +81,45 @@ def test_the_same_key_twice_is_written_exactly_once(conseiller, published_plan):
     fixed = send(conseiller, visit, headers=JSON, contacts="7")
     assert fixed.status_code == 201 and fixed.json()["revision"] == 2
     assert rows(conseiller, visit["id"]) == (1, 2)
+
+
+def republished(client, headers, plan: dict, cancelled: dict) -> dict:
+    """The plan re-planned without ``cancelled``'s stop, published (the old one archived)."""
+    r = client.post(
+        f"/plans/{plan['id']}/replan",
+        json={"changes": [{"kind": "cancel_stop", "stop_id": cancelled["stop_id"]}]},
+        headers=headers,
+    )
+    assert r.status_code == 202, r.text
+    return publish(client, headers, client.get(f"/plans/{r.json()['id']}", headers=headers).json())
+
+
+def test_a_report_queued_before_a_publication_reaches_the_same_session_of_the_new_plan(
+    conseiller, app_client, api_manager, published_plan
+):
+    visits = sorted(published_plan["plan"]["visits"], key=lambda v: (v["date"], v["start_s"]))
+    kept, gone = visits[0], next(v for v in visits if v["stop_id"] != visits[0]["stop_id"])
+    form = conseiller.get(url(kept))  # the phone saved the form, then lost the network
+    new = republished(app_client, api_manager, published_plan, gone)
+    same = next(
+        v
+        for v in new["plan"]["visits"]
+        if all(v[k] == kept[k] for k in ("date", "van", "slot", "stop_id"))
+    )
+    assert same["id"] != kept["id"]
+    key = str(uuid.uuid4())
+    data = {"csrf": csrf_of(form.text), "key": key, "contacts": "6", "reperes": "3"}
+    data |= {"mobilises": "1", "approach": kept["approach"]}
+    r = conseiller.post(url(kept), data=data, headers=JSON)
+    assert r.status_code == 201, r.text
+    assert rows(conseiller, same["id"]) == (1, 0) and rows(conseiller, kept["id"]) == (0, 1)
+    again = conseiller.post(url(kept), data=data, headers=JSON)  # a retry: the stored answer
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    assert rows(conseiller, same["id"]) == (1, 0)
+    # a session the new version dropped is refused, with the French reason
+    dropped = send(conseiller, gone, headers=JSON)
+    assert dropped.status_code == 409, dropped.text
+    assert "plan officiel" in dropped.json()["detail"]
 
 
 def test_a_plain_form_post_goes_back_to_today_with_a_status(conseiller, published_plan):
