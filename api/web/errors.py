@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.service import errors as api_errors
@@ -111,12 +111,11 @@ async def validation_error(request: Request, exc: Exception) -> Response:
         f"{'.'.join(str(p) for p in e.get('loc', ())[1:])} ({api_errors.message_fr(e)})"
         for e in exc.errors()[:5]
     )
-    return error_page(
-        request,
-        422,
-        f"Formulaire incomplet ou illisible : {fields}.",
-        "Revenez au formulaire, corrigez ces champs et envoyez-le de nouveau.",
-    )
+    detail = f"Formulaire incomplet ou illisible : {fields}."
+    hint = "Revenez au formulaire, corrigez ces champs et envoyez-le de nouveau."
+    if wants_json(request):  # the phone's report queue shows it beside the report
+        return JSONResponse({"detail": detail, "hint": hint}, status_code=422)
+    return error_page(request, 422, detail, hint)
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:

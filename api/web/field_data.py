@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from api.web.plan_display import motifs
 from planner.amenities import amenity_label
+from planner.itinerary.plan_fields import hhmm
 from planner.session_labels import approach_label, kind_label, resource_label
 
 SLOT_FR = {"matin": "matin", "apres-midi": "après-midi"}
@@ -40,10 +41,6 @@ def route_links(lat: float, lon: float, label: str) -> dict[str, str]:
     }
 
 
-def clock_text(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
-
-
 def day_hours(hours: Mapping[str, Any] | None, day: dt.date) -> str:
     """A partner's opening hours on ``day`` (« 09:00-12:00, 13:45-17:00 »), from its stored
     weekly hours (minutes after midnight per weekday)."""
@@ -55,7 +52,7 @@ def day_hours(hours: Mapping[str, Any] | None, day: dt.date) -> str:
     intervals = days[day.weekday()] if day.weekday() < len(days) else []
     if not intervals:
         return "fermé ce jour"
-    return ", ".join(f"{clock_text(a * 60)}-{clock_text(b * 60)}" for a, b in intervals)
+    return ", ".join(f"{hhmm(a * 60)}-{hhmm(b * 60)}" for a, b in intervals)
 
 
 @dataclass(frozen=True)

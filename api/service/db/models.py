@@ -178,6 +178,8 @@ class ActivityRow(TableBase):
     #: token id and role of the last writer (no FK: a revoked token's records stay)
     recorded_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     recorded_role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    #: the key of the territory's partner met during the session (``partners.key``), or None
+    partner_met: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class AuditRow(TableBase):

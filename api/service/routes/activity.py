@@ -22,13 +22,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.service import audit, week_locks
 from api.service.auth import Principal, require_territory
 from api.service.clock import NowDep
 from api.service.db import repo
-from api.service.db.models import ActivityRow, PlanRow, VisitRow
+from api.service.db.models import ActivityRow, PartnerRow, PlanRow, VisitRow
 from api.service.deps import PrincipalDep, SessionDep
 from api.service.errors import ConflictError
 from api.service.responses import PARIS, clock
@@ -46,7 +47,7 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorPublic, "description": "Visite hors du plan officiel."}
 }
 #: the audited values of a record
-AUDITED = ("approach", "contacts", "reperes", "mobilises", "revision")
+AUDITED = ("approach", "contacts", "reperes", "mobilises", "partner_met", "revision")
 
 
 def utc(moment: dt.datetime) -> dt.datetime:
@@ -80,6 +81,7 @@ def activity_public(row: ActivityRow, visit: VisitRow, official_id: str | None) 
         "contacts": row.contacts,
         "reperes": row.reperes,
         "mobilises": row.mobilises,
+        "partner_met": row.partner_met,
         "recorded_at": utc(row.recorded_at),
         "revision": row.revision,
         "recorded_by": row.recorded_by,
@@ -159,6 +161,21 @@ def _missing(plan_id: str, visit_id: int) -> NotFoundError:
     )
 
 
+def _partner_of(s: Session, territory_id: str, key: str) -> PartnerRow:
+    """The territory's partner ``key`` (the partner met of a record), or the French 422."""
+    row = s.scalar(
+        select(PartnerRow).where(PartnerRow.territory_id == territory_id, PartnerRow.key == key)
+    )
+    if row is None:
+        raise InvalidProblemError(
+            f"Partenaire rencontré inconnu : attendu l'identifiant d'un partenaire du territoire "
+            f"{territory_id}, reçu « {key[:100]} ».",
+            hint=f"Choisissez-le dans GET /territories/{territory_id}/partners (champ id) ; "
+            "sans partenaire rencontré, omettez partner_met ou envoyez null.",
+        )
+    return row
+
+
 def _write(
     s: Session,
     who: Principal,
@@ -177,6 +194,8 @@ def _write(
         raise _missing(plan.id, visit.id)
     before = None if old is None else snapshot(old)
     values = body.model_dump(mode="json")
+    if values["partner_met"] is not None:
+        _partner_of(s, plan.territory_id, values["partner_met"])
     if values["approach"] is None:  # not given: the approach the plan gave the visit
         values["approach"] = visit.approach
     row = repo.upsert_activity(

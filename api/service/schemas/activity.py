@@ -48,6 +48,15 @@ class ActivityCreate(Strict):
         "maraude...).",
         examples=["maraude"],
     )
+    partner_met: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Partenaire rencontré pendant la séance (facultatif) : l'identifiant "
+        "(id) d'un partenaire du territoire (GET /territories/{id}/partners), jamais un texte "
+        "libre ; absent ou null : aucun.",
+        examples=["mairie-71306"],
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> ActivityCreate:
@@ -75,6 +84,9 @@ class ActivityPublic(BaseModel):
     contacts: int = Field(description="Jeunes rencontrés.")
     reperes: int = Field(description="Jeunes repérés.")
     mobilises: int = Field(description="Jeunes mobilisés.")
+    partner_met: str | None = Field(
+        default=None, description="Partenaire rencontré (identifiant), ou null."
+    )
     recorded_at: dt.datetime = Field(description="Dernière saisie ou correction (UTC).")
     revision: int = Field(description="1 à la saisie, +1 à chaque correction.")
     recorded_by: int | None = Field(

@@ -12,51 +12,48 @@ French messages, the same audit entry and revision. Counts only: no free text.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.service.auth import Role, require_territory
 from api.service.clock import NowDep
 from api.service.db import repo
-from api.service.db.models import ActivityRow, AuditRow, PlanRow, VisitRow
+from api.service.db.models import PlanRow, VisitRow
 from api.service.deps import StateDep
-from api.service.errors import ConflictError, message_fr
+from api.service.errors import ConflictError
 from api.service.routes.activity import (
     VisitId,
     delete_activity,
     record_activity,
-    started,
-    target_of,
     writable,
 )
-from api.service.schemas.activity import MAX_CONTACTS_PER_SESSION, ActivityCreate
+from api.service.schemas.activity import MAX_CONTACTS_PER_SESSION
 from api.service.web_sessions import Viewer
-from api.service.week_locks import locked_week, monday_of
+from api.web.activity_entry import (
+    APPROACHES,
+    COUNTS,
+    Entry,
+    Held,
+    checked,
+    entry_of,
+    held_one,
+    held_sessions,
+    partner_choices,
+    totals,
+)
 from api.web.deps import ActingViewerDep, ViewerDep, WebMark
 from api.web.errors import is_htmx
 from api.web.pages import render
 from api.web.periods import period_bounds, period_label, period_options
-from api.web.routes.activity_locks import locked_mondays, weeks_of
-from api.web.routes.journal import actor_fr, people
-from maps.plan_input import SLOT_LABELS
+from api.web.routes.activity_locks import weeks_of
 from planner.errors import InvalidProblemError, NotFoundError
-from planner.session_labels import APPROACH_VALUES, approach_label, resource_label
 
 router = APIRouter(include_in_schema=False, dependencies=[WebMark])
 
-#: the counts of a session, as the form names and labels them
-COUNTS = (("contacts", "Contacts"), ("reperes", "Repérés"), ("mobilises", "Mobilisés"))
-COUNT_LABELS = dict(COUNTS)
-APPROACHES = tuple((value, approach_label(value)) for value in APPROACH_VALUES)
-WRITES = ("activity.create", "activity.correct")
 NOT_LISTED = (
     "Cette séance n'est pas dans la liste (pas encore commencée, ou hors de la période) : "
     "choisissez-en une ci-dessous."
@@ -67,112 +64,6 @@ LOCKED = (
 )
 #: the HTMX event that refreshes the totals after a save (``HX-Trigger``)
 SAVED_EVENT = "activite-enregistree"
-INTEGER = re.compile(r"[+-]?\d{1,6}")
-
-
-# -- sessions --------------------------------------------------------------------------------
-
-
-def clock_text(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
-
-
-@dataclass(frozen=True)
-class Held:
-    """A started session of the official plan, its record (or None), its last writer and
-    whether its week is locked (no entry buttons)."""
-
-    visit: VisitRow
-    record: ActivityRow | None
-    by: tuple[str, str] | None
-    locked: bool = False
-
-    @property
-    def when(self) -> str:
-        return f"{clock_text(self.visit.start_s)}–{clock_text(self.visit.end_s)}"
-
-    @property
-    def slot(self) -> str:
-        return SLOT_LABELS.get(self.visit.slot, self.visit.slot)
-
-    @property
-    def resource(self) -> str:
-        return resource_label(self.visit.resource, self.visit.van)
-
-    @property
-    def approach(self) -> str:
-        return self.record.approach if self.record is not None else self.visit.approach
-
-    @property
-    def approach_label(self) -> str:
-        return approach_label(self.approach)
-
-
-@dataclass
-class Entry:
-    """What a person typed in a row's form, and why it was refused."""
-
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    invalid: set[str] = field(default_factory=set)
-
-
-def writers(
-    s: Session, territory_id: str, pairs: Sequence[tuple[VisitRow, ActivityRow | None]]
-) -> dict[int, tuple[str, str]]:
-    """Who last entered or corrected each recorded visit (from the audit log; a record older
-    than the log, or carried from a previous plan, falls back to its token and role)."""
-    recorded = {target_of(v.plan_id, v.id): (v, a) for v, a in pairs if a is not None}
-    if not recorded:
-        return {}
-    q = (
-        select(AuditRow)
-        .where(
-            AuditRow.territory_id == territory_id,
-            AuditRow.target.in_(list(recorded)),
-            AuditRow.action.in_(WRITES),
-        )
-        .order_by(AuditRow.id.desc())
-    )
-    last: dict[str, AuditRow] = {}
-    for row in s.scalars(q):
-        last.setdefault(row.target, row)
-    users = people(s, [r.actor_user_id for r in last.values()])
-    out = {}
-    for target, (visit, record) in recorded.items():
-        entry = last.get(target)
-        assert record is not None
-        out[visit.id] = (
-            actor_fr(users, entry.actor_user_id, entry.actor_token_id, entry.actor_role)
-            if entry is not None
-            else actor_fr({}, None, record.recorded_by, record.recorded_role)
-        )
-    return out
-
-
-def held_sessions(s: Session, plan: PlanRow | None, now: dt.datetime) -> list[Held]:
-    """The official plan's started sessions with their records, newest first (none without
-    a plan)."""
-    if plan is None:
-        return []
-    pairs = [(v, a) for v, a in repo.plan_visits_activity(s, plan.id) if started(v, now)]
-    pairs.sort(key=lambda p: (p[0].date, p[0].start_s, p[0].van), reverse=True)
-    by = writers(s, plan.territory_id, pairs)
-    locked = locked_mondays(s, plan.territory_id)
-    return [Held(v, a, by.get(v.id), monday_of(v.date) in locked) for v, a in pairs]
-
-
-def held_one(s: Session, visit: VisitRow) -> Held:
-    record = repo.get_activity(s, visit.id)
-    territory_id = repo.get_plan(s, visit.plan_id).territory_id
-    by = writers(s, territory_id, [(visit, record)]).get(visit.id)
-    return Held(visit, record, by, locked_week(s, territory_id, visit.date) is not None)
-
-
-def totals(held: Sequence[Held]) -> dict[str, int]:
-    recorded = [h.record for h in held if h.record is not None]
-    out = {name: sum(getattr(r, name) for r in recorded) for name, _ in COUNTS}
-    return out | {"recorded": len(recorded), "held": len(held)}
 
 
 def in_period(held: list[Held], periode: str) -> list[Held]:
@@ -194,47 +85,6 @@ def territory_visit(s: Session, territory_id: str, visit_id: int) -> VisitRow:
     return visit
 
 
-# -- the form --------------------------------------------------------------------------------
-
-
-def entry_of(held: Held) -> Entry:
-    """The form of a row, filled with its record (or empty counts and the visit's approach)."""
-    record = held.record
-    values = {name: "" if record is None else str(getattr(record, name)) for name, _ in COUNTS}
-    return Entry(values | {"approach": held.approach})
-
-
-def checked(entry: Entry) -> ActivityCreate | None:
-    """The API's body from the form, or None with ``entry``'s errors (the API's messages)."""
-    body: dict[str, Any] = {"approach": entry.values["approach"] or None}
-    for name, label in COUNTS:
-        text = entry.values[name].strip()
-        if INTEGER.fullmatch(text):
-            body[name] = int(text)
-            continue
-        came = "un champ vide" if not text else f"« {text[:20]} »"
-        entry.errors.append(f"{label} : nombre entier attendu, reçu {came} (0 si personne).")
-        entry.invalid.add(name)
-    if entry.errors:
-        return None
-    try:
-        return ActivityCreate.model_validate(body)
-    except ValidationError as exc:
-        for err in exc.errors():
-            where = str(err["loc"][0]) if err.get("loc") else ""
-            message = message_fr(err)
-            if where in COUNT_LABELS:
-                entry.errors.append(f"{COUNT_LABELS[where]} : {message}.")
-                entry.invalid.add(where)
-            elif where == "approach":
-                entry.errors.append(f"Démarche : {message}.")
-                entry.invalid.add(where)
-            else:  # the counts together (repérés or mobilisés above the contacts)
-                entry.errors.append(f"{message}.")
-                entry.invalid.update(name for name, _ in COUNTS)
-        return None
-
-
 # -- rendering -------------------------------------------------------------------------------
 
 
@@ -246,12 +96,13 @@ def row_response(
     periode: str,
     *,
     entry: Entry | None = None,
+    partners: Sequence[tuple[str, str]] = (),
     notice: str = "",
     error: str = "",
     status: int = 200,
 ) -> Response:
-    """One row of the table: as shown, or as a form (``entry``); ``notice`` says what was
-    just saved and refreshes the totals."""
+    """One row of the table: as shown, or as a form (``entry``, with the ``partners`` it may
+    name as met); ``notice`` says what was just saved and refreshes the totals."""
     headers = {"HX-Trigger": SAVED_EVENT} if notice else None
     return render(
         request,
@@ -263,6 +114,7 @@ def row_response(
         t=territory_id,
         h=held,
         form=entry,
+        partners=partners,
         notice=notice,
         error=error,
         periode=periode,
@@ -300,6 +152,8 @@ def activity_page(
             editing = None
         months, weeks = period_options([h.visit.date for h in held])
         locks = weeks_of(s, territory_id, [h.visit.date for h in shown])
+        host = row.visit.host if row is not None and editing is not None else ""
+        partners = partner_choices(s, territory_id, host) if editing is not None else []
     return render(
         request,
         "activity.html",
@@ -318,6 +172,7 @@ def activity_page(
         totals=totals(shown),
         editing=editing,
         entry=entry,
+        partners=partners,
         error=error,
         t=territory_id,
         approaches=APPROACHES,
@@ -425,7 +280,10 @@ def activity_form(
         except (InvalidProblemError, ConflictError) as exc:
             error = f"{exc.message} {exc.hint}"
             return row_response(request, viewer, territory_id, held, periode, error=error)
-    return row_response(request, viewer, territory_id, held, periode, entry=entry_of(held))
+        partners = partner_choices(s, territory_id, visit.host)
+    return row_response(
+        request, viewer, territory_id, held, periode, entry=entry_of(held), partners=partners
+    )
 
 
 @router.post("/territoires/{territory_id}/activite/{visit_id}")
@@ -440,13 +298,13 @@ def save_activity(
     reperes: CountForm = "",
     mobilises: CountForm = "",
     approach: Annotated[str, Form(max_length=40)] = "",
+    partner_met: Annotated[str, Form(max_length=100)] = "",
     periode: PeriodeForm = "",
 ) -> Response:
     """Enter or correct a session's counts (the API's ``POST .../activity``)."""
     require_territory(viewer.principal, territory_id, action="saisir l'activité")
-    entry = Entry(
-        {"contacts": contacts, "reperes": reperes, "mobilises": mobilises, "approach": approach}
-    )
+    counts = {"contacts": contacts, "reperes": reperes, "mobilises": mobilises}
+    entry = Entry(counts | {"approach": approach, "partner_met": partner_met})
     with state.db.session() as s:
         visit = territory_visit(s, territory_id, visit_id)
         body = checked(entry)
@@ -457,6 +315,7 @@ def save_activity(
                 s.rollback()
                 entry.errors.append(f"{exc.message} {exc.hint}")
         held = held_one(s, visit)
+        partners = partner_choices(s, territory_id, visit.host)
     if entry.errors:
         if not is_htmx(request):
             return activity_page(
@@ -470,7 +329,9 @@ def save_activity(
                 entry=entry,
                 status=422,
             )
-        return row_response(request, viewer, territory_id, held, periode, entry=entry, status=422)
+        return row_response(
+            request, viewer, territory_id, held, periode, entry=entry, partners=partners, status=422
+        )
     if not is_htmx(request):
         return RedirectResponse(page_url(territory_id, periode, visit_id), status_code=303)
     revision = held.record.revision if held.record is not None else 0

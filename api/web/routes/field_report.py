@@ -12,8 +12,8 @@ phone for a visit of a version archived since (a new publication while it waited
 on the same session of the published plan (:func:`api.service.db.lifecycle.followed`), where
 the records of the archived version moved; a session the new version dropped is refused (409).
 
-The partner met is not asked: an activity record has no field for it (counts by visit,
-approach; see :class:`api.service.schemas.activity.ActivityCreate`).
+The partner met (optional) is chosen in the list of the territory's partners, the session's
+host first (``partner_met``: a partner key, never free text; checked by the API's ``_write``).
 
 Answers: a plain form post is redirected to ``/terrain`` with « Bilan envoyé »; with
 ``Accept: application/json`` (the offline queue of ``static/field.js``), ``{"status":
@@ -44,10 +44,18 @@ from api.service.errors import ConflictError, error_body, status_of
 from api.service.routes.activity import VisitId, _write, started, utc, writable
 from api.service.schemas.activity import MAX_CONTACTS_PER_SESSION, ActivityCreate
 from api.service.web_sessions import Viewer
+from api.web.activity_entry import (
+    APPROACHES,
+    COUNTS,
+    Entry,
+    checked,
+    entry_of,
+    held_one,
+    partner_choices,
+)
 from api.web.deps import ActingViewerDep, ViewerDep, WebMark
 from api.web.errors import wants_json
 from api.web.pages import render
-from api.web.routes.activity import APPROACHES, COUNTS, Entry, checked, entry_of, held_one
 from api.web.routes.field import conseiller_territory
 from planner.errors import InvalidProblemError, MiloError, NotFoundError
 
@@ -73,6 +81,10 @@ def territory_visit(s: Session, viewer: Viewer, visit_id: int) -> VisitRow:
         )
     require_territory(viewer.principal, plan.territory_id, action="saisir l'activité")
     return visit
+
+
+def viewer_territory(s: Session, visit: VisitRow) -> str:
+    return repo.get_plan(s, visit.plan_id).territory_id
 
 
 def check_key(key: str) -> str:
@@ -155,6 +167,7 @@ def form_page(
         visit = territory_visit(s, viewer, visit_id)
         held = held_one(s, visit)
         is_started = started(visit, now)
+        partners = partner_choices(s, viewer_territory(s, visit), visit.host)
     return render(
         request,
         "field_report.html",
@@ -167,6 +180,7 @@ def form_page(
         started=is_started,
         error=error,
         approaches=APPROACHES,
+        partners=partners,
         counts=COUNTS,
         max_count=MAX_CONTACTS_PER_SESSION,
         updated=now,
@@ -197,11 +211,11 @@ async def report_send(
     reperes: CountForm = "",
     mobilises: CountForm = "",
     approach: TextForm = "",
+    partner_met: TextForm = "",
 ) -> Response:
     as_json = wants_json(request)
-    entry = Entry(
-        {"contacts": contacts, "reperes": reperes, "mobilises": mobilises, "approach": approach}
-    )
+    counts = {"contacts": contacts, "reperes": reperes, "mobilises": mobilises}
+    entry = Entry(counts | {"approach": approach, "partner_met": partner_met})
     try:
         conseiller_territory(viewer, "Bilan de séance")
         key = check_key(key)

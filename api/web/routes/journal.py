@@ -38,6 +38,7 @@ FIELD_FR = {
     "contacts": "contacts",
     "reperes": "repérés",
     "mobilises": "mobilisés",
+    "partner_met": "partenaire rencontré",
     "revision": "révision",
     "published": "plan publié",
     "version": "version",

@@ -348,10 +348,14 @@ def test_read_correct_delete_with_an_audit_trail(client, tokens, plan):
     assert [e.actor.role for e in trail.data] == ["conseiller", "manager", "conseiller"]
     assert create.actor.token_id == _token_id(client, h)
     assert correct.actor.token_id == _token_id(client, m)
-    first_values = {"approach": "maraude", "revision": 1} | COUNTS
+    first_values = {"approach": "maraude", "partner_met": None, "revision": 1} | COUNTS
     assert (create.before, create.after) == (None, first_values)
     assert correct.before == first_values
-    assert correct.after == {"approach": "vehicule_itinerant", "revision": 2} | {
+    assert correct.after == {
+        "approach": "vehicule_itinerant",
+        "partner_met": None,
+        "revision": 2,
+    } | {
         "contacts": 15,
         "reperes": 6,
         "mobilises": 3,

@@ -113,7 +113,11 @@ def test_entering_counts_stores_them_once_audits_them_and_a_correction_bumps_the
     assert row.approach == visit["approach"]
     [entry] = entries(manager)
     assert entry.action == "activity.create" and entry.actor_user_id == user_id(manager, "manager")
-    assert entry.after == COUNTS | {"approach": visit["approach"], "revision": 1}
+    assert entry.after == COUNTS | {
+        "approach": visit["approach"],
+        "partner_met": None,
+        "revision": 1,
+    }
     # a correction: the same record, the next revision, another approach
     r = save_row(manager, visit, contacts=14, reperes=4, mobilises=3, approach="maraude")
     assert r.status_code == 200 and "révision 2" in r.text
@@ -292,3 +296,32 @@ def test_injection_strings_in_hosts_and_in_the_form_are_shown_inert(
         assert injected(r.text) == [] and "42-evalue" not in r.text
         assert f'value="{escape(text)}"' in r.text
     assert records(manager, visit["id"]) == []
+
+
+def test_the_partner_met_is_shown_kept_on_a_correction_and_checked_by_the_api(
+    as_person, published_plan, api_manager
+):
+    from tests.api.web.test_field_report import partner_keys
+
+    manager = as_person("manager")
+    visit = visits(published_plan)[0]
+    keys = partner_keys(manager)
+    name, key = sorted(keys.items())[0]
+    r = save_row(manager, visit, **COUNTS, partner_met=key)
+    assert r.status_code == 200, r.text
+    assert f"partenaire rencontré : {escape(name)}" in r.text
+    form = manager.get(row_url(visit) + "/saisie", headers=HTMX).text
+    assert f'<option value="{key}" selected>' in form  # a correction keeps it unless changed
+    [row] = records(manager, visit["id"])
+    assert row.partner_met == key
+    # the JSON API: the key comes back; a key of no partner of the territory is refused
+    url = f"/plans/{published_plan['id']}/visits/{visit['id']}/activity"
+    body = COUNTS | {"partner_met": key}
+    answer = manager.post(url, json=body, headers=api_manager)
+    assert answer.status_code == 200 and answer.json()["partner_met"] == key
+    bad = manager.post(url, json=COUNTS | {"partner_met": "mairie-99999"}, headers=api_manager)
+    assert bad.status_code == 422
+    assert "Partenaire rencontré inconnu" in bad.json()["detail"]
+    assert "mairie-99999" in bad.json()["detail"] and "/partners" in bad.json()["hint"]
+    [row] = records(manager, visit["id"])
+    assert row.partner_met == key and row.revision == 2  # the refused write changed nothing

@@ -229,3 +229,53 @@ def test_the_injection_corpus_stays_inert_in_every_field(conseiller, published_p
         for raw in ("<img src=x", "<script>alert", "<svg onload", '<a href="javascript'):
             assert raw not in r.text, (field, raw)
     assert rows(conseiller, visit["id"]) == (0, 0)
+
+
+def partner_keys(client) -> dict[str, str]:
+    """name -> key of the territory's stored partners."""
+    from sqlalchemy import select as sql_select
+
+    from api.service.db.models import PartnerRow
+    from tests.api.service.conftest import CM
+
+    with client.app.state.milo.db.session() as s:
+        q = sql_select(PartnerRow.name, PartnerRow.key).where(PartnerRow.territory_id == CM)
+        return {str(name): str(key) for name, key in s.execute(q)}
+
+
+def met_of(client, visit_id: int) -> str | None:
+    with client.app.state.milo.db.session() as s:
+        return s.scalar(select(ActivityRow.partner_met).where(ActivityRow.visit_id == visit_id))
+
+
+def test_the_partner_met_is_chosen_in_the_territorys_list_host_first(conseiller, published_plan):
+    visit = next(v for v in published_plan["plan"]["visits"] if v["host"])
+    page = conseiller.get(url(visit)).text
+    assert '<label for="partner_met">Partenaire rencontré' in page
+    options = page.split('name="partner_met"', 1)[1].split("</select>", 1)[0]
+    keys = partner_keys(conseiller)
+    assert '<option value="">Aucun</option>' in options
+    first = options.split("<option", 3)[2]  # the first partner after « Aucun »
+    assert f'value="{keys[visit["host"]]}"' in first
+    assert options.count("<option") == len(keys) + 1
+    # chosen: stored with the counts, audited, shown to the manager in Activité
+    r = send(conseiller, visit, headers=JSON, partner_met=keys[visit["host"]])
+    assert r.status_code == 201, r.text
+    assert met_of(conseiller, visit["id"]) == keys[visit["host"]]
+    again = conseiller.get(url(visit)).text
+    assert f'<option value="{keys[visit["host"]]}" selected>' in again
+    # « Aucun » on a correction: no partner met any more
+    assert send(conseiller, visit, headers=JSON).status_code == 201
+    assert met_of(conseiller, visit["id"]) is None
+
+
+@pytest.mark.parametrize("bad", ["mairie-00000", "<b>texte libre</b>", "x" * 101])
+def test_a_partner_met_outside_the_territorys_list_is_refused(conseiller, published_plan, bad):
+    visit = visit_of(published_plan)
+    r = send(conseiller, visit, headers=JSON, partner_met=bad)
+    assert r.status_code == 422, r.text
+    assert "partner_met" in r.json()["detail"] or "Partenaire rencontré" in r.json()["detail"]
+    assert r.json()["hint"]
+    assert rows(conseiller, visit["id"]) == (0, 0)
+    html = send(conseiller, visit, partner_met=bad[:100])
+    assert html.status_code == 422 and "Bilan refusé, rien n'a été enregistré" in html.text
