@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from api.service.db.models import VisitRow
+from api.service.jobs.compute import job_inputs
+from api.service.territory_store import TerritoryCache
 from tests.api.web.browser import (  # noqa: F401  (fixtures)
     AXE_REPORT,
     DESKTOP,
@@ -59,8 +61,22 @@ def stored(webapp, visit_id: int) -> tuple[int, int]:  # noqa: F811
         db.dispose()
 
 
+def expected_at(webapp, visit: VisitRow) -> tuple[float, float]:  # noqa: F811
+    """(repérés, contacts) per session the next plan job expects at the visit's place and
+    month, computed by the job's own inputs (:func:`job_inputs`) on the app's store."""
+    db = webapp.store()
+    try:
+        inputs = job_inputs(
+            TerritoryCache(db), CM, start=dt.date.today(), weeks=1, options={}, s=None
+        )
+        return inputs.expected.per_session(str(visit.commune), visit.date.month)
+    finally:
+        db.dispose()
+
+
 def test_the_phone_app_works_offline_and_sends_the_report_once(browser, webapp, plan):  # noqa: F811
     visit = held_visit(webapp, plan)
+    before = expected_at(webapp, visit)
     conseiller = browser.logged_in("conseiller", PHONE)
     page = conseiller.page
     assert page.url.endswith("/terrain")
@@ -97,8 +113,10 @@ def test_the_phone_app_works_offline_and_sends_the_report_once(browser, webapp, 
     form.get_by_role("button", name="Contacts : un de plus").click()
     form.get_by_role("button", name="Contacts : un de plus").click()
     assert form.get_by_label("Contacts", exact=True).input_value() == "3"
-    form.get_by_label("Repérés", exact=True).fill("2")
-    form.get_by_label("Mobilisés", exact=True).fill("1")
+    # a busy session, well above what the place gave so far
+    form.get_by_label("Contacts", exact=True).fill("40")
+    form.get_by_label("Repérés", exact=True).fill("30")
+    form.get_by_label("Mobilisés", exact=True).fill("8")
     form.get_by_role("button", name="Envoyer le bilan").click()
     page.locator("#file-bilans li.pending").get_by_text("Bilan en attente").wait_for()
     assert stored(webapp, visit.id) == (0, 0)
@@ -110,6 +128,9 @@ def test_the_phone_app_works_offline_and_sends_the_report_once(browser, webapp, 
     assert "révision 1" in page.locator("#file-bilans li.sent").inner_text()
     assert page.evaluate("() => localStorage.getItem('milo-bilans')") == "[]"
     assert stored(webapp, visit.id) == (1, 1)
+    # the loop closes: the next plan learns from the report at that place
+    after = expected_at(webapp, visit)
+    assert after != before and after[0] > before[0], (before, after)
     # the page reloaded online sends nothing again
     conseiller.goto(f"/terrain/seances/{visit.id}/bilan")
     page.wait_for_timeout(500)
