@@ -41,7 +41,26 @@ def data_dir() -> Path:
     return DATA
 
 
+#: Set to 1 to run every store-backed API test on PostgreSQL too (not only the ``store`` ones).
+ALL_BACKENDS = os.environ.get("MILO_TEST_ALL_BACKENDS") == "1"
+
+
+def on_postgres_only_for_the_store(item: pytest.Item) -> bool:
+    """An API test run on the PostgreSQL store (the ``db_url`` fixture's second backend) that
+    is not about the store: the code above the store is the same on both, so the SQLite run
+    covers it; the ``store`` tests (migrations, upserts, locks, races, the job queue, sessions,
+    idempotency) run on both."""
+    callspec = getattr(item, "callspec", None)
+    on_pg = callspec is not None and callspec.params.get("db_url") == "postgres"
+    return on_pg and item.get_closest_marker("store") is None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not ALL_BACKENDS:
+        dropped = [item for item in items if on_postgres_only_for_the_store(item)]
+        if dropped:
+            items[:] = [item for item in items if not on_postgres_only_for_the_store(item)]
+            config.hook.pytest_deselected(items=dropped)
     if SHARED.is_dir():
         return
     skip = pytest.mark.skip(reason="../shared absent : données réelles indisponibles")

@@ -28,6 +28,8 @@ from api.service.schemas.audit import AuditPublic
 from api.service.settings import Settings, get_settings
 from tests.api.service.conftest import CM, MB, PLAN_START, publish
 
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
+
 PARIS = ZoneInfo("Europe/Paris")
 COUNTS = {"contacts": 12, "reperes": 4, "mobilises": 2}
 

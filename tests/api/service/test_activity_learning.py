@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.service.activity_history import place_of, recorded_history
 from api.service.jobs.compute import job_inputs
 from tests.api.service.conftest import CM, MB, make_plan
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 HIGH = {"contacts": 150, "reperes": 120, "mobilises": 30}
 VAN = "vehicule_itinerant"

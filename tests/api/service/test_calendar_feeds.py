@@ -5,6 +5,7 @@ draft), and after a move the same UID comes back with a higher SEQUENCE."""
 from __future__ import annotations
 
 import icalendar
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -16,6 +17,8 @@ from planner.itinerary.event_ids import identity
 from planner.itinerary.plan import Plan
 from tests.api.service.conftest import CM, publish
 from tests.api.service.test_moves_api import _fitting_move, _read, _replan, freed  # noqa: F401
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 
 def person(client: TestClient, settings, email: str, role: str = "conseiller") -> UserRow:

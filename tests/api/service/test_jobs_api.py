@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from api.service.auth import create_token
 from api.service.db import repo
 from tests.api.service.conftest import CM, MB, PLAN_START, make_settings, open_client
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 
 def queued(client, territory: str = CM, n: int = 1) -> list[str]:

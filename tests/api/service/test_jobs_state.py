@@ -21,6 +21,8 @@ from api.service.jobs.supervise import Outcome, supervise
 from api.service.territory_store import seed_demo
 from tests.api.service.conftest import CM, PLAN_START
 
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
+
 
 def sleeping_child(db_url: str, plan_id: str, attempt: int, time_limit: float, parent: int):
     """A child that never finishes (the solve the guard must stop)."""

@@ -30,6 +30,8 @@ from api.service.errors import ConflictError
 from tests.api.service.conftest import CM, MB, make_plan, open_client, publish
 from tests.api.service.test_migrations import _at
 
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
+
 VAN = "equipe-creusot"
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
 from api.service.db.session import Database
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 
 def test_migration_0004_keeps_the_stored_records_and_adds_the_trail(db_url):

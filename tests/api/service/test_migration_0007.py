@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -13,6 +14,8 @@ from api.service.db.models import VisitRow
 from api.service.db.session import Database
 from tests.api.service.conftest import CM
 from tests.approach_plan import every_kind_plan
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 
 def _at(db: Database, revision: str, *, down: bool = False) -> None:

@@ -3,10 +3,13 @@ already there; downgrade drops the column in place (the records stay)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from api.service.db.session import Database
 from tests.api.service.test_migration_0007 import _at, _fill_at_0006
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 
 def test_migration_0010_adds_the_partner_met_as_null_and_downgrades_in_place(db_url):

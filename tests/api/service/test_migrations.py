@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
 from api.service.db.session import Database
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 PARTNERS = [  # key, type, source, power, parking
     ("fs-1", "france_services", "ANCT France Services 2024-08-01", False, False),

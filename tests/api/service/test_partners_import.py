@@ -12,6 +12,8 @@ from api.service.partner_import import import_partners
 from api.service.schemas.territories import PartnersImportPublic
 from tests.api.service.conftest import CM, make_settings, open_client
 
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
+
 HEADER = "id;name;type;lon;lat;commune;power;lundi"
 TENNIS = "cs-tennis;Centre social du Tennis;centre_social;4.4281;46.8021;;oui;09:00-12:00"
 MONTCEAU = "media-montceau;Médiathèque;mediatheque;4.3639;46.6676;;;"

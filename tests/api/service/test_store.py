@@ -15,6 +15,8 @@ from api.service.settings import Settings, load_settings
 from planner.errors import DataSourceError
 from tests.api.service.conftest import CM, PLAN_START
 
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
+
 
 def test_migrations_create_exactly_the_models(db_url):
     db = Database(db_url)

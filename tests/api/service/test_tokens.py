@@ -25,6 +25,8 @@ from api.service.tokens import revoke
 from planner.errors import InvalidProblemError, InvalidTerritoryError
 from tests.api.service.conftest import CM, MB
 
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
+
 NOW = dt.datetime.now(dt.UTC)
 
 

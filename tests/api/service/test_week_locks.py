@@ -3,11 +3,14 @@ are a French 409 saying since when, by whom and how to fix; unlocking allows the
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.service.db.models import AuditRow
 from tests.api.service.conftest import CM, MB
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 COUNTS = {"contacts": 12, "reperes": 4, "mobilises": 2}
 MONDAY = "2025-05-05"  # the plan's week (fixture ``plan``: one week from Monday 5 May 2025)

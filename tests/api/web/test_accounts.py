@@ -21,6 +21,8 @@ from tests.api.web.conftest import (
 )
 from tests.maps.injection import CORPUS, EVALUATED
 
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
+
 MANAGER = PEOPLE["manager"][0]
 
 

@@ -15,6 +15,8 @@ from api.service.db.models import ActivityReportRow, ActivityRow
 from tests.api.web.conftest import csrf_of, publish
 from tests.maps.injection import CORPUS
 
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
+
 JSON = {"Accept": "application/json"}
 
 
