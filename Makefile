@@ -34,7 +34,7 @@ demo: $(RUN_STAMP) assets
 ## and run the suite.
 test: $(DEV_STAMP)
 	bash .ci/install-browser.sh
-	MILO_OFFLINE=1 $(BIN)/python -m pytest
+	MILO_OFFLINE=1 $(BIN)/python -m pytest --durations=30
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check planner geo_data api maps tests benchmarks

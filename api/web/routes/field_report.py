@@ -83,7 +83,7 @@ def territory_visit(s: Session, viewer: Viewer, visit_id: int) -> VisitRow:
     return visit
 
 
-def viewer_territory(s: Session, visit: VisitRow) -> str:
+def visit_territory(s: Session, visit: VisitRow) -> str:
     return repo.get_plan(s, visit.plan_id).territory_id
 
 
@@ -167,7 +167,7 @@ def form_page(
         visit = territory_visit(s, viewer, visit_id)
         held = held_one(s, visit)
         is_started = started(visit, now)
-        partners = partner_choices(s, viewer_territory(s, visit), visit.host)
+        partners = partner_choices(s, visit_territory(s, visit), visit.host)
     return render(
         request,
         "field_report.html",
