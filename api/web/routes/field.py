@@ -15,6 +15,7 @@ The pages work offline through the service worker (:mod:`api.web.routes.field_of
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -130,6 +131,30 @@ def remember_team(response: Response, request: Request, field: Field, asked: str
         response.delete_cookie(TEAM_COOKIE, path="/terrain")
 
 
+def day_map(day_routes: Sequence[tuple[str, Sequence[Stop]]]) -> list[dict[str, Any]]:
+    """The day map's data (JSON for ``static/field-map.js``): each team's stops in order,
+    numbered as the list « Trajet de la journée » (the commune outlines come from
+    ``/terrain/donnees.json``, cached for offline use)."""
+    return [
+        {
+            "team": team,
+            "stops": [
+                {
+                    "n": n,
+                    "id": st.id,
+                    "lat": st.visit["lat"],
+                    "lon": st.visit["lon"],
+                    "place": st.place,
+                    "when": st.when,
+                }
+                for n, st in enumerate(team_stops, start=1)
+                if st.visit.get("lat") is not None and st.visit.get("lon") is not None
+            ],
+        }
+        for team, team_stops in day_routes
+    ]
+
+
 @router.get("/terrain")
 def field_today(
     request: Request,
@@ -154,6 +179,7 @@ def field_today(
     here = now.astimezone(PARIS)
     upcoming = [st for st in stops if not st.ended(here)] if shown_day == here.date() else stops
     first = (upcoming or stops)[0] if stops else None
+    day_routes = routes(stops)
     response = render(
         request,
         "field_today.html",
@@ -166,7 +192,8 @@ def field_today(
         stops=stops,
         first=first,
         others=[st for st in stops if st is not first],
-        routes=routes(stops),
+        routes=day_routes,
+        day_map=day_map(day_routes),
         route_labels=ROUTE_LABELS,
         updated=now,
         jour=jour,

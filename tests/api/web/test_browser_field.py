@@ -100,6 +100,13 @@ def test_the_phone_app_works_offline_and_sends_the_report_once(browser, webapp, 
     conseiller.goto("/terrain")
 
     page.context.set_offline(True)
+    conseiller.goto("/terrain")
+    # the day map opens offline: numbered stops and the commune outlines, no tile
+    page.locator("#carte-jour .field-map-stop").first.wait_for()
+    page.locator("#carte-jour path.leaflet-interactive, #carte-jour svg path").first.wait_for()
+    assert page.locator("#carte-jour img.leaflet-tile").count() == 0
+    conseiller.failed.clear()
+    conseiller.check("terrain-aujourdhui-hors-ligne-telephone", report=AXE_REPORT)
     conseiller.goto("/terrain/semaine")
     assert page.get_by_role("heading", level=1).inner_text().startswith("La semaine")
     assert "Mis à jour le" in page.locator(".field-updated").inner_text()

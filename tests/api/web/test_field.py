@@ -58,6 +58,24 @@ def test_today_shows_the_days_sessions_with_host_hours_and_route_links(conseille
     assert 'rel="manifest"' in page
 
 
+def test_today_has_the_day_map_data_numbered_as_the_route(conseiller, published_plan):
+    import html
+    import json
+
+    page = conseiller.get(f"/terrain?jour={MONDAY}").text
+    raw = page.split('<script type="application/json" id="carte-jour-data">', 1)[1]
+    teams = json.loads(html.unescape(raw.split("</script>", 1)[0]))
+    day = [v for v in published_plan["plan"]["visits"] if v["date"] == MONDAY]
+    assert sum(len(t["stops"]) for t in teams) == len(day)
+    for team in teams:
+        assert [s["n"] for s in team["stops"]] == list(range(1, len(team["stops"]) + 1))
+        for stop in team["stops"]:
+            visit = next(v for v in day if v["id"] == stop["id"])
+            assert (stop["lat"], stop["lon"]) == (visit["lat"], visit["lon"])
+    assert '<script src="/static/field-map.js" defer></script>' in page
+    assert 'id="carte-jour"' in page and 'aria-label="Carte du trajet de la journée"' in page
+
+
 def test_a_day_without_session_shows_the_next_session_day(conseiller):
     page = conseiller.get("/terrain?jour=2025-05-03").text  # a Saturday
     assert "Pas de séance le samedi 3 mai 2025" in page
