@@ -26,7 +26,8 @@ def test_a_phone_typed_in_any_accepted_form_is_stored_and_listed_as_a_call_link(
     assert stored(client, key).phone == "03 85 55 01 02"
     row = client.get(LIST).text.split(f'id="p-{key}"', 1)[1].split("</tr>", 1)[0]
     assert (
-        '<a href="tel:+33385550102" aria-label="Appeler Centre social du Tennis">03 85 55 01 02</a>'
+        '<a href="tel:+33385550102" aria-label="Appeler Centre social du Tennis au '
+        '03 85 55 01 02">03 85 55 01 02</a>'
     ) in row
     edit = client.get(f"{LIST}/{key}").text  # the partner's page shows it to edit
     assert 'value="03 85 55 01 02"' in edit.split('id="p-phone"', 1)[1].split(">", 1)[0]
@@ -43,7 +44,10 @@ def test_without_phone_the_list_says_not_given(as_person):
 def test_the_demo_town_hall_lists_its_switchboard(as_person):
     row = as_person("manager").get(LIST).text.split('id="p-mairie-71153"', 1)[1]
     row = row.split("</tr>", 1)[0]
-    assert '<a href="tel:+33385775959" aria-label="Appeler Mairie de Le Creusot">' in row
+    assert (
+        '<a href="tel:+33385775959" aria-label="Appeler Mairie de Le Creusot au 03 85 77 59 59">'
+        in row
+    )
 
 
 @pytest.mark.parametrize("typed", ["06 12", "06 12 34 56 78 90", "+32 2 555 12 34", "mairie"])
