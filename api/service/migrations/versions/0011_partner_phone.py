@@ -1,8 +1,8 @@
 """The partner's public phone number, for the conseiller's « tap to call the host ».
 
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-12-02 05:00:00
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-02 05:40:00
 
 - ``partners.phone``: the place's public reception number (« 03 80 61 01 94 », the town
   hall's or the France Services' switchboard, never a person's), NULL when no source gives it.
@@ -18,8 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
