@@ -15,6 +15,7 @@ from shapely.ops import unary_union
 
 from geo_data import validation as v
 from geo_data.official import OfficialData, load_official
+from geo_data.phone import phone_column
 from geo_data.spec import BaseEntry, TerritorySpec, read_spec
 from geo_data.spec_approaches import MaraudeEntry
 from geo_data.user_files import parse_activity, parse_partners, parse_young, read_table
@@ -107,8 +108,9 @@ def build_communes(codes: list[str], official: OfficialData, young_real: pd.Seri
 
 
 def _add_townhalls(frame: gpd.GeoDataFrame, mairies: gpd.GeoDataFrame) -> None:
-    """Town-hall point per commune; one farther than 2 km from its polygon, or none, is replaced
-    by a point inside the polygon (counted in ``frame.attrs['townhalls_moved']``)."""
+    """Town-hall point, hours and public phone per commune; a point farther than 2 km from its
+    polygon, or none, is replaced by a point inside the polygon (counted in
+    ``frame.attrs['townhalls_moved']``)."""
     metric = frame.to_crs("EPSG:2154")
     halls = mairies.reindex(frame.index)
     hall_points = gpd.GeoSeries(halls.geometry.to_numpy(), index=frame.index, crs="EPSG:4326")
@@ -119,6 +121,8 @@ def _add_townhalls(frame: gpd.GeoDataFrame, mairies: gpd.GeoDataFrame) -> None:
     frame["lon"] = points.x.round(6)
     frame["lat"] = points.y.round(6)
     frame["townhall_hours"] = halls["hours"].to_numpy()
+    phones = halls["phone"] if "phone" in halls.columns else [None] * len(frame)
+    frame["townhall_phone"] = phone_column(phones, frame.index)
     frame.attrs["townhalls_moved"] = int(far.sum())
 
 
@@ -149,6 +153,7 @@ def build_partners(
         crs="EPSG:4326",
         index=pd.Index("mairie-" + communes.index, name="id"),
     )
+    halls["phone"] = phone_column(communes["townhall_phone"], halls.index)
     parts = [halls[list(PARTNER_COLUMNS)], fs[list(PARTNER_COLUMNS)]]
     if "partners" in spec.data:
         user = parse_partners(read_table(spec.data["partners"]), source=spec.data["partners"].name)

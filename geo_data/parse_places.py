@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo_data.parse_admin import read_geojson_bytes
+from geo_data.phone import official_phone, phone_column
 from planner.errors import InvalidTerritoryError
 from planner.hours import DAY_NAMES_FR, WeeklyHours
 from planner.taxonomy import PartnerType
@@ -109,7 +110,9 @@ def parse_france_services(text: str) -> gpd.GeoDataFrame:
     ``fixed_site`` is True for the fixed formats (``Fixe``, ``Fixe_antenne(s)``, ``Multisites``);
     itinerant buses (``Bus_équivalent``, ``Itinérante``) are kept with ``fixed_site=False``.
     The list says nothing of electricity or parking: ``power`` and ``parking`` are None
-    (« à vérifier », :mod:`planner.amenities`).
+    (« à vérifier », :mod:`planner.amenities`). ``phone`` is the site's public reception number
+    (column ``telephone``, « 03 80 61 01 94 »), None when empty or unreadable
+    (:func:`geo_data.phone.official_phone`).
     """
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     required = {"id_fs", "lib_fs", "insee_com", "latitude", "longitude", "format_fs"}
@@ -146,6 +149,7 @@ def parse_france_services(text: str) -> gpd.GeoDataFrame:
             "parking": [None] * len(frame),
             "fixed_site": fixed.to_numpy(),
             "source": "ANCT France Services 2024-08-01",
+            "phone": phone_column(map(official_phone, _column(frame, "telephone")), frame.index),
             "address": _column(frame, "adresse")
             .str.cat(_column(frame, "lib_com"), sep=" ")
             .str.strip(),
@@ -161,7 +165,8 @@ def parse_mairies(data: bytes) -> gpd.GeoDataFrame:
     """Town halls GeoJSON (``code``, ``nom``, ``adresse``, ``horaires``...) -> one row per commune.
 
     Columns: ``code`` (index), ``name``, ``address``, ``phone`` (public switchboard of the town
-    hall, an institution, not a person), ``hours`` (WeeklyHours or None), ``geometry``.
+    hall, an institution, not a person: « 03 80 61 01 94 », None when empty or unreadable),
+    ``hours`` (WeeklyHours or None), ``geometry``.
     """
     frame = read_geojson_bytes(data, "Mairies")
     missing = {"code", "nom"} - set(frame.columns)
@@ -182,7 +187,7 @@ def parse_mairies(data: bytes) -> gpd.GeoDataFrame:
         {
             "name": "Mairie de " + frame["nom"].astype(str),
             "address": _column(frame, "adresse").str.replace("\n", ", "),
-            "phone": _column(frame, "telephone"),
+            "phone": phone_column(map(official_phone, _column(frame, "telephone")), frame.index),
             "hours": hours,
         },
         geometry=frame.geometry.values,

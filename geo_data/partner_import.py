@@ -5,11 +5,12 @@ One set of rules for every partners file. :func:`check_partner_rows` applies the
 :func:`geo_data.user_files.parse_partners` applies the same rules and stops at the first refused
 row (a territory spec's file must be right as a whole). Three levels:
 
-- **the file**: columns that look like personal data, the required columns (``id``, ``name``,
+- **the file**: columns that look like personal data (but ``telephone``, the place's public
+  reception number: a partner is an institution), the required columns (``id``, ``name``,
   ``type``, and ``lon``/``lat`` without a point geometry), a declared CRS. One problem refuses
   the whole file: a :class:`~planner.errors.MiloError` is raised;
-- **a row**: its id, type, point, hours, oui/non cells, name and commune. Each message names the
-  file, the line and the column;
+- **a row**: its id, type, point, hours, oui/non cells, name, commune and phone
+  (:mod:`geo_data.phone`). Each message names the file, the line and the column;
 - **across rows**: an id written on several rows refuses each of them (which one is right is the
   user's call, not a guess).
 
@@ -35,6 +36,7 @@ from geo_data import validation as v
 from geo_data.csv_text import decode_text, parse_csv_text, record_lines
 from geo_data.parse_admin import read_geojson_bytes
 from geo_data.parse_places import parse_weekly_text
+from geo_data.phone import normalise_phone, phone_column
 from geo_data.text import clean_text
 from planner.amenities import AMENITIES, amenity_state
 from planner.errors import DataSourceError, InvalidTerritoryError, MiloError
@@ -48,6 +50,9 @@ UNKNOWN_WORDS = {"", "à vérifier", "a vérifier", "a verifier", "à verifier",
 #: Columns read as oui/non (empty: non); the amenities are a tri-state (empty: à vérifier).
 FLAG_COLUMNS = ("can_host_van",)
 REQUIRED_COLUMNS = ("id", "name", "type")
+#: The one phone column of a partners file: the place's public reception number (a partner is
+#: an institution); any other column named like a phone is refused as personal data.
+PHONE_COLUMN = "telephone"
 #: The longest id the store keeps (``partners.key``).
 ID_MAX_LENGTH = 100
 #: Uploaded partners files: CSV and GeoJSON.
@@ -264,6 +269,7 @@ def _check_row(
         "name": clean_text(_text(cells["name"]), what=f"{where}, le nom du partenaire {pid}"),
         "type": kind,
         "commune": _commune(cells.get("commune"), where=where),
+        "phone": normalise_phone(cells.get(PHONE_COLUMN), where=f"{where}, colonne {PHONE_COLUMN}"),
         "hours": hours,
         **flags,
         "fixed_site": False,
@@ -274,7 +280,14 @@ def _check_row(
 def _check_columns(frame: pd.DataFrame, *, what: str) -> pd.DataFrame:
     """File-level rules; the frame to read rows from: a table of cells, or a GeoDataFrame in
     EPSG:4326 when the file has point geometries."""
-    v.require_no_personal_data([c for c in frame.columns if c not in ("name",)], what=what)
+    v.require_no_personal_data(
+        [c for c in frame.columns if c not in ("name", PHONE_COLUMN)],
+        what=what,
+        expected="les colonnes d'un lieu : id, name, type, lon/lat, commune, équipements, "
+        f"horaires, {PHONE_COLUMN}",
+        hint=f"Le numéro public de l'accueil du lieu s'écrit dans une seule colonne nommée "
+        f"exactement « {PHONE_COLUMN} ».",
+    )
     v.require_columns(frame, REQUIRED_COLUMNS, what=what)
     if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
         v.require_crs(frame, what=what)
@@ -302,6 +315,7 @@ def _output(
         crs="EPSG:4326",
     )
     out.index = pd.Index(ids, name="id", dtype=object)
+    out["phone"] = phone_column([r["phone"] for r in rows], out.index)
     return out
 
 
@@ -315,7 +329,8 @@ def check_partner_rows(
     frame
         The table as read (:func:`geo_data.user_files.read_table` or :func:`read_partner_bytes`):
         columns ``id``, ``name``, ``type``, ``lon``/``lat`` or a point geometry; optional
-        ``commune``, ``can_host_van``, ``power``, ``parking``, ``lundi`` ... ``dimanche``.
+        ``commune``, ``can_host_van``, ``power``, ``parking``, ``lundi`` ... ``dimanche``,
+        ``telephone``.
     source
         The file's name, written in every message and in the ``source`` column.
     lines

@@ -6,7 +6,7 @@ Used for the embedded demo and as a cache. Layout::
                         rules (the manager's, :mod:`planner.rules_table` format; optional)
     communes.geojson    one feature per commune (columns of planner.territory), hours as JSON
     qpv.geojson
-    partners.geojson
+    partners.geojson    phones as « 03 80 61 01 94 » or null (absent in older files: None)
     activity.csv        counts only (optional)
 """
 
@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from geo_data.parse_admin import read_geojson_bytes
+from geo_data.phone import phone_column
 from geo_data.user_files import parse_activity
 from planner.amenities import AMENITIES, amenity_state
 from planner.approaches import MaraudePlace, SessionDefaults
@@ -39,6 +40,14 @@ def _hours_to_text(value: object) -> str:
 
 def _hours_from_text(value: object) -> WeeklyHours | None:
     return WeeklyHours.from_json(json.loads(value)) if isinstance(value, str) and value else None
+
+
+def _phone_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Phones as text or None (a GeoJSON null, or a file written before phones were kept,
+    without the column)."""
+    return phone_column(
+        frame[column] if column in frame.columns else [None] * len(frame), frame.index
+    )
 
 
 def _amenity_column(values: pd.Series) -> pd.Series:
@@ -125,6 +134,7 @@ def territory_from_files(folder: Path) -> Territory:
     communes = communes.set_index("code")
     communes["townhall_hours"] = communes["townhall_hours"].map(_hours_from_text)
     communes["qpv_codes"] = communes["qpv_codes"].fillna("").astype(str)
+    communes["townhall_phone"] = _phone_column(communes, "townhall_phone")
     communes["epci"] = communes["epci"].astype(str)
     qpv = _indexed(
         read_geojson_bytes((folder / "qpv.geojson").read_bytes(), "QPV"), "code", QPV_COLUMNS
@@ -136,6 +146,7 @@ def territory_from_files(folder: Path) -> Territory:
     )
     partners["hours"] = partners["hours"].map(_hours_from_text)
     partners["commune"] = partners["commune"].astype(str)
+    partners["phone"] = _phone_column(partners, "phone")
     for column in AMENITIES:  # a boolean column with nulls reads back as 1.0 / 0.0 / NaN
         if column in partners.columns:
             partners[column] = _amenity_column(partners[column])

@@ -49,7 +49,8 @@ def parse_partners(frame: pd.DataFrame, *, source: str = "fichier partenaires") 
     or a point geometry. Optional: ``commune``, ``can_host_van`` (oui/non, empty or absent: non),
     ``power``, ``parking`` (oui/non/vrai/faux/1/0; empty, « à vérifier », « inconnu » or an absent
     column: None, shown « à vérifier »), hours as one column per weekday (``lundi`` ...
-    ``dimanche``, text like ``09:00-12:00 / 14:00-17:00``). The rules are those of
+    ``dimanche``, text like ``09:00-12:00 / 14:00-17:00``), ``telephone`` (the place's public
+    reception number, never a person's: :mod:`geo_data.phone`). The rules are those of
     :func:`geo_data.partner_import.check_partner_rows`, which keeps the good rows instead.
     """
     return check_partner_rows(frame, source=source).accepted_or_raise()

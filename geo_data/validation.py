@@ -33,15 +33,23 @@ def _normalise(column: str) -> str:
     return re.sub(r"[^a-z0-9]", "", column.lower().translate(table))
 
 
-def require_no_personal_data(columns: Iterable[str], *, what: str) -> None:
-    """Refuse any column whose name looks like personal data (names, phone, e-mail, birth date)."""
+def require_no_personal_data(
+    columns: Iterable[str],
+    *,
+    what: str,
+    expected: str = "uniquement des comptages par lieu, période, approche et résultat",
+    hint: str = "",
+) -> None:
+    """Refuse any column whose name looks like personal data (names, phone, e-mail, birth date).
+
+    ``expected`` says what the file should hold; ``hint`` is added to the advice."""
     flagged = [c for c in columns if any(re.search(p, _normalise(c)) for p in PERSONAL_PATTERNS)]
     if flagged:
         raise PersonalDataError(
             f"{what} : colonnes qui ressemblent à des données personnelles refusées : "
-            f"{flagged} (attendu uniquement des comptages par lieu, période, approche et "
-            "résultat).",
-            hint="Supprimez ces colonnes : milo-nomade ne stocke aucune donnée personnelle.",
+            f"{flagged} (attendu {expected}).",
+            hint="Supprimez ces colonnes : milo-nomade ne stocke aucune donnée personnelle."
+            + (f" {hint}" if hint else ""),
         )
 
 

@@ -7,7 +7,8 @@ All GeoDataFrames are in EPSG:4326 (lon/lat); engines project to EPSG:2154 thems
     population), ``young`` (float, estimated 16-25 population, see ``young_method``),
     ``frr_class`` (a :class:`planner.taxonomy.FrrClass` value), ``qpv`` (bool), ``qpv_codes``
     (comma-separated), ``lon``/``lat`` (town hall point, or a point inside the polygon),
-    ``townhall_hours`` (:class:`planner.hours.WeeklyHours` or None), ``geometry`` (polygon).
+    ``townhall_hours`` (:class:`planner.hours.WeeklyHours` or None), ``townhall_phone`` (the
+    town hall's public switchboard, « 03 80 61 01 94 », or None), ``geometry`` (polygon).
 ``qpv`` (index ``code``)
     ``name``, ``communes`` (comma-separated INSEE codes), ``geometry``.
 ``partners`` (index ``id``)
@@ -15,7 +16,9 @@ All GeoDataFrames are in EPSG:4326 (lon/lat); engines project to EPSG:2154 thems
     (WeeklyHours), ``can_host_van`` (bool), ``power``, ``parking`` (tri-state, object dtype: True
     « oui », False « non », None « à vérifier » when no source says, see
     :mod:`planner.amenities`), ``fixed_site`` (a fixed contact point such as a fixed France
-    Services), ``source``, ``geometry`` (point).
+    Services), ``source``, ``phone`` (the place's public reception number, « 03 80 61 01 94 »,
+    never a person's; None when no source gives it, :mod:`geo_data.phone`), ``geometry``
+    (point).
 ``activity`` (plain DataFrame)
     ``period_start``, ``period_end`` (dates), ``place_id``, ``commune``, ``approach``
     (:class:`planner.taxonomy.Approach` value), ``sessions``, ``contacts``, ``reperes``,
@@ -51,6 +54,7 @@ COMMUNE_COLUMNS = (
     "lon",
     "lat",
     "townhall_hours",
+    "townhall_phone",
     "geometry",
 )
 QPV_COLUMNS = ("name", "communes", "geometry")
@@ -64,6 +68,7 @@ PARTNER_COLUMNS = (
     "parking",
     "fixed_site",
     "source",
+    "phone",
     "geometry",
 )
 ACTIVITY_COLUMNS = (

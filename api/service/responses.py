@@ -75,6 +75,7 @@ def partner_public(row: PartnerRow) -> dict[str, Any]:
         "amenities": amenities_text({"power": row.power, "parking": row.parking}),
         "fixed_site": row.fixed_site,
         "source": row.source,
+        "phone": row.phone,
     }
 
 

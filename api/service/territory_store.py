@@ -63,9 +63,15 @@ def frame_records(partners: gpd.GeoDataFrame) -> list[dict[str, Any]]:
                 "parking": amenity_state(row["parking"]),
                 "fixed_site": bool(row["fixed_site"]),
                 "source": str(row["source"]),
+                "phone": _phone(row.get("phone")),
             }
         )
     return out
+
+
+def _phone(value: object) -> str | None:
+    """A frame's phone cell as the store keeps it: text, or None (empty, NaN, absent)."""
+    return value if isinstance(value, str) and value else None
 
 
 def territory_meta(territory: Territory) -> dict[str, Any]:
@@ -102,15 +108,39 @@ def register_territory(
 
 
 def seed_demo(db: Database) -> list[str]:
-    """Store the embedded demo territories that are not stored yet; return the new ids."""
+    """Store the embedded demo territories that are not stored yet; return the new ids. The
+    stored ones get the phones of their official partners (:func:`fill_official_phones`)."""
     added = []
     for slug in DEMO_SLUGS:
         with db.session() as s:
-            if s.get(TerritoryRow, slug) is not None:
-                continue
+            stored = s.get(TerritoryRow, slug) is not None
+        if stored:
+            fill_official_phones(db, demo_territory(slug))
+            continue
         if register_territory(db, demo_territory(slug), source_kind="demo", source=slug):
             added.append(slug)
     return added
+
+
+def fill_official_phones(db: Database, territory: Territory) -> list[str]:
+    """Give the stored partners of ``territory`` that have no phone the phone of the same
+    partner in ``territory`` (a store seeded before phones were kept, migration 0010); return
+    their keys. Only a partner whose ``source`` is still the territory's is filled: one that a
+    manager replaced (API, form, file) keeps what the manager gave."""
+    known = {r["key"]: r for r in partner_records(territory) if r["phone"] is not None}
+    filled = []
+    with db.session() as s:
+        if s.get(TerritoryRow, territory.id) is None:
+            return []
+        for row in repo.list_partners(s, territory.id):
+            official = known.get(row.key)
+            if row.phone is None and official is not None and row.source == official["source"]:
+                row.phone = official["phone"]
+                filled.append(row.key)
+        if filled:
+            repo.get_territory(s, territory.id).partners_rev += 1
+            s.commit()
+    return filled
 
 
 def partners_frame(rows: list[PartnerRow]) -> gpd.GeoDataFrame:
@@ -125,6 +155,7 @@ def partners_frame(rows: list[PartnerRow]) -> gpd.GeoDataFrame:
         "parking": pd.Series([r.parking for r in rows], dtype=object),
         "fixed_site": [bool(r.fixed_site) for r in rows],
         "source": [r.source for r in rows],
+        "phone": pd.Series([r.phone for r in rows], dtype=object),
     }
     frame = gpd.GeoDataFrame(data, geometry=[Point(r.lon, r.lat) for r in rows], crs="EPSG:4326")
     frame.index = pd.Index([r.key for r in rows], name="id", dtype=object)

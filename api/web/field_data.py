@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from api.web.plan_display import motifs
+from geo_data.phone import phone_href
 from planner.amenities import amenity_label
 from planner.itinerary.plan_fields import hhmm
 from planner.session_labels import approach_label, kind_label, resource_label
@@ -103,6 +104,17 @@ class Stop:
         if self.partner is None:
             return "place publique : pas d'horaires" if not self.host else "horaires inconnus"
         return day_hours(self.partner.hours, dt.date.fromisoformat(self.date))
+
+    @property
+    def phone(self) -> str:
+        """The host's public phone (« 03 80 61 01 94 »), or "" when its partner has none."""
+        phone = None if self.partner is None else self.partner.phone
+        return phone if self.phone_href is not None and isinstance(phone, str) else ""
+
+    @property
+    def phone_href(self) -> str | None:
+        """The ``tel:`` link that calls the host (``tel:+33380610194``), or None."""
+        return None if self.partner is None else phone_href(self.partner.phone)
 
     @property
     def bring(self) -> list[tuple[str, str]]:

@@ -7,7 +7,8 @@ values are then checked by :func:`api.service.routes.partners.partner_values` (a
 the territory, unreadable hours... give the API's own French messages).
 
 Web-only conveniences: a decimal comma is read as a point, and a point left empty takes the
-chosen commune's point (its town hall), for a manager without the map.
+chosen commune's point (its town hall), for a manager without the map. The reception's phone is
+checked here too (:func:`geo_data.phone.normalise_phone`), so that a bad number marks its field.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from api.service.db.models import PartnerRow
 from api.service.errors import message_fr
 from api.service.schemas.territories import PartnerCreate
 from geo_data.parse_places import parse_day_text
+from geo_data.phone import normalise_phone
 from planner.errors import InvalidProblemError, InvalidTerritoryError, MiloError
 from planner.hours import DAY_NAMES_FR, WeeklyHours
 from planner.territory import Territory
@@ -43,6 +45,7 @@ LABELS = {
     "lat": "Latitude",
     "power": "Électricité",
     "parking": "Stationnement du véhicule",
+    "phone": "Téléphone de l'accueil",
     **{f"hours_{day}": f"Horaires du {day}" for day in DAY_NAMES_FR},
 }
 TEXT_MAX = 200
@@ -144,6 +147,7 @@ class PartnerForm:
     parking: str = "a_verifier"
     can_host_van: bool = True
     fixed_site: bool = False
+    phone: str = ""
 
     @classmethod
     def from_row(cls, row: PartnerRow) -> PartnerForm:
@@ -158,6 +162,7 @@ class PartnerForm:
             parking=_state_key(row.parking),
             can_host_van=bool(row.can_host_van),
             fixed_site=bool(row.fixed_site),
+            phone=row.phone or "",
         )
 
     @classmethod
@@ -177,6 +182,7 @@ class PartnerForm:
             parking=text("parking", "a_verifier"),
             can_host_van=text("can_host_van") == "oui",
             fixed_site=text("fixed_site") == "oui",
+            phone=text("phone").strip(),
         )
 
 
@@ -194,6 +200,11 @@ def _field_of(loc: tuple[Any, ...]) -> str:
     return str(loc[0]) if loc else ""
 
 
+def _phone_message(message: str) -> str:
+    """The phone's message without the field's name (the form shows it next to the field)."""
+    return message.removeprefix("Téléphone de l'accueil, ")
+
+
 def partner_body(form: PartnerForm, territory: Territory) -> PartnerCreate:
     """The API's partner body of ``form``; :class:`FormErrors` lists what to correct."""
     fields: dict[str, str] = {}
@@ -203,6 +214,11 @@ def partner_body(form: PartnerForm, territory: Territory) -> PartnerCreate:
             fields[name] = "valeur inconnue, attendu oui, non ou à vérifier"
         else:
             amenities[name] = AMENITY_CHOICES[form.__dict__[name]][0]
+    phone = None
+    try:
+        phone = normalise_phone(form.phone, where="Téléphone de l'accueil")
+    except InvalidTerritoryError as exc:
+        fields["phone"] = _phone_message(exc.message)
     lon, lat = form.lon.replace(",", "."), form.lat.replace(",", ".")
     communes = territory.communes
     if not lon and not lat and form.commune in communes.index:
@@ -217,6 +233,7 @@ def partner_body(form: PartnerForm, territory: Territory) -> PartnerCreate:
         "opening_hours": hours or None,
         "can_host_van": form.can_host_van,
         "fixed_site": form.fixed_site,
+        "phone": phone,
         **amenities,
     }
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -42,6 +44,31 @@ def test_round_trip(tmp_path):
         assert back.partners[column].tolist() == t.partners[column].tolist()
     assert back.partners["power"].isna().all()
     assert back.vans == t.vans and back.bases == t.bases and back.calendar == t.calendar
+    assert back.partners["phone"].tolist() == t.partners["phone"].tolist()
+    assert back.communes["townhall_phone"].tolist() == t.communes["townhall_phone"].tolist()
+
+
+def test_demo_partners_carry_the_official_public_phones():
+    t = load_demo_territory("marches-de-bourgogne")
+    p = t.partners
+    assert p.loc["mairie-21425", "phone"] == "03 80 92 01 34"  # Montbard, Annuaire
+    assert p.loc["fs-2364", "phone"] == "03 80 49 66 33"  # France services de Vitteaux, ANCT
+    assert p["phone"].str.fullmatch(r"0[1-9]( \d\d){4}").all()
+    assert t.communes.loc["21425", "townhall_phone"] == "03 80 92 01 34"
+
+
+def test_files_written_before_phones_were_kept_read_as_no_phone(tmp_path):
+    t = load_demo_territory("creusot-montceau")
+    territory_to_files(t, tmp_path / "old")
+    for name, column in (("partners.geojson", "phone"), ("communes.geojson", "townhall_phone")):
+        path = tmp_path / "old" / name
+        data = json.loads(path.read_text())
+        for f in data["features"]:
+            del f["properties"][column]
+        path.write_text(json.dumps(data))
+    back = territory_from_files(tmp_path / "old")
+    assert back.partners["phone"].tolist() == [None] * len(t.partners)
+    assert back.communes["townhall_phone"].tolist() == [None] * len(t.communes)
 
 
 def test_demo_amenities_unknown_where_the_sources_do_not_say():
@@ -62,6 +89,7 @@ def test_rebuild_matches_committed_demo(tmp_path, geo_dir):
             committed.communes.drop(columns="geometry")
         )
         assert fresh.partners.index.tolist() == committed.partners.index.tolist()
+        assert fresh.partners["phone"].tolist() == committed.partners["phone"].tolist()
         # the history too: the committed one is what the script writes, seed for seed
         assert fresh.activity.equals(committed.activity) and fresh.activity_synthetic
 

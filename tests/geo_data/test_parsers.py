@@ -9,7 +9,12 @@ import pytest
 from shapely.geometry import box
 
 from geo_data.parse_admin import match_contours, parse_communes, parse_epci, parse_frr, parse_qpv
-from geo_data.parse_places import parse_day_text, parse_france_services, parse_mairie_hours
+from geo_data.parse_places import (
+    parse_day_text,
+    parse_france_services,
+    parse_mairie_hours,
+    parse_mairies,
+)
 from planner.errors import InvalidTerritoryError
 
 COMMUNES = json.dumps(
@@ -158,3 +163,31 @@ def test_france_services_fixed_and_itinerant():
     assert frame.loc["fs-1", "hours"].is_open(0, 540, 720)
     with pytest.raises(InvalidTerritoryError, match="coordonnées absentes"):
         parse_france_services(text.replace("47.62,4.33,Fixe", ",,Fixe"))
+
+
+def test_france_services_phone_is_read_in_one_form():
+    text = (
+        "id_fs,lib_fs,insee_com,latitude,longitude,format_fs,telephone\n"
+        "1,FS fixe,21425,47.62,4.33,Fixe,03.80.92.00.00\n"
+        "2,FS bus,21425,47.62,4.33,Bus_équivalent,\n"
+        "3,FS faute,21425,47.62,4.33,Fixe,appeler la mairie\n"
+    )
+    frame = parse_france_services(text)
+    assert frame["phone"].tolist() == ["03 80 92 00 00", None, None]
+
+
+@pytest.mark.shared
+def test_real_town_halls_and_france_services_carry_their_public_phone(geo_dir):
+    partners = geo_dir / "partners"
+    halls = parse_mairies((partners / "mairies-bfc.geojson").read_bytes())
+    assert halls.loc["21001", "phone"] == "03 80 61 01 94"  # Agencourt
+    assert halls.loc["71225", "phone"] == "03 85 47 96 78"  # written 0385479678 in the file
+    assert halls.loc["25313", "phone"] is None  # no number in the directory
+    assert halls["phone"].notna().mean() > 0.99
+    sites = parse_france_services(
+        (partners / "france-services-20240801.csv").read_text(encoding="utf-8")
+    )
+    assert sites.loc["fs-1", "phone"] == "04 50 56 87 49"  # Valserhône
+    assert sites.loc["fs-942", "phone"] is None  # empty in the ANCT list
+    assert sites["phone"].notna().sum() == len(sites) - 4
+    assert sites["phone"].dropna().str.fullmatch(r"0\d( \d\d){4}").all()

@@ -208,7 +208,9 @@ def test_the_strict_reader_names_the_other_refused_lines():
             InvalidTerritoryError,
             r"colonnes obligatoires manquantes \['lon', 'lat'\]",
         ),
-        ("id;name;type;lon;lat;telephone", PersonalDataError, r"\['telephone'\]"),
+        ("id;name;type;lon;lat;tel", PersonalDataError, r"\['tel'\]"),
+        ("id;name;type;lon;lat;Téléphone", PersonalDataError, r"\['Téléphone'\]"),
+        ("id;name;type;lon;lat;telephone;mobile", PersonalDataError, r"\['mobile'\]"),
     ],
 )
 def test_a_file_level_problem_refuses_the_whole_file(header, error, match):
@@ -293,3 +295,34 @@ def test_check_partner_rows_defaults_to_positions():
     frame = parse_csv_text("id,name,type,lon,lat\np1,A,x,4.4,46.8\n", name="p.csv")
     result = check_partner_rows(frame, source="p.csv")
     assert [r.line for r in result.refused] == [2]
+
+
+PHONE_HEADER = "id;name;type;lon;lat;telephone"
+
+
+def test_the_telephone_column_is_read_as_the_place_s_public_number():
+    rows = [
+        "a;Mairie A;mairie;4.43;46.80;03 80 61 01 94",
+        "b;Mairie B;mairie;4.43;46.80;+33.3.85.77.59.59",
+        "c;Mairie C;mairie;4.43;46.80;",
+    ]
+    result = check_partner_file(csv_file(*rows, header=PHONE_HEADER), "p.csv")
+    assert result.refused == ()
+    assert result.accepted["phone"].tolist() == ["03 80 61 01 94", "03 85 77 59 59", None]
+
+
+def test_a_bad_phone_refuses_its_row_saying_what_was_expected_and_how_to_fix_it():
+    rows = [
+        "a;Mairie A;mairie;4.43;46.80;03 80 61 01 9",
+        "b;Mairie B;mairie;4.43;46.80;03 85 77 59 59",
+    ]
+    result = check_partner_file(csv_file(*rows, header=PHONE_HEADER), "p.csv")
+    assert list(result.accepted.index) == ["b"]
+    (row,) = result.refused
+    assert (row.line, row.id) == (2, "a")
+    assert row.message == (
+        "Partenaires (p.csv) : ligne 2, colonne telephone, valeur « 03 80 61 01 9 » illisible "
+        "(attendu un numéro français à 10 chiffres commençant par 0 (par exemple 03 80 61 01 94 "
+        "; espaces, points ou tirets permis) ou +33 suivi de 9 chiffres (+33 3 80 61 01 94))."
+    )
+    assert "jamais un numéro personnel" in row.hint and "laissez la case vide" in row.hint

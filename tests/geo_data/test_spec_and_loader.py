@@ -64,6 +64,9 @@ def test_loader_builds_territory_with_user_files(data_dir, official):
     assert {"cs-montbard", "epi-chatillon", "mairie-21425"} <= set(t.partners.index)
     p = t.partners
     assert p.loc["mairie-21425", "power"] is None and p.loc["mairie-21425", "parking"] is True
+    assert p.loc["mairie-21425", "phone"] == "03 80 92 01 34"  # the town hall's switchboard
+    assert t.communes.loc["21425", "townhall_phone"] == "03 80 92 01 34"
+    assert p.loc["cs-montbard", "phone"] is None  # the user's file has no telephone column
     assert (p.loc["cs-montbard", "power"], p.loc["cs-montbard", "parking"]) == (True, False)
     fs = p[p["type"] == "france_services"]
     assert len(fs) and fs["power"].isna().all() and fs["parking"].isna().all()

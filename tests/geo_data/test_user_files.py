@@ -46,13 +46,25 @@ def test_partners_ok(data_dir):
         ("partners_missing_id.csv", InvalidTerritoryError, "sans identifiant"),
         ("partners_bad_type.csv", InvalidTerritoryError, r"valeurs inconnues \['boulangerie'\]"),
         ("partners_bad_hours.csv", InvalidTerritoryError, "Horaires illisibles .*'le matin'"),
-        ("partners_phone.csv", PersonalDataError, "telephone"),
+        ("partners_mobile.csv", PersonalDataError, r"\['portable'\]"),
         ("partners_invalid_geometry.geojson", InvalidTerritoryError, "géométrie invalide"),
     ],
 )
 def test_partners_broken(data_dir, name, error, match):
     with pytest.raises(error, match=match):
         partners(data_dir, name)
+
+
+def test_partners_telephone_is_the_place_s_public_number(data_dir):
+    frame = partners(data_dir, "partners_phone.csv")
+    assert frame["phone"].tolist() == ["03 80 00 00 00", "03 80 92 12 34", None]
+
+
+def test_a_phone_like_column_other_than_telephone_is_still_personal_data(data_dir):
+    with pytest.raises(PersonalDataError) as info:
+        partners(data_dir, "partners_mobile.csv")
+    assert "refusées : ['portable'] (attendu les colonnes d'un lieu" in info.value.message
+    assert "une seule colonne nommée exactement « telephone »" in info.value.hint
 
 
 def test_partner_without_geometry_is_refused(data_dir):
@@ -96,6 +108,7 @@ def test_activity_ok(data_dir):
         ("activity_negative.csv", InvalidTerritoryError, "reperes, valeurs non entières ou néga"),
         ("activity_personal.csv", PersonalDataError, r"\['nom', 'date_naissance'\]"),
         ("activity_email.csv", PersonalDataError, "courriel"),
+        ("activity_phone.csv", PersonalDataError, r"\['telephone'\]"),
         ("activity_future.csv", InvalidTerritoryError, "dans le futur"),
         ("activity_free_text.csv", InvalidTerritoryError, r"non prévues \['commentaire'\]"),
         ("activity_bad_date.csv", InvalidTerritoryError, "dates illisibles"),

@@ -76,6 +76,9 @@ class PartnerRow(TableBase):
     parking: Mapped[bool | None] = mapped_column(Boolean, nullable=True, default=None)
     fixed_site: Mapped[bool] = mapped_column(Boolean, default=False)
     source: Mapped[str] = mapped_column(String(200), default="API")
+    #: The place's public reception number (« 03 80 61 01 94 », :mod:`geo_data.phone`), never a
+    #: person's; NULL when no source gives it.
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True, default=None)
 
 
 #: Stages of a plan (its lifecycle, apart from its job ``status``): a new plan or a re-plan is a

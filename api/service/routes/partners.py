@@ -22,6 +22,7 @@ from api.service.schemas.territories import (
 )
 from api.service.territory_store import PartnerPlacer
 from geo_data.parse_places import parse_weekly_text
+from geo_data.phone import normalise_phone
 from geo_data.text import clean_text
 from planner.hours import DAY_NAMES_FR
 
@@ -60,6 +61,7 @@ def partner_values(state: Any, s: Any, territory_id: str, body: PartnerCreate) -
         "parking": body.parking,
         "fixed_site": body.fixed_site,
         "source": "API",
+        "phone": normalise_phone(body.phone, where=f"Le partenaire « {name} », champ phone"),
     }
 
 
@@ -107,7 +109,8 @@ def import_partners_file(
         File(
             description="Fichier CSV (UTF-8, « ; » ou « , ») ou GeoJSON : colonnes id, name, "
             "type, lon/lat (ou un point), et au choix commune, can_host_van, power, parking, "
-            "lundi ... dimanche."
+            "lundi ... dimanche, telephone (le standard public du lieu, jamais un numéro "
+            "personnel)."
         ),
     ],
     state: StateDep,

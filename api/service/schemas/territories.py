@@ -58,7 +58,8 @@ class TerritoriesPublic(BaseModel):
 
 
 class PartnerCreate(Strict):
-    """A partner place: required name, type, lon, lat; optional commune, hours and flags."""
+    """A partner place: required name, type, lon, lat; optional commune, hours, flags and the
+    public phone of its reception."""
 
     name: str = Field(
         min_length=1,
@@ -102,6 +103,15 @@ class PartnerCreate(Strict):
     fixed_site: bool = Field(
         default=False, description="Point de contact fixe (ex. France Services fixe)."
     )
+    phone: str | None = Field(
+        default=None,
+        max_length=40,
+        description="Téléphone de l'accueil du lieu : son standard public, jamais un numéro "
+        "personnel. Un numéro français à 10 chiffres commençant par 0 (espaces, points ou "
+        "tirets permis) ou +33 suivi de 9 chiffres ; enregistré sous la forme « 03 80 61 01 "
+        "94 ». Absent ou null : non renseigné.",
+        examples=["03 80 61 01 94"],
+    )
 
 
 class PartnerPublic(BaseModel):
@@ -132,6 +142,11 @@ class PartnerPublic(BaseModel):
     )
     fixed_site: bool = Field(description="Point de contact fixe.")
     source: str = Field(description="Origine de la donnée.")
+    phone: str | None = Field(
+        description="Téléphone de l'accueil du lieu (standard public, « 03 80 61 01 94 »), ou "
+        "null quand aucune source ne le donne.",
+        examples=["03 80 61 01 94"],
+    )
 
 
 class PartnersPublic(BaseModel):

@@ -89,6 +89,8 @@ def session_json(stop: Any) -> dict[str, Any]:
         "end": stop.visit["end"],
         "place": stop.place,
         "host": stop.host,
+        "phone": stop.phone,
+        "phone_href": stop.phone_href,
         "team": stop.team,
         "van": stop.visit["van"],
         "lat": stop.visit.get("lat"),

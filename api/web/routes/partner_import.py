@@ -25,7 +25,7 @@ from api.service.web_sessions import Viewer
 from api.web.deps import ActingViewerDep, ViewerDep, WebMark
 from api.web.pages import render
 from api.web.partner_form import FormDep
-from geo_data.partner_import import REQUIRED_COLUMNS, UPLOAD_SUFFIXES
+from geo_data.partner_import import PHONE_COLUMN, REQUIRED_COLUMNS, UPLOAD_SUFFIXES
 from planner.errors import InvalidTerritoryError, MiloError
 from planner.hours import DAY_NAMES_FR
 from planner.taxonomy import PartnerType
@@ -38,6 +38,12 @@ OPTIONAL_COLUMNS = (
     ("can_host_van", "peut accueillir le camion : oui / non"),
     ("power, parking", "électricité, stationnement : oui / non / vide (à vérifier)"),
     (", ".join(DAY_NAMES_FR), "horaires du jour, ex. 09:00-12:00 / 14:00-17:00"),
+    (
+        PHONE_COLUMN,
+        "téléphone de l'accueil du lieu, son standard public (jamais un numéro personnel) : "
+        "10 chiffres commençant par 0, ex. 03 80 61 01 94, ou +33 3 80 61 01 94 ; vide : non "
+        "renseigné",
+    ),
 )
 
 

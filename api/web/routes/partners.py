@@ -42,6 +42,7 @@ from api.web.partner_form import (
 )
 from api.web.routes import partner_import
 from api.web.territory_view import name_key
+from geo_data.phone import phone_href
 from planner.amenities import amenity_label
 from planner.errors import MiloError
 from planner.hours import DAY_NAMES_FR
@@ -97,6 +98,7 @@ def partner_rows(s: Any, territory: Territory, territory_id: str, kind: str) -> 
         public["power_label"] = amenity_label(row.power)
         public["parking_label"] = amenity_label(row.parking)
         public["hours_summary"] = hours_summary(row.hours)
+        public["phone_href"] = phone_href(row.phone)
         rows.append(public)
     return sorted(rows, key=lambda p: (name_key(p["commune_name"]), name_key(p["name"])))
 

@@ -155,7 +155,7 @@ def test_a_geojson_file_is_imported(client, tokens):
             "p.csv",
             "colonnes obligatoires manquantes ['type']",
         ),
-        (csv_file(TENNIS).replace(b"power", b"telephone"), "p.csv", "données personnelles"),
+        (csv_file(TENNIS).replace(b"power", b"mobile"), "p.csv", "données personnelles"),
         (b"\x00\x01", "p.xlsx", "Format du fichier « p.xlsx » non pris en charge"),
         ("id;name\né;É\n".encode("cp1252"), "p.csv", "texte UTF-8 attendu"),
         (csv_file(), "p.csv", "aucun partenaire dans le fichier"),

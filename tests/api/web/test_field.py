@@ -5,13 +5,17 @@ the last look."""
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+from sqlalchemy import select
 
-from api.web.field_data import route_links
+from api.service.db.models import PartnerRow
+from api.web.field_data import Stop, route_links
 from api.web.routes.field import SEEN_COOKIE, TEAM_COOKIE
-from tests.api.web.conftest import publish
+from tests.api.web.conftest import CM, publish
 from tests.maps.injection import CORPUS, EVALUATED
 
 MONDAY = "2025-05-05"
@@ -168,3 +172,50 @@ def test_the_conseiller_home_is_today(as_person):
     r = as_person("conseiller").get("/", follow_redirects=False)
     assert r.headers["location"] == "/terrain"
     assert dt.date.fromisoformat(MONDAY).weekday() == 0
+
+
+def hosted_visit(plan: dict, day: str = MONDAY) -> dict:
+    """The day's first session hosted by a partner."""
+    visits = [v for v in plan["plan"]["visits"] if v["date"] == day and v.get("host")]
+    return min(visits, key=lambda v: (v["van"], v["start_s"]))
+
+
+def set_phone(conseiller, name: str, phone: str | None) -> None:
+    with conseiller.app.state.milo.db.session() as s:
+        row = s.scalar(
+            select(PartnerRow).where(PartnerRow.territory_id == CM, PartnerRow.name == name)
+        )
+        row.phone = phone
+        s.commit()
+
+
+def test_the_host_s_public_phone_is_a_link_that_calls_it(conseiller, published_plan):
+    visit = hosted_visit(published_plan)
+    set_phone(conseiller, visit["host"], "03 80 61 01 94")
+    page = conseiller.get(f"/terrain?jour={MONDAY}").text
+    link = (
+        f'<a class="field-call" href="tel:+33380610194" aria-label="Appeler '
+        f'{escape(visit["host"])} au 03 80 61 01 94">03 80 61 01 94</a>'
+    )  # the accessible name holds the visible number (WCAG 2.5.3, « label in name »)
+    assert link in page
+    data = conseiller.get(f"/terrain/donnees.json?jour={MONDAY}").json()
+    session = next(x for x in data["sessions"] if x["id"] == visit["id"])
+    assert (session["phone"], session["phone_href"]) == ("03 80 61 01 94", "tel:+33380610194")
+
+
+def test_a_host_without_phone_says_not_given(conseiller, published_plan):
+    visit = hosted_visit(published_plan)
+    set_phone(conseiller, visit["host"], None)
+    page = conseiller.get(f"/terrain?jour={MONDAY}").text
+    card = page.split(f'id="seance-{visit["id"]}"', 1)[1].split("</article>", 1)[0]
+    assert "<dt>Téléphone</dt><dd>non renseigné</dd>" in card
+    assert "tel:" not in card
+
+
+def test_a_stop_s_phone_comes_from_its_host_partner():
+    visit = {"id": 1, "date": MONDAY, "host": "Mairie de Blanzy"}
+    with_phone = Stop(visit, SimpleNamespace(phone="03 85 68 00 99"))
+    assert (with_phone.phone, with_phone.phone_href) == ("03 85 68 00 99", "tel:+33385680099")
+    for partner in (None, SimpleNamespace(phone=None), SimpleNamespace(phone="12")):
+        stop = Stop(visit, partner)
+        assert (stop.phone, stop.phone_href) == ("", None)
