@@ -3,12 +3,15 @@ the column in place and keeps the rows."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from api.service.db.session import Database
 from tests.api.service.test_migrations import PARTNERS
 from tests.api.service.test_migrations import _at as at_revision
 from tests.api.service.test_migrations import _fill as fill_store
+
+pytestmark = pytest.mark.store  # also on PostgreSQL (tests/conftest.py)
 
 
 def _columns(db: Database) -> set[str]:
