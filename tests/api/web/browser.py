@@ -145,6 +145,15 @@ class Chromium:
         self.browser = browser
         self.origin = origin
 
+    def failure(self, request: Any) -> bool:
+        """A request of the service that failed; not a download, nor a frame's page that a
+        navigation of the test cancelled (``net::ERR_ABORTED``: the page it belonged to is
+        gone, the service did not fail)."""
+        why = request.failure or ""
+        if not request.url.startswith(self.origin) or "download" in why:
+            return False
+        return not (request.resource_type == "document" and "ERR_ABORTED" in why)
+
     def visit(self, size: tuple[int, int] = DESKTOP) -> Visit:
         context = self.browser.new_context(
             viewport={"width": size[0], "height": size[1]}, locale="fr-FR", device_scale_factor=1
@@ -154,14 +163,7 @@ class Chromium:
         visit = Visit(page, self.origin)
         page.on("pageerror", lambda exc: visit.errors.append(str(exc)))
         page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
-        page.on(
-            "requestfailed",
-            lambda r: (
-                visit.failed.append(r.url)
-                if r.url.startswith(self.origin) and "download" not in (r.failure or "")
-                else None
-            ),
-        )
+        page.on("requestfailed", lambda r: visit.failed.append(r.url) if self.failure(r) else None)
 
         def dialog(d: Any) -> None:
             visit.dialogs.append(d.message)
@@ -187,8 +189,13 @@ class Chromium:
         visit.page.get_by_label("Adresse e-mail").fill(PEOPLE[who][0])
         visit.page.get_by_label("Mot de passe").fill(PASSWORD)
         visit.page.get_by_role("button", name="Se connecter").click()
+        # the page after the login, loaded with its frames (``load`` alone may be the login
+        # page's own, before the redirect)
+        try:
+            visit.page.wait_for_url(lambda url: "/connexion" not in url)
+        except Exception:  # still on the login page: say what it shows
+            raise AssertionError(visit.page.content()[:2000]) from None
         visit.page.wait_for_load_state("load")
-        assert "/connexion" not in visit.page.url, visit.page.content()[:2000]
         return visit
 
 
