@@ -124,7 +124,7 @@ def seed_demo(db: Database) -> list[str]:
 
 def fill_official_phones(db: Database, territory: Territory) -> list[str]:
     """Give the stored partners of ``territory`` that have no phone the phone of the same
-    partner in ``territory`` (a store seeded before phones were kept, migration 0010); return
+    partner in ``territory`` (a store seeded before phones were kept, migration 0011); return
     their keys. Only a partner whose ``source`` is still the territory's is filled: one that a
     manager replaced (API, form, file) keeps what the manager gave."""
     known = {r["key"]: r for r in partner_records(territory) if r["phone"] is not None}
