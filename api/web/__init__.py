@@ -28,6 +28,7 @@ from api.web.routes import (
     plan_moves,
     plan_view,
     planning,
+    public,
     static,
     team,
     territory,
@@ -55,6 +56,7 @@ def install(app: FastAPI) -> None:
         activity,
         activity_locks,
         journal,
+        public,
     ):
         app.include_router(module.router)
     app.include_router(agenda.feed_router)  # the private calendar feed: no login, no HTML
