@@ -146,13 +146,14 @@ class Chromium:
         self.origin = origin
 
     def failure(self, request: Any) -> bool:
-        """A request of the service that failed; not a download, nor a frame's page that a
-        navigation of the test cancelled (``net::ERR_ABORTED``: the page it belonged to is
-        gone, the service did not fail)."""
+        """A request of the service that failed; not a download, nor a request that the
+        browser itself cancelled when the test navigated on (``net::ERR_ABORTED``: a frame's
+        page, an HTMX refresh; the page it belonged to is gone, the service did not fail: a
+        failing service answers an error status, or refuses or drops the connection)."""
         why = request.failure or ""
         if not request.url.startswith(self.origin) or "download" in why:
             return False
-        return not (request.resource_type == "document" and "ERR_ABORTED" in why)
+        return "ERR_ABORTED" not in why
 
     def visit(self, size: tuple[int, int] = DESKTOP) -> Visit:
         context = self.browser.new_context(

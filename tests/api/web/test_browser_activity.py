@@ -69,6 +69,10 @@ def test_a_manager_enters_and_corrects_a_row_and_reads_the_journal(browser, plan
     form.get_by_role("button", name="Effacer la saisie").click()
     page.get_by_text("Saisie effacée.").wait_for()
     assert "à saisir" in page.locator(f"#{row_id}").inner_text()
+    page.wait_for_function(  # the totals refreshed after the erase
+        "n => document.querySelector('#totaux dd').textContent.trim() === String(n)",
+        arg=before,
+    )
     assert manager.dialogs and "Effacer les comptes" in manager.dialogs[-1]
     manager.goto(f"/territoires/{CM}/journal")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Journal")

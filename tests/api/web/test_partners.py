@@ -114,7 +114,7 @@ def test_list_shows_each_partner_in_french_with_its_map_data(as_person):
     assert "<caption>39 partenaires sur 39, par commune</caption>" in html
     row = html.split('id="p-mairie-71040"', 1)[1].split("</tr>", 1)[0]
     assert "Mairie de Blanzy" in row and "<td>Mairie</td>" in row and "<td>Blanzy</td>" in row
-    assert "<td>à vérifier</td>" in row  # power: nobody said
+    assert "<li>électricité : à vérifier</li>" in row  # power: nobody said
     assert "lun.–mar., jeu.–ven. 08:00-12:00, 13:30-17:00 ; mer. 08:00-12:00, 14:00-17:00" in row
     assert 'data-confirm="Supprimer le partenaire « Mairie de Blanzy »' in row
     points = map_points(html)
@@ -152,7 +152,10 @@ def test_create_through_the_form_lands_in_the_list_the_store_and_the_audit(as_pe
     assert "Partenaire « Centre social du Tennis » ajouté." in page.text
     row = page.text.split(f'id="p-{key}" class="highlight"', 1)[1].split("</tr>", 1)[0]
     assert "<td>Centre social</td>" in row and "<td>Le Creusot</td>" in row
-    assert "<td>oui</td>" in row and "lun. 09:00-12:00, 14:00-17:00 ; mer. 14:00-18:00" in row
+    assert (
+        "<li>accueille le camion : oui</li>" in row
+        and "lun. 09:00-12:00, 14:00-17:00 ; mer. 14:00-18:00" in row
+    )
     partner = stored(client, key)
     assert partner.lon == pytest.approx(4.4281) and partner.commune == "71153"
     assert partner.power is True and partner.parking is None and partner.can_host_van
