@@ -1,47 +1,25 @@
-// milo-nomade: the day map of « Aujourd'hui » (Leaflet from /static/vendor/, no inline script).
+// milo-nomade: the day map of « Aujourd'hui » (Leaflet and map-base.js loaded first).
 // The day's stops come from the page (<script type="application/json" id="carte-jour-data">),
 // numbered as the list « Trajet de la journée »; the commune outlines from
-// /terrain/donnees.json, which the service worker keeps for offline use. No tile is loaded
-// unless the person asks for the OpenStreetMap background (online only). Every text is set
-// with textContent, never as HTML.
+// /terrain/donnees.json, which the service worker keeps for offline use.
 (function () {
   "use strict";
+  var m = window.miloMap;
+  // one colour per team, in the order of the list (app.css: .team-0 ... .team-4)
   var COLOURS = ["#0b62a4", "#b3261e", "#1b7f3b", "#7a4a00", "#5b2a86"];
-
-  function readJson(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-
-  function text(tag, value) {
-    var el = document.createElement(tag);
-    el.textContent = value;
-    return el;
-  }
-
-  function numbered(n, colour) {
-    var el = text("span", String(n));
-    el.className = "field-map-stop";
-    el.style.backgroundColor = colour;
-    return window.L.divIcon({ html: el, className: "", iconSize: [28, 28], iconAnchor: [14, 14] });
-  }
 
   function outlines(map) {
     return fetch("/terrain/donnees.json", {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; })
       .then(function (data) {
-        if (!data || !data.communes) { return; }
-        window.L.geoJSON(data.communes, {
-          interactive: false,
-          style: { color: "#666666", weight: 1, fillColor: "#f2f2f2", fillOpacity: 0.4 }
-        }).addTo(map).bringToBack();
+        if (data && data.communes) { m.outlines(map, data.communes).bringToBack(); }
       });
   }
 
   function draw() {
     var el = document.getElementById("carte-jour");
-    var teams = readJson("carte-jour-data");
+    var teams = m.readJson("carte-jour-data");
     if (!el || !teams || !window.L) { return; }
     var points = [];
     teams.forEach(function (team) {
@@ -57,29 +35,15 @@
         window.L.polyline(line, { color: colour, weight: 3, opacity: 0.8 }).addTo(map);
       }
       team.stops.forEach(function (s) {
-        window.L.marker([s.lat, s.lon], {
-          icon: numbered(s.n, colour), keyboard: false, title: ""
-        }).bindTooltip(text("span", s.n + ". " + s.when + " · " + s.place + " (" + team.team + ")"))
+        window.L.marker([s.lat, s.lon], { icon: m.numberedIcon(s.n, colour), keyboard: false })
+          .bindTooltip(m.text("span", s.n + ". " + s.when + " · " + s.place + " (" + team.team + ")"))
           .addTo(map);
       });
     });
     map.fitBounds(window.L.latLngBounds(points).pad(0.25), { maxZoom: 13 });
     outlines(map);
-    var tiles = window.L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-      maxZoom: 19, attribution: "© contributeurs OpenStreetMap"
-    });
-    var toggle = document.getElementById("fond-osm");
-    if (toggle) {
-      toggle.closest(".map-tiles").hidden = false;
-      toggle.addEventListener("change", function () {
-        if (toggle.checked) { tiles.addTo(map); } else { map.removeLayer(tiles); }
-      });
-    }
+    m.tilesToggle(map);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  m.onReady(draw);
 })();

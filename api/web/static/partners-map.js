@@ -9,16 +9,9 @@
 (function () {
   "use strict";
 
-  function readJson(id) {
-    var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
-  }
-
-  function text(tag, value) {
-    var el = document.createElement(tag);
-    el.textContent = value;
-    return el;
-  }
+  var m = window.miloMap;
+  var readJson = m.readJson;
+  var text = m.text;
 
   function baseMap(el, base) {
     var map = window.L.map(el, { zoomSnap: 0.25, zoomDelta: 0.5 });
@@ -29,17 +22,7 @@
       }
     }).addTo(map);
     map.fitBounds(base.bounds);
-    var tiles = window.L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-      maxZoom: 19,
-      attribution: "© contributeurs OpenStreetMap"
-    });
-    var toggle = document.getElementById("fond-osm");
-    if (toggle) {
-      toggle.closest(".map-tiles").hidden = false;
-      toggle.addEventListener("change", function () {
-        if (toggle.checked) { tiles.addTo(map); } else { map.removeLayer(tiles); }
-      });
-    }
+    m.tilesToggle(map);
     return map;
   }
 

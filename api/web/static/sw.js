@@ -3,12 +3,13 @@
 // cached copy as fallback; nothing else is cached (no POST, no /connexion, no /agenda/, no page
 // of another role); the caches are emptied at logout (POST /deconnexion, or a "logout" message).
 "use strict";
-var SHELL = "milo-terrain-shell-v2";
+var SHELL = "milo-terrain-shell-v3";
 var PAGES = "milo-terrain-pages-v1";
 var OFFLINE = "/terrain/hors-ligne";
 var SHELL_FILES = [
   "/static/app.css", "/static/app.js", "/static/field.js", "/static/icon.svg",
-  "/static/vendor/htmx.min.js", "/static/vendor/pico.min.css", "/static/field-map.js",
+  "/static/vendor/htmx.min.js", "/static/vendor/pico.min.css", "/static/map-base.js",
+  "/static/field-map.js",
   "/static/vendor/leaflet.js", "/static/vendor/leaflet.css", OFFLINE
 ];
 var FIELD = [/^\/terrain$/, /^\/terrain\/semaine$/, /^\/terrain\/seances\/\d+\/bilan$/,

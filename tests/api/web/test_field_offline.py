@@ -50,7 +50,12 @@ def test_the_worker_never_caches_posts_login_agenda_or_other_pages():
         assert pattern in code
     # the day map opens offline: its script and Leaflet are in the precached shell
     shell = code.split("var SHELL_FILES = [", 1)[1].split("];", 1)[0]
-    for name in ("/static/field-map.js", "/static/vendor/leaflet.js", "/static/vendor/leaflet.css"):
+    for name in (
+        "/static/map-base.js",
+        "/static/field-map.js",
+        "/static/vendor/leaflet.js",
+        "/static/vendor/leaflet.css",
+    ):
         assert f'"{name}"' in shell
     rules = code.split('"use strict";', 1)[1]  # the code, not its comment
     assert '"/connexion' not in rules and '"/agenda' not in rules
