@@ -266,6 +266,7 @@ def build_territory(spec: TerritorySpec, official: OfficialData) -> Territory:
         people=spec.people,
         maraudes=build_maraudes(spec.maraudes, communes, qpv),
         session_defaults=spec.session_defaults,
+        contact=spec.contact,
         **({"activity": activity} if activity is not None else {}),
     )
     check_rules(

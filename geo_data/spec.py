@@ -54,6 +54,7 @@ frequency = "weekly"                 # optional: weekly (default), fortnightly, 
 ```
 
 People, teams, maraude places and partner-type defaults: :mod:`geo_data.spec_approaches`;
+the public contact (``[contact]``): :mod:`geo_data.spec_contact`;
 partner pins and events (``[[planning.partner_pins]]``, ``[[planning.events]]``):
 :mod:`planner.rules_sessions`.
 
@@ -80,11 +81,13 @@ from geo_data.spec_approaches import (
     parse_people,
     team_from,
 )
+from geo_data.spec_contact import parse_contact
 from planner.approaches import SessionDefaults
 from planner.errors import InvalidSpecError
 from planner.fleet import WEEKDAYS_FR, CalendarSettings, Person, Slot, Van, parse_hhmm
 from planner.rules import PlanningRules
 from planner.rules_table import check_van_caps, parse_rules, parse_van_caps
+from planner.territory import Contact
 
 ALLOWED = {
     "": {
@@ -98,6 +101,7 @@ ALLOWED = {
         "calendar",
         "data",
         "planning",
+        "contact",
     },  # fmt: skip
     "territory": {"id", "name", "epci", "communes", "approximation"},
     "bases": {"id", "name", "commune", "lon", "lat", "kind"},
@@ -146,6 +150,7 @@ class TerritorySpec:
     people: tuple[Person, ...] = ()
     maraudes: tuple[MaraudeEntry, ...] = ()
     session_defaults: dict[str, SessionDefaults] = field(default_factory=dict)
+    contact: Contact = field(default_factory=Contact)
 
 
 def _check_keys(table: dict[str, Any], section: str) -> None:
@@ -268,6 +273,7 @@ def parse_spec(text: str, *, base_dir: Path | None = None) -> TerritorySpec:
         people=people,
         maraudes=parse_maraudes(_tables(raw, "maraudes")),
         session_defaults=parse_partner_types(raw.get("partner_types", {})),
+        contact=parse_contact(raw.get("contact")),
     )
 
 

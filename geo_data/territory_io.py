@@ -29,7 +29,13 @@ from planner.approaches import MaraudePlace, SessionDefaults
 from planner.fleet import Base, CalendarSettings, Person, Slot, Van
 from planner.hours import WeeklyHours
 from planner.rules_table import parse_rules, rules_to_table
-from planner.territory import ACTIVITY_COLUMNS, PARTNER_COLUMNS, QPV_COLUMNS, Territory
+from planner.territory import (
+    ACTIVITY_COLUMNS,
+    PARTNER_COLUMNS,
+    QPV_COLUMNS,
+    Contact,
+    Territory,
+)
 
 SCHEMA_VERSION = 1
 
@@ -101,6 +107,7 @@ def territory_to_files(
         "calendar": asdict(territory.calendar),
         "rules": rules_to_table(territory.rules),
         **({"people": [asdict(p) for p in territory.people]} if territory.people else {}),
+        **({"contact": asdict(territory.contact)} if territory.contact else {}),
         **({"maraudes": [asdict(m) for m in territory.maraudes]} if territory.maraudes else {}),
         **(
             {"session_defaults": {k: asdict(d) for k, d in territory.session_defaults.items()}}
@@ -172,6 +179,7 @@ def territory_from_files(folder: Path) -> Territory:
             for p in meta.get("people", [])
         ),
         maraudes=tuple(MaraudePlace(**m) for m in meta.get("maraudes", [])),
+        contact=Contact(**meta.get("contact", {})),
         session_defaults={
             k: SessionDefaults(**{**d, "best_days": tuple(d["best_days"])})
             for k, d in meta.get("session_defaults", {}).items()

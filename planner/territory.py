@@ -84,6 +84,21 @@ ACTIVITY_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Contact:
+    """The Mission Locale's public contact (the spec's ``[contact]``), for the public page, the
+    posters and the posts; every field optional (empty: not given)."""
+
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    address: str = ""
+    hours: str = ""
+
+    def __bool__(self) -> bool:
+        return any((self.phone, self.email, self.website, self.address, self.hours))
+
+
 @dataclass(frozen=True, eq=False)
 class Territory:
     """One Mission Locale territory (or any set of communes), validated.
@@ -95,7 +110,7 @@ class Territory:
     ``vans`` are the resources: vans and teams (:class:`planner.fleet.Van`, ``kind``);
     ``people`` the crews' members; ``maraudes`` the named public places for street outreach;
     ``session_defaults`` the territory's overrides of the defaults per partner type
-    (:data:`planner.approaches.SESSION_DEFAULTS`).
+    (:data:`planner.approaches.SESSION_DEFAULTS`); ``contact`` the public contact.
     """
 
     id: str
@@ -115,6 +130,7 @@ class Territory:
     people: tuple[Person, ...] = ()
     maraudes: tuple[MaraudePlace, ...] = ()
     session_defaults: Mapping[str, SessionDefaults] = field(default_factory=dict)
+    contact: Contact = field(default_factory=Contact)
 
     def base(self, base_id: str) -> Base:
         for b in self.bases:

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from api.service.auth import Role
 from api.service.web_sessions import Viewer
+from geo_data.phone import phone_href
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 PARIS = ZoneInfo("Europe/Paris")
@@ -78,6 +79,7 @@ def _environment() -> Environment:
     env.filters["date_fr"] = date_fr
     env.filters["number_fr"] = number_fr
     env.filters["moment_fr"] = moment_fr
+    env.filters["tel_href"] = phone_href
     return env
 
 

@@ -1,125 +1,41 @@
-"""What the public page shows of a territory's published plan (pure functions of the plan).
-
-Only what a young person needs to come: the day, the time, the place, the host's name, how to
-get there, and the kind of session in French. Nothing internal: no need score, no activity, no
-driving, no van or team id, no draft (the callers read the published plan only). A session
-whose exact place the manager keeps private (:attr:`planner.itinerary.plan.Visit.private`, a
-maraude) is announced as « dans le quartier » of its commune, without a point, a map marker, a
-route link nor a page of its own.
+"""The public page's own pieces: route links and map markers of a public session, and the
+public calendar feed. What is public at all is :mod:`planner.publication`'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from collections.abc import Sequence
 
 import icalendar
 
 from api.web.field_data import route_links
 from planner.itinerary.event_ids import identity
-from planner.itinerary.plan import Plan, Visit
-from planner.itinerary.plan_fields import hhmm
-from planner.session_labels import kind_label
-
-PARIS = ZoneInfo("Europe/Paris")
-#: how far ahead the public page announces sessions
-PUBLIC_DAYS = 14
-PRIVATE_PLACE = "dans le quartier (lieu précis donné sur place)"
+from planner.itinerary.plan import Plan
+from planner.publication import PARIS, PublicSession
 
 
-@dataclass(frozen=True)
-class PublicSession:
-    """A session as the public sees it."""
-
-    visit: Visit
-    commune_name: str
-
-    @property
-    def private(self) -> bool:
-        return bool(self.visit.private)
-
-    @property
-    def stop_id(self) -> str:
-        return self.visit.stop_id
-
-    @property
-    def date(self) -> dt.date:
-        return self.visit.date
-
-    @property
-    def when(self) -> str:
-        return f"{hhmm(self.visit.start_s)}–{hhmm(self.visit.end_s)}"
-
-    @property
-    def place(self) -> str:
-        if self.private:
-            return f"{self.commune_name}, {PRIVATE_PLACE}"
-        return self.visit.stop_name
-
-    @property
-    def host(self) -> str:
-        return "" if self.private else self.visit.host
-
-    @property
-    def kind(self) -> str:
-        return kind_label(self.visit.kind)
-
-    @property
-    def links(self) -> dict[str, str]:
-        """Route links (Android, iPhone, Google Maps, Waze, coordinates); none when private."""
-        if self.private:
-            return {}
-        return route_links(self.visit.lat, self.visit.lon, self.visit.stop_name)
-
-    def point(self, n: int, url: str) -> dict[str, object] | None:
-        """The map's marker (JSON for ``static/public-map.js``), None when private."""
-        if self.private:
-            return None
-        return {
-            "n": n,
-            "lat": self.visit.lat,
-            "lon": self.visit.lon,
-            "label": f"{self.place} · {self.date.strftime('%d/%m')} {self.when}",
-            "url": url,
-        }
+def links(session: PublicSession) -> dict[str, str]:
+    """Route links (Android, iPhone, Google Maps, Waze, coordinates); none when private."""
+    if session.private:
+        return {}
+    v = session.visit
+    return route_links(v.lat, v.lon, v.stop_name)
 
 
-def coming(
-    plan: Plan | None, communes: Mapping[str, str], now: dt.datetime, days: int = PUBLIC_DAYS
-) -> list[PublicSession]:
-    """The published plan's sessions not ended at ``now`` in the next ``days`` days (today
-    included), by date and time."""
-    if plan is None:
-        return []
-    here = now.astimezone(PARIS)
-    first, seconds = here.date(), here.hour * 3600 + here.minute * 60
-    last = first + dt.timedelta(days=days - 1)
-    chosen = [
-        v
-        for v in plan.visits
-        if first <= v.date <= last and not (v.date == first and v.end_s <= seconds)
-    ]
-    chosen.sort(key=lambda v: (v.date, v.start_s, v.stop_name))
-    return [PublicSession(v, communes.get(v.commune, v.commune)) for v in chosen]
-
-
-def by_day(sessions: Iterable[PublicSession]) -> list[tuple[dt.date, list[PublicSession]]]:
-    out: dict[dt.date, list[PublicSession]] = {}
-    for session in sessions:
-        out.setdefault(session.date, []).append(session)
-    return list(out.items())
-
-
-def stops_of(sessions: Sequence[PublicSession]) -> list[PublicSession]:
-    """One session per public stop (its next one), in the order of the list."""
-    seen: dict[str, PublicSession] = {}
-    for session in sessions:
-        if not session.private:
-            seen.setdefault(session.stop_id, session)
-    return list(seen.values())
+def point(session: PublicSession, n: int, url: str) -> dict[str, object] | None:
+    """The map's marker (JSON for ``static/public-map.js``), None when private."""
+    if session.private:
+        return None
+    v = session.visit
+    return {
+        "n": n,
+        "lat": v.lat,
+        "lon": v.lon,
+        "label": f"{session.place} · {session.date.strftime('%d/%m')} {session.when}",
+        "url": url,
+    }
 
 
 def public_ics(

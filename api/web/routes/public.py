@@ -1,14 +1,16 @@
 """The public pages of a territory: « Où trouver la Mission Locale cette semaine ? ».
 
 No login. From the territory's published plan only (never a draft: :func:`repo.official_plan`),
-the next :data:`~api.web.public_data.PUBLIC_DAYS` days (:mod:`api.web.public_data` says what is
+the next :data:`~planner.publication.PUBLIC_DAYS` days (:mod:`planner.publication` says what is
 shown and what is not):
 
 - ``GET /public/{territory}``: the coming sessions by day (time, place, host, kind), a map of
   the stops (the commune outlines and numbered points; no tile unless asked), the next two
   weeks, the subscribable calendar, « Nous contacter »: the Mission Locale's own sites (the
   spec's bases) with how to get there;
-- ``GET /public/{territory}/arrets/{stop}``: a stop's next dates and how to get there;
+- ``GET /public/{territory}/arrets/{stop}``: a stop's next dates in the published plan (not only
+  the next 14 days: a poster's QR code leads there) and how to get there; 404 for a stop the
+  published plan does not have;
 - ``GET /public/{territory}/agenda.ics``: the public calendar feed of those sessions.
 
 Pages are light (no HTMX, no app script; Leaflet only for the map), cacheable for 5 minutes,
@@ -30,10 +32,11 @@ from api.service.deps import StateDep
 from api.web.deps import WebMark
 from api.web.field_data import route_links
 from api.web.pages import PARIS, render
-from api.web.public_data import PUBLIC_DAYS, by_day, coming, public_ics, stops_of
+from api.web.public_data import links, point, public_ics
 from api.web.routes.partners import map_base
 from planner.errors import NotFoundError
 from planner.itinerary.plan import Plan
+from planner.publication import PUBLIC_DAYS, by_day, coming, numbering, public_sessions
 
 router = APIRouter(include_in_schema=False, dependencies=[WebMark])
 CACHE = {"Cache-Control": "public, max-age=300"}
@@ -70,9 +73,11 @@ def public_view(s: Session, state: Any, territory_id: str, now: dt.datetime) -> 
     return {
         "territory": territory,
         "plan": plan,
+        "names": names,
         "sessions": sessions,
         "today": today,
         "sites": sites,
+        "contact": stored.contact,
         "base": map_base(state.territories, territory_id, s),
     }
 
@@ -95,9 +100,9 @@ def public_page(request: Request, territory_id: str, state: StateDep, now: NowDe
     with state.db.session() as s:
         view = public_view(s, state, territory_id, now)
     base = f"/public/{territory_id}"
-    stops = stops_of(view["sessions"])
-    numbers = {st.stop_id: n for n, st in enumerate(stops, start=1)}
-    points = [st.point(numbers[st.stop_id], f"{base}/arrets/{st.stop_id}") for st in stops]
+    numbers = numbering(view["sessions"])
+    firsts = {x.stop_id: x for x in reversed(view["sessions"]) if not x.private}
+    points = [point(firsts[k], n, f"{base}/arrets/{k}") for k, n in numbers.items()]
     return render(
         request,
         "public.html",
@@ -116,32 +121,46 @@ def public_page(request: Request, territory_id: str, state: StateDep, now: NowDe
         },
         base=base,
         sites=view["sites"],
+        contact=view["contact"],
         page_url=page_url(request, territory_id),
     )
 
 
-@router.get("/public/{territory_id}/arrets/{stop_id}")
+@router.get("/public/{territory_id}/arrets/{stop_id}", name="public_stop")
 def public_stop(
     request: Request, territory_id: str, stop_id: str, state: StateDep, now: NowDep
 ) -> Response:
     with state.db.session() as s:
         view = public_view(s, state, territory_id, now)
-    dates = [x for x in view["sessions"] if x.stop_id == stop_id and not x.private]
-    if not dates:
+    plan = view["plan"]
+    known = plan is not None and any(v.stop_id == stop_id and not v.private for v in plan.visits)
+    if not known:
         raise NotFoundError(
-            f"Aucune venue annoncée à l'arrêt « {stop_id[:60]} » dans les "
-            f"{PUBLIC_DAYS} prochains jours.",
+            f"L'arrêt « {stop_id[:60]} » n'est pas au programme publié.",
             hint=f"Revenez à la page /public/{territory_id} : elle liste les prochaines venues.",
         )
+    here = now.astimezone(PARIS)
+    upcoming = public_sessions(
+        plan,
+        view["names"],
+        first=here.date(),
+        last=dt.date.max,
+        after_s=here.hour * 3600 + here.minute * 60,
+    )
+    dates = [x for x in upcoming if x.stop_id == stop_id]
+    every = public_sessions(plan, view["names"], first=dt.date.min, last=dt.date.max)
+    stop = next(x for x in every if x.stop_id == stop_id)
     return render(
         request,
         "public_stop.html",
         viewer=None,
-        title=f"{dates[0].place} · Mission Locale {view['territory'].name}",
+        title=f"{stop.place} · Mission Locale {view['territory'].name}",
         headers=CACHE,
         t=view["territory"],
-        stop=dates[0],
+        stop=stop,
+        links=links(stop),
         dates=dates,
+        contact=view["contact"],
         base=f"/public/{territory_id}",
         page_url=str(request.url),
     )

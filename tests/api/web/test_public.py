@@ -87,7 +87,7 @@ def test_unknown_territory_or_stop_is_a_french_404(at_monday, published_plan):
     r = at_monday.get("/public/nulle-part")
     assert r.status_code == 404 and "Territoire « nulle-part » inconnu" in r.text
     r = at_monday.get(f"{PAGE}/arrets/00000")
-    assert r.status_code == 404 and "Aucune venue annoncée" in r.text
+    assert r.status_code == 404 and "pas au programme publié" in r.text
 
 
 def test_without_a_published_plan_the_page_says_so(app_client):
@@ -106,29 +106,30 @@ def test_the_public_calendar_has_one_event_per_coming_session(at_monday, publish
     assert all(str(e["uid"]).startswith("public-") for e in events)
 
 
-def test_a_private_place_is_announced_without_its_point():
-    from api.web.public_data import PRIVATE_PLACE, PublicSession
-    from planner.itinerary.plan import Visit
+def test_a_private_place_has_no_route_link_nor_marker():
+    from api.web.public_data import links, point
+    from tests.planner.test_publication import private_session
 
-    visit = Visit(
-        date=dt.date(2025, 5, 5),
-        van="equipe-1",
-        slot="apres-midi",
-        stop_id="maraude-qpv-1",
-        stop_name="Square des Acacias",
-        commune="71153",
-        lon=4.43,
-        lat=46.8,
-        arrival_s=50000,
-        start_s=50400,
-        end_s=61200,
-        kind="maraude",
-        private=True,
-    )
-    session = PublicSession(visit, "Le Creusot")
-    assert session.place == f"Le Creusot, {PRIVATE_PLACE}"
-    assert "Acacias" not in session.place and session.links == {}
-    assert session.point(1, "/x") is None and session.host == ""
+    session = private_session()
+    assert links(session) == {} and point(session, 1, "/x") is None
+
+
+def test_a_stop_page_lists_dates_beyond_the_two_weeks(app_client, published_plan):
+    """A poster's QR code leads to the stop page for as long as the plan has a date there."""
+    visits = published_plan["plan"]["visits"]
+    last = max(visits, key=lambda v: (v["date"], v["start_s"]))
+    early = dt.datetime.fromisoformat(visits[0]["date"]) - dt.timedelta(days=30)
+    app_client.app.dependency_overrides[get_now] = lambda: early.replace(tzinfo=dt.UTC)
+    try:
+        page = app_client.get(f"{PAGE}/arrets/{last['stop_id']}")
+        assert page.status_code == 200 and last["stop_name"] in page.text
+        assert "Pas d'autre venue prévue" not in page.text
+        after = dt.datetime.fromisoformat(last["date"]) + dt.timedelta(days=2)
+        app_client.app.dependency_overrides[get_now] = lambda: after.replace(tzinfo=dt.UTC)
+        page = app_client.get(f"{PAGE}/arrets/{last['stop_id']}")
+        assert page.status_code == 200 and "Pas d'autre venue prévue ici" in page.text
+    finally:
+        del app_client.app.dependency_overrides[get_now]
 
 
 @pytest.mark.parametrize("text", CORPUS[:4])
@@ -171,3 +172,26 @@ def test_nous_contacter_lists_the_mission_locales_sites(at_monday, published_pla
     )
     assert "(Le Creusot)" in contact
     assert "geo:46.805649,4.427871" in contact
+
+
+def test_nous_contacter_gives_the_spec_contact(at_monday, published_plan):
+    import dataclasses
+
+    from planner.territory import Contact
+
+    cache = at_monday.app.state.milo.territories
+    base = cache.get(CM)[0]
+    contact = Contact(
+        phone="03 85 77 00 00",
+        email="contact@ml-exemple.fr",
+        website="https://www.ml-exemple.fr",
+        hours="du lundi au vendredi",
+    )
+    cache._base[CM] = dataclasses.replace(base, contact=contact)
+    cache._merged.clear()
+    page = at_monday.get(PAGE).text
+    assert '<a href="tel:+33385770000">03 85 77 00 00</a>' in page
+    assert '<a href="mailto:contact@ml-exemple.fr">contact@ml-exemple.fr</a>' in page
+    assert "Accueil : du lundi au vendredi" in page and "aux heures d&#39;ouverture" not in page
+    stop = published_plan["plan"]["visits"][0]["stop_id"]
+    assert "tel:+33385770000" in at_monday.get(f"{PAGE}/arrets/{stop}").text
