@@ -6,12 +6,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: chromium (browser tests) and gpsbabel (an independent GPX
-# reader for the export tests).
+# Debian packages the tests use: chromium (browser tests), gpsbabel (an independent GPX reader
+# for the export tests), poppler-utils (pdftotext: the posters' and report's text), zbar-tools
+# (zbarimg: the posters' QR codes decoded) and the Pango/fontconfig libraries WeasyPrint (pip)
+# renders PDF with, with the DejaVu fonts.
 if [ "${1:-}" != "--assets-only" ]; then
     missing=""
     [ -x /usr/bin/chromium ] || missing="$missing chromium fonts-dejavu-core"
     command -v gpsbabel >/dev/null || missing="$missing gpsbabel"
+    command -v pdftotext >/dev/null || missing="$missing poppler-utils"
+    command -v zbarimg >/dev/null || missing="$missing zbar-tools"
+    ldconfig -p | grep -q libpangoft2-1.0 || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+    [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
     if [ -n "$missing" ]; then
         echo "Installation des paquets Debian :$missing…"
         SUDO=""
