@@ -6,21 +6,25 @@ shown and what is not):
 
 - ``GET /public/{territory}``: the coming sessions by day (time, place, host, kind), a map of
   the stops (the commune outlines and numbered points; no tile unless asked), the next two
-  weeks, the subscribable calendar, « Nous contacter »: the Mission Locale's own sites (the
-  spec's bases) with how to get there;
+  weeks, the subscribable calendar, « Nous contacter »: the spec's public contact and the
+  Mission Locale's own sites (the spec's bases) with how to get there;
+- ``GET /public/{territory}/apercu.png``: the link preview image (Open Graph);
 - ``GET /public/{territory}/arrets/{stop}``: a stop's next dates in the published plan (not only
   the next 14 days: a poster's QR code leads there) and how to get there; 404 for a stop the
   published plan does not have;
 - ``GET /public/{territory}/agenda.ics``: the public calendar feed of those sessions.
 
 Pages are light (no HTMX, no app script; Leaflet only for the map), cacheable for 5 minutes,
-and carry Open Graph title and description for a shared link.
+and carry Open Graph title, description and image for a shared link.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -33,17 +37,25 @@ from api.web.deps import WebMark
 from api.web.field_data import route_links
 from api.web.pages import PARIS, render
 from api.web.public_data import links, point, public_ics
+from api.web.routes.agenda import public_base
 from api.web.routes.partners import map_base
+from maps.kit.post import preview_image
 from planner.errors import NotFoundError
 from planner.itinerary.plan import Plan
 from planner.publication import PUBLIC_DAYS, by_day, coming, numbering, public_sessions
 
 router = APIRouter(include_in_schema=False, dependencies=[WebMark])
 CACHE = {"Cache-Control": "public, max-age=300"}
+#: link preview images kept in this process (one per territory, published plan and day)
+PREVIEWS = 32
+_previews: OrderedDict[tuple, bytes] = OrderedDict()
+_lock = threading.Lock()
 
 
 def page_url(request: Request, territory_id: str) -> str:
-    return str(request.url_for("public_page", territory_id=territory_id))
+    """The public page's address (under ``MILO_PUBLIC_URL`` when set)."""
+    base = public_base(request, request.app.state.milo.settings)
+    return f"{base}/public/{quote(territory_id, safe='')}"
 
 
 def public_view(s: Session, state: Any, territory_id: str, now: dt.datetime) -> dict[str, Any]:
@@ -73,6 +85,8 @@ def public_view(s: Session, state: Any, territory_id: str, now: dt.datetime) -> 
     return {
         "territory": territory,
         "plan": plan,
+        "plan_key": (plan_row.id, str(plan_row.published_at)) if plan_row is not None else None,
+        "stored": stored,
         "names": names,
         "sessions": sessions,
         "today": today,
@@ -93,6 +107,25 @@ def public_calendar(request: Request, territory_id: str, state: StateDep, now: N
         page_url=page_url(request, territory_id),
     )
     return Response(body, media_type="text/calendar; charset=utf-8", headers=CACHE)
+
+
+@router.get("/public/{territory_id}/apercu.png")
+def public_preview(request: Request, territory_id: str, state: StateDep, now: NowDep) -> Response:
+    """The link preview (Open Graph image, 1200 x 630) of the public page: the coming stops on
+    the territory's outline; drawn once per published plan and day."""
+    with state.db.session() as s:
+        view = public_view(s, state, territory_id, now)
+    url = page_url(request, territory_id)
+    key = (territory_id, view["plan_key"], view["today"], url)
+    with _lock:
+        png = _previews.get(key)
+    if png is None:
+        png = preview_image(view["stored"], view["sessions"], url).png
+        with _lock:
+            _previews[key] = png
+            while len(_previews) > PREVIEWS:
+                _previews.popitem(last=False)
+    return Response(png, media_type="image/png", headers=CACHE)
 
 
 @router.get("/public/{territory_id}", name="public_page")
@@ -123,6 +156,7 @@ def public_page(request: Request, territory_id: str, state: StateDep, now: NowDe
         sites=view["sites"],
         contact=view["contact"],
         page_url=page_url(request, territory_id),
+        preview_url=page_url(request, territory_id) + "/apercu.png",
     )
 
 
@@ -162,5 +196,6 @@ def public_stop(
         dates=dates,
         contact=view["contact"],
         base=f"/public/{territory_id}",
-        page_url=str(request.url),
+        page_url=page_url(request, territory_id) + f"/arrets/{quote(stop_id, safe='')}",
+        preview_url=page_url(request, territory_id) + "/apercu.png",
     )

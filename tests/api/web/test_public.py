@@ -195,3 +195,17 @@ def test_nous_contacter_gives_the_spec_contact(at_monday, published_plan):
     assert "Accueil : du lundi au vendredi" in page and "aux heures d&#39;ouverture" not in page
     stop = published_plan["plan"]["visits"][0]["stop_id"]
     assert "tel:+33385770000" in at_monday.get(f"{PAGE}/arrets/{stop}").text
+
+
+def test_the_link_preview_image(at_monday, published_plan):
+    import io
+
+    from PIL import Image
+
+    page = at_monday.get(PAGE).text
+    assert f'<meta property="og:image" content="https://testserver{PAGE}/apercu.png">' in page
+    r = at_monday.get(f"{PAGE}/apercu.png")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(r.content)) as png:
+        assert png.size == (1200, 630)
+    assert at_monday.get(f"{PAGE}/apercu.png").content == r.content  # drawn once, kept
