@@ -17,6 +17,7 @@ if [ "${1:-}" != "--assets-only" ]; then
     command -v pdftotext >/dev/null || missing="$missing poppler-utils"
     command -v zbarimg >/dev/null || missing="$missing zbar-tools"
     ldconfig -p | grep -q libpangoft2-1.0 || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
+    ldconfig -p | grep -q libharfbuzz-subset || missing="$missing libharfbuzz-subset0"
     [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$missing fonts-dejavu-core"
     if [ -n "$missing" ]; then
         echo "Installation des paquets Debian :$missing…"
