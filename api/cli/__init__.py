@@ -5,7 +5,7 @@ they are registered here, in the order ``milo --help`` lists them, so that no co
 imports this package (no import cycle).
 """
 
-from api.cli import coverage, demo, map, plan, serve, territory, tokens, users, worker
+from api.cli import coverage, demo, kit, map, plan, serve, territory, tokens, users, worker
 from api.cli.app import app
 
 app.command()(territory.territory)
@@ -19,5 +19,6 @@ app.command()(worker.worker)
 app.add_typer(tokens.token_app, name="token")
 app.add_typer(users.user_app, name="user")
 app.command("map")(map.map_command)
+app.command()(kit.kit)
 
 __all__ = ["app"]

@@ -151,6 +151,7 @@ def page_context(state: AppState, viewer: Viewer, row: PlanRow, territory: Terri
         "motifs": motifs(row.changes),
         "notes": document.get("notes") or [],
         "can_act": acts and not stale,
+        "can_manage": is_manager(viewer),
         "can_publish": acts and not stale and row.stage == "draft",
         "stale": stale,
         "reasons": CANCEL_REASONS,
