@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -40,8 +40,16 @@ class OfficialData:
         return self.communes[self.communes["type"] == "commune-actuelle"]
 
     def attributions(self) -> tuple[str, ...]:
-        keys = ("communes", "epci", "contours-21", "frr", "qpv", "france_services", "mairies")
-        return tuple(SOURCES[k].attribution for k in keys)
+        """One line per layer; the contours are read from the files of every département of
+        the region (not only the first one's)."""
+        contours = replace(
+            SOURCES["contours-21"],
+            title=f"Contours des communes ({', '.join(DEPARTEMENTS_BFC)}), "
+            "ADMIN EXPRESS 2018 simplifié",
+        )
+        keys = ("communes", "epci", "frr", "qpv", "france_services", "mairies")
+        lines = [SOURCES[k].attribution for k in keys]
+        return (*lines[:2], contours.attribution, *lines[2:])
 
 
 def load_official(*, folder: Path | None = None, region: str = "27") -> OfficialData:

@@ -35,8 +35,10 @@ MONTHS = (
 
 
 def day_fr(day: dt.date, *, year: bool = False) -> str:
-    """``2027-01-04`` -> « lundi 4 janvier » (« lundi 4 janvier 2027 » with ``year``)."""
-    text = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+    """``2027-01-04`` -> « lundi 4 janvier » (« lundi 4 janvier 2027 » with ``year``); the
+    first of the month is « 1er »."""
+    number = "1er" if day.day == 1 else str(day.day)
+    text = f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]}"
     return f"{text} {day.year}" if year else text
 
 

@@ -41,12 +41,13 @@ MONTHS_FR = (
 
 
 def date_fr(value: dt.date | str | None, *, weekday: bool = True) -> str:
-    """« mardi 6 janvier 2027 »."""
+    """« mardi 6 janvier 2027 », « vendredi 1er janvier 2027 »."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
-    text = f"{value.day} {MONTHS_FR[value.month - 1]} {value.year}"
+    day = "1er" if value.day == 1 else str(value.day)
+    text = f"{day} {MONTHS_FR[value.month - 1]} {value.year}"
     return f"{WEEKDAYS_FR[value.weekday()]} {text}" if weekday else text
 
 

@@ -292,8 +292,11 @@ def _week_image(
     story = size[1] > size[0]
     band = 0.13 if story else 0.2
     _band(fig, height=band, title_size=42 if story else 40, territory=territory)
-    _text(fig, 0.04, 1 - band - 0.02, week_label(sessions).capitalize(), fontsize=26,
-             color=INK, family=FONT, weight="bold", va="top")  # fmt: skip
+    label = week_label(sessions).capitalize()
+    # bold DejaVu Sans is about 0.64 em per character: the label keeps within 92 % of the width
+    fit = 0.92 * size[0] / (len(label) * 0.64 * DPI / 72)
+    _text(fig, 0.04, 1 - band - 0.02, label, fontsize=min(26.0, fit), color=INK, family=FONT,
+          weight="bold", va="top")  # fmt: skip
     if story:
         map_box, list_box = (0.03, 0.55, 0.94, 0.28), (0.05, 0.115, 0.92, 0.43)
     else:

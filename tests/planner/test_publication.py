@@ -70,6 +70,7 @@ def test_a_private_place_is_announced_as_the_neighbourhood():
 def test_french_dates_and_times():
     assert day_fr(dt.date(2027, 1, 4)) == "lundi 4 janvier"
     assert day_fr(dt.date(2027, 8, 15), year=True) == "dimanche 15 août 2027"
+    assert day_fr(dt.date(2026, 12, 1)) == "mardi 1er décembre"
     assert time_fr(32400) == "9h" and time_fr(50400 + 1800) == "14h30"
     assert PublicSession(BASE, "Le Creusot").hours == "9h–12h"
 

@@ -59,3 +59,26 @@ def test_the_public_page_is_light_clean_and_accessible(browser, plan, size):  # 
     visit.check(f"public-arret-{size}", report=AXE_REPORT)
     page.context.close()
     write_axe_report()
+
+
+@pytest.mark.parametrize("size", ["telephone", "bureau"])
+def test_the_manager_opens_the_week_s_kit(browser, plan, size):  # noqa: F811
+    visit = browser.logged_in("manager", PHONE if size == "telephone" else DESKTOP)
+    page = visit.page
+    visit.goto(f"/tournees/{plan}")
+    page.get_by_role("link", name="Kit de communication de la semaine 1").click()
+    page.wait_for_url("**/kit?semaine=1")
+    images = page.locator(".kit-images img")
+    assert images.count() == 2
+    for k in range(2):
+        images.nth(k).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=images.nth(k).element_handle()
+        )
+    assert "Cette semaine, la Mission Locale" in page.get_by_label(
+        "Texte à coller avec les images"
+    ).input_value()
+    assert page.locator("#affiches + p + ul a").count() > 0
+    visit.check(f"kit-{size}", report=AXE_REPORT)
+    page.context.close()
+    write_axe_report()
