@@ -3,6 +3,7 @@ text, posters whose QR codes lead to the stop pages, partner sheets), and its Fr
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -10,6 +11,8 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from api.cli import app
+from maps.kit.bundle import slug
+from planner.publication import day_fr
 from tests.maps.kit.pdf_tools import decode_qr, pdf_text
 
 runner = CliRunner()
@@ -44,6 +47,17 @@ def test_milo_kit_writes_the_week_s_kit(tmp_path, monkeypatch):
     assert url == f"{BASE}/public/creusot-montceau/arrets/{stop_id}"
     assert stops[stop_id] in pdf_text(posters[0])
     assert (kit / "LISEZMOI.txt").read_text().startswith("Kit de communication")
+    # a partner's sheet lists exactly the plan's sessions it hosts (both weeks)
+    hosts = {slug(v["host"]): v["host"] for v in week2 if v["host"] and not v.get("private")}
+    sheets = sorted((kit / "partenaires").glob("*.pdf"))
+    assert {p.stem for p in sheets} == set(hosts)
+    host = hosts[sheets[0].stem]
+    hosted = [v for v in plan["visits"] if v["host"] == host and not v.get("private")]
+    dated = [line for line in pdf_text(sheets[0]).splitlines() if " 2027 " in line]
+    assert len(dated) == len(hosted)
+    for v in hosted:
+        day = day_fr(dt.date.fromisoformat(v["date"]), year=True)
+        assert any(day in line for line in dated), day
 
 
 def test_milo_kit_errors_in_french(tmp_path, monkeypatch):
