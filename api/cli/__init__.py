@@ -5,7 +5,19 @@ they are registered here, in the order ``milo --help`` lists them, so that no co
 imports this package (no import cycle).
 """
 
-from api.cli import coverage, demo, kit, map, plan, serve, territory, tokens, users, worker
+from api.cli import (
+    coverage,
+    demo,
+    kit,
+    map,
+    plan,
+    report,
+    serve,
+    territory,
+    tokens,
+    users,
+    worker,
+)
 from api.cli.app import app
 
 app.command()(territory.territory)
@@ -14,6 +26,7 @@ app.command()(plan.plan)
 app.command()(plan.validate)
 app.command()(coverage.coverage)
 app.command()(coverage.compare)
+app.command()(report.report)
 app.command()(serve.serve)
 app.command()(worker.worker)
 app.add_typer(tokens.token_app, name="token")

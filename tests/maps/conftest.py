@@ -145,9 +145,11 @@ class Browser:
         *,
         viewport: tuple[int, int] | None = None,
         on_dialog: Callable[[str], None] | None = None,
+        ready: str = ".leaflet-container",
     ) -> PageReport:
-        """Open ``path``; each dialog (alert, confirm...) is passed to ``on_dialog`` and
-        dismissed (an unhandled one would block the page)."""
+        """Open ``path`` and wait for ``ready`` (a map's container by default); each dialog
+        (alert, confirm...) is passed to ``on_dialog`` and dismissed (an unhandled one would
+        block the page)."""
         page = self.context.new_page()
 
         def dialog(d: Any) -> None:
@@ -176,7 +178,7 @@ class Browser:
         page.route("**/*", route)
         t0 = time.perf_counter()
         page.goto(path.resolve().as_uri(), wait_until="load")
-        page.wait_for_selector(".leaflet-container")
+        page.wait_for_selector(ready)
         report.load_s = time.perf_counter() - t0
         return report
 
