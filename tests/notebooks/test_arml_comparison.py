@@ -20,3 +20,4 @@ def test_arml_notebook_executes(geo_dir, monkeypatch):
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     _, text = execute(NAME, timeout=600)
     assert "24 territoires" in text
+    assert "Entrées en dispositif après la mobilisation (données fictives)" in text
