@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import math
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -30,7 +31,7 @@ FONT = "DejaVu Sans"
 
 def shown(value: object) -> str:
     """A table cell as printed: « 1 840 », « 42,5 », a hidden cell's label, « – » for none."""
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, bool):
         return "oui" if value else "non"

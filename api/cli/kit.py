@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from api.cli.app import DataDir, console, fail, open_territory
+from api.service.settings import public_url_setting
 from geo_data.plan_files import read_plan
 from planner.errors import InvalidSpecError, MiloError
 from planner.itinerary.plan import Plan
@@ -35,7 +35,7 @@ def kit(
     from maps.kit.bundle import PublicUrls, week_kit
 
     try:
-        base = url or os.environ.get("MILO_PUBLIC_URL")
+        base = url or public_url_setting()
         if not base:
             raise InvalidSpecError(
                 "Adresse publique du service inconnue : les images, le texte et les codes QR "

@@ -41,6 +41,7 @@ variables are not read here: the library reads them when it looks for a file, th
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -134,3 +135,9 @@ def load_settings(**overrides: object) -> Settings:
 def get_settings() -> Settings:
     """The process settings, read once (FastAPI dependency; tests override it)."""
     return load_settings()
+
+
+def public_url_setting() -> str | None:
+    """``MILO_PUBLIC_URL`` when it is set (the commands that print public links, such as
+    ``milo kit``, need the address people reach, and have no default for it)."""
+    return os.environ.get("MILO_PUBLIC_URL") or None

@@ -18,6 +18,7 @@ from api.web.routes import (
     activity,
     activity_locks,
     agenda,
+    arml,
     field,
     field_offline,
     field_report,
@@ -58,6 +59,7 @@ def install(app: FastAPI) -> None:
         activity,
         activity_locks,
         journal,
+        arml,
         public,
     ):
         app.include_router(module.router)

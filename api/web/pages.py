@@ -109,9 +109,13 @@ def nav_for(viewer: Viewer | None) -> list[tuple[str, str]]:
             ("La semaine", "/terrain/semaine"),
             ("Activité", f"/territoires/{who.territory_id}/activite"),
         ]
+    region = [
+        ("Comparaison", "/region/comparaison"),
+        ("Parcours et saisons", "/region/parcours"),
+    ]
     if who.role is Role.ARML:
-        return [("Région", "/region")]
-    return [("Territoires", "/admin"), ("Comptes", "/admin/comptes")]
+        return [("Région", "/region"), *region]
+    return [("Territoires", "/admin"), *region, ("Comptes", "/admin/comptes")]
 
 
 def render(

@@ -66,6 +66,14 @@ class TerritoryCoverage:
     stops: tuple[ChosenStop, ...] = ()
 
 
+#: the plan's ``travel_time_method`` in French (when the plan does not describe it itself)
+METHOD_FR = {
+    "estimate": "estimation déclarée (distance à vol d'oiseau x détour, vitesses par type de "
+    "route)",
+    "osm": "réseau routier OpenStreetMap",
+}
+
+
 def coverage_problem(
     territory: Territory,
     matrix: TravelMatrix,
@@ -202,7 +210,9 @@ def plan_indicators(
             van_times = travel_matrix(commune_points(territory), pts).nearest_s()
         sessions_planned = len(plan["visits"])
         km = float(plan.get("kpis", {}).get("drive_km", 0.0))
-        notes.append(f"Temps de trajet : {plan.get('travel_time_method', 'estimate')}.")
+        method = plan.get("travel_time_method", "estimate")
+        said = plan.get("travel_time") or METHOD_FR.get(method, method)
+        notes.append(f"Temps de trajet : {said}.")
     else:
         notes.append("Aucun plan terminé : indicateurs sans camion.")
     return _indicators(

@@ -106,6 +106,7 @@ def regional_report(
     tables = [
         _approaches(territories, counts, src),
         _funnel(counts, src),
+        _territory_funnel(territories, counts, src),
         _family("dispositifs", "Entrées en dispositif après la mobilisation", SCHEMES, counts, src),
         _family("situations", "Situations après la mobilisation", SITUATIONS, counts, src),
         _durations(counts, src),
@@ -189,6 +190,39 @@ def _funnel(counts: pd.DataFrame, src: str) -> ReportTable:
     )
 
 
+def _territory_funnel(
+    territories: Mapping[str, str], counts: pd.DataFrame, src: str
+) -> ReportTable:
+    """The funnel per territory, suppressed: the stages are ordered (a stage is at most the
+    one before), the regional row is their sum."""
+    stages = list(FUNNEL)
+    per = counts.assign(
+        dispositifs=counts[list(SCHEMES)].sum(axis=1),
+        situations=counts[list(SITUATIONS)].sum(axis=1),
+    )
+    grouped = (
+        per.groupby("territory")[stages].sum().reindex(list(territories), fill_value=0).astype(int)
+    )
+    frame = pd.concat([grouped, grouped.sum().to_frame(TOTAL_ID).T]).reset_index(drop=True)
+    relations = TableRelations(
+        total_row=len(frame) - 1,
+        additive=tuple(stages),
+        order=(("mobilises", "reperes"), ("dispositifs", "mobilises"), ("situations", "mobilises")),
+    )
+    shown, _ = suppress_table(frame, count_columns=stages, relations=relations)
+    names = [*territories.values(), TOTAL]
+    rows = tuple((name, *(cell(shown.loc[i, c]) for c in stages)) for i, name in enumerate(names))
+    return ReportTable(
+        "parcours_territoires",
+        "Du premier contact à la situation, par territoire",
+        ("Territoire", *FUNNEL.values()),
+        rows,
+        src,
+        "Comptes de 0 à 10 : « < 11 » ; « masqué » : caché pour qu'aucun petit compte ne se "
+        "déduise des totaux ou des autres étapes.",
+    )
+
+
 def _family(
     key: str, title: str, labels: Mapping[str, str], counts: pd.DataFrame, src: str
 ) -> ReportTable:
@@ -201,7 +235,6 @@ def _family(
 
 def _durations(counts: pd.DataFrame, src: str) -> ReportTable:
     given = counts[list(DURATIONS)]
-    described = counts.loc[given.notna().any(axis=1), "mobilises"].sum()
     values = {c: int(given[c].fillna(0).sum()) for c in DURATIONS}
     total = sum(values.values())
     rows = [(DURATIONS[c], v, round(100 * v / total) if total else None) for c, v in values.items()]
@@ -212,7 +245,7 @@ def _durations(counts: pd.DataFrame, src: str) -> ReportTable:
         ("Durée", "Jeunes", "Part (%)"),
         tuple(rows),
         src,
-        f"Décrit {int(described)} jeunes mobilisés (les lignes où les durées sont données).",
+        f"Décrit {total} jeunes mobilisés, ceux dont la durée de parcours est renseignée.",
     )
 
 
