@@ -75,9 +75,10 @@ def test_the_manager_opens_the_week_s_kit(browser, plan, size):  # noqa: F811
         page.wait_for_function(
             "img => img.complete && img.naturalWidth > 0", arg=images.nth(k).element_handle()
         )
-    assert "Cette semaine, la Mission Locale" in page.get_by_label(
-        "Texte à coller avec les images"
-    ).input_value()
+    assert (
+        "Cette semaine, la Mission Locale"
+        in page.get_by_label("Texte à coller avec les images").input_value()
+    )
     assert page.locator("#affiches + p + ul a").count() > 0
     visit.check(f"kit-{size}", report=AXE_REPORT)
     page.context.close()
