@@ -23,6 +23,7 @@ from api.web.routes import (
     field_report,
     home,
     journal,
+    outcomes,
     partners,
     plan_actions,
     plan_kit,
@@ -57,6 +58,7 @@ def install(app: FastAPI) -> None:
         plan_moves,
         activity,
         activity_locks,
+        outcomes,
         journal,
         public,
     ):
