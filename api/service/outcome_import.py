@@ -161,7 +161,7 @@ def import_outcomes(
         cells = {str(k): str(v) for k, v in record.items()}
         if not any(v.strip() for v in cells.values()):
             continue  # a spreadsheet's trailing « ;;; » line
-        label = cells["month"].strip()[:20] or None
+        label = f"{cells['month'].strip()[:10]} {cells['approach'].strip()[:40]}".strip() or None
         try:
             month, approach, counts = check_row(cells, now)
         except MiloError as exc:

@@ -234,7 +234,7 @@ def test_the_good_rows_of_a_file_are_stored_and_each_bad_row_listed(client, toke
         "2024-02 maraude",
         "Même mois et même démarche que la ligne 3 : une ligne par mois et par démarche.",
     )
-    assert "Mois « 2024-13 » inexistant" in refused[5][1]
+    assert refused[5][0] == "2024-13 lieu_tiers" and "Mois « 2024-13 » inexistant" in refused[5][1]
     assert "5 entrées en dispositif pour 3 mobilisés" in refused[6][1]
     assert "mobilises : nombre entier de 0 à 10000 attendu, reçu « deux »" in refused[7][1]
     assert "Mois juin 2024 à venir" in refused[8][1]

@@ -171,8 +171,8 @@ def test_a_csv_upload_reports_each_refused_line(as_person):
     assert r.status_code == 200, r.text
     page = text_of(r.text)
     assert "Import de « suites.csv » : 2 lignes ajoutées, 0 mise à jour, 2 refusées." in page
-    assert "Ligne 3 2024-13 Mois « 2024-13 » inexistant" in page
-    assert "Ligne 4 2024-02 5 entrées en dispositif pour 2 mobilisés" in page
+    assert "Ligne 3 2024-13 maraude Mois « 2024-13 » inexistant" in page
+    assert "Ligne 4 2024-02 lieu_tiers 5 entrées en dispositif pour 2 mobilisés" in page
     assert set(stored(manager)) == {("2024-01", "maraude"), ("2024-02", "evenements")}
     assert "janvier 2024 Maraude 10 3 2 non renseignées" in page
 
