@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from planner.itinerary.plan_schema import REQUIRED, VISIT, PlanField
+from planner.outcomes import DURATIONS, OUTCOME_COLUMNS
 
 #: Store types of the plan schema's JSON types (text columns take their ``db_length``).
 COLUMN_TYPES: dict[Any, Any] = {dt.date: Date, int: Integer, float: Float, bool: Boolean}
@@ -183,6 +184,45 @@ class ActivityRow(TableBase):
     recorded_role: Mapped[str | None] = mapped_column(String(16), nullable=True)
     #: the key of the territory's partner met during the session (``partners.key``), or None
     partner_met: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+def outcome_column(name: str) -> Column[Any]:
+    """A count of :data:`planner.outcomes.OUTCOME_COLUMNS`: 0 when not given, except the
+    path-duration bands (NULL: not given)."""
+    if name in DURATIONS:
+        return Column(name, Integer, nullable=True)
+    return Column(name, Integer, nullable=False, default=0, server_default="0")
+
+
+class OutcomeRow(TableBase):
+    """What became of the young people mobilised in one territory x month x approach, as
+    counts (never individuals, no free text): rules in :mod:`planner.outcomes`.
+
+    ``month`` is the 1st of the month; the outcome columns are :data:`~planner.outcomes.
+    OUTCOME_COLUMNS`; ``revision`` and the last writer as in :class:`ActivityRow`
+    (``recorded_user``: the person's account when written from the web application).
+    """
+
+    __table__ = Table(
+        "outcomes",
+        TableBase.metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("territory_id", ForeignKey("territories.id"), nullable=False),
+        Column("month", Date, nullable=False),
+        Column("approach", String(40), nullable=False),
+        Column("mobilises", Integer, nullable=False),
+        *(outcome_column(name) for name in OUTCOME_COLUMNS),
+        Column("revision", Integer, nullable=False, default=1, server_default="1"),
+        Column("recorded_at", DateTime(timezone=True), nullable=False, default=utcnow),
+        Column("recorded_by", Integer, nullable=True),
+        Column("recorded_role", String(16), nullable=False),
+        Column("recorded_user", Integer, nullable=True),
+        UniqueConstraint("territory_id", "month", "approach", name="uq_outcome_month"),
+    )
+
+    if TYPE_CHECKING:  # the columns are built from planner.outcomes: typed Any for mypy
+
+        def __getattr__(self, name: str) -> Any: ...
 
 
 class AuditRow(TableBase):

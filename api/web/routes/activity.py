@@ -47,6 +47,7 @@ from api.web.activity_entry import (
 )
 from api.web.deps import ActingViewerDep, ViewerDep, WebMark
 from api.web.errors import is_htmx
+from api.web.outcome_form import OutcomesView, outcomes_view
 from api.web.pages import render
 from api.web.periods import period_bounds, period_label, period_options
 from api.web.routes.activity_locks import weeks_of
@@ -134,10 +135,16 @@ def activity_page(
     *,
     editing: int | None = None,
     entry: Entry | None = None,
+    outcomes: OutcomesView | None = None,
     status: int = 200,
 ) -> Response:
+    """The page; the manager's also shows the « Suites des parcours » section (``outcomes``:
+    as a save or an import left it; default, the rows and an empty form)."""
+    manages = viewer.principal.role in (Role.MANAGER, Role.ADMIN)
     with state.db.session() as s:
         territory = repo.get_territory(s, territory_id)
+        if manages and outcomes is None:
+            outcomes = outcomes_view(s, territory_id, now)
         plan = repo.official_plan(s, territory_id)
         held = held_sessions(s, plan, now)
         shown = in_period(held, periode)
@@ -178,7 +185,8 @@ def activity_page(
         approaches=APPROACHES,
         counts=COUNTS,
         max_count=MAX_CONTACTS_PER_SESSION,
-        manages=viewer.principal.role in (Role.MANAGER, Role.ADMIN),
+        manages=manages,
+        outcomes=outcomes if manages else None,
         notice="",
     )
 
