@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from api.service.activity_history import recorded_history
+from api.service.db.outcomes_repo import list_outcomes
 from geo_data.counts_file import COUNT_COLUMNS
 from planner.outcomes import DURATIONS, OUTCOME_COLUMNS
 
@@ -47,12 +48,8 @@ def store_counts(s: Session, territory_ids: Sequence[str]) -> pd.DataFrame:
 
 
 def _outcomes(s: Session, territory_id: str) -> pd.DataFrame:
-    """The territory's outcome rows (none before the outcomes table exists)."""
-    try:
-        from api.service.db.models import OutcomeRow  # type: ignore[attr-defined]
-    except ImportError:
-        return pd.DataFrame()
-    rows = s.query(OutcomeRow).filter(OutcomeRow.territory_id == territory_id).all()
+    """The territory's outcome rows."""
+    rows = list_outcomes(s, territory_id)
     out = []
     for row in rows:
         month = row.month

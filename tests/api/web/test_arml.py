@@ -24,6 +24,12 @@ def recorded(app_client, api_manager, published_plan):
             headers=api_manager,
         )
         assert r.status_code in (200, 201), r.text
+    r = app_client.put(
+        "/territories/creusot-montceau/outcomes/2025-05/vehicule_itinerant",
+        json={"mobilises": 18, "pacea": 12, "emploi": 13, "duree_moins_3_mois": 18},
+        headers=api_manager,
+    )
+    assert r.status_code in (200, 201), r.text
     return published_plan
 
 
@@ -60,6 +66,9 @@ def test_outcomes_seasons_and_the_report_from_the_store(as_person, recorded, tmp
     assert "Activité par mois" in text and "Lieux partenaires par type" in text
     assert "&lt; 11" in text  # a territory with no record: its counts are hidden
     assert text.count('<img class="report-chart"') == 2
+    funnel = text.split('id="t-parcours"', 1)[1].split("</section>", 1)[0]
+    assert '<th scope="row">Entrées en dispositif</th><td>12</td>' in funnel
+    assert '<th scope="row">Situations à l&#39;issue</th><td>13</td>' in funnel
     csv = arml.get("/region/parcours/parcours_territoires.csv")
     assert csv.status_code == 200 and "Jeunes repérés" in csv.content.decode("utf-8-sig")
     assert arml.get("/region/parcours/inconnu.csv").status_code == 404
