@@ -105,6 +105,9 @@ def suppress_table(
     """
     counts = tuple(c for c in count_columns if c in frame.columns)
     kinds = {c: np.where(m, PRIMARY, VISIBLE) for c, m in primary_mask(frame, counts).items()}
+    for r, col in relations.keep:  # published elsewhere as it is: shown here too
+        if col in kinds:
+            kinds[col][r] = VISIBLE
     for measure, count in relations.companions.items():
         if measure in frame.columns and count in kinds:
             hide = (kinds[count] != VISIBLE) & frame[measure].notna().to_numpy()

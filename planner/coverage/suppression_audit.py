@@ -47,6 +47,9 @@ class TableRelations:
     companions
         Measure column -> count column; the measure is hidden wherever the count is, then
         protected against recomputation like a count.
+    keep
+        ``(row, column)`` cells published elsewhere as they are (a regional total given as a
+        key figure): never hidden, and known to the reader in the audit.
     """
 
     total_row: int | None = None
@@ -55,6 +58,7 @@ class TableRelations:
     order: tuple[tuple[str, str], ...] = ()
     derived: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     companions: Mapping[str, str] = field(default_factory=dict)
+    keep: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,7 @@ def _complement(
     relations: list[Relation],
     total_row: int | None,
     used: set[int],
+    keep: frozenset[Cell] = frozenset(),
 ) -> tuple[int, Cell] | None:
     """The visible cell to hide so that ``cell`` is no longer pinned, and its relation."""
     mine = [i for i, rel in enumerate(relations) if any(c == cell for c, _ in rel.terms)]
@@ -242,6 +247,8 @@ def _complement(
         options = []
         for (r, col), _ in relations[i].terms:
             value = _number(frame[col].iloc[r])
+            if (r, col) in keep:
+                continue
             if (r, col) != cell and kinds[col][r] == VISIBLE and not np.isnan(value):
                 options.append((r == total_row, value, r, col))
         if options:
@@ -275,7 +282,9 @@ def protect(
         used: set[int] = set()
         changed = False
         for cell in found:
-            pick = _complement(frame, kinds, cell, rels, relations.total_row, used)
+            pick = _complement(
+                frame, kinds, cell, rels, relations.total_row, used, frozenset(relations.keep)
+            )
             if pick is None or pick[1] == cell:
                 continue  # no visible cell left in its relations / already complemented
             changed = True

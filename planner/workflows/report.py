@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from planner.coverage.compare import TOTAL_ID, ComparisonTable
-from planner.coverage.suppression import suppress_table
+from planner.coverage.suppression import THRESHOLD, suppress_table
 from planner.coverage.suppression_audit import TableRelations
 from planner.outcomes import DURATIONS, FUNNEL, SCHEMES, SITUATIONS
 from planner.publication import MONTHS
@@ -103,10 +103,11 @@ def regional_report(
         ("Séances hors les murs ou nomades", int(total["sessions"])),
         ("Contacts", int(total["contacts"])),
     )
+    by_approach, by_territory = _territory_tables(territories, counts, src)
     tables = [
-        _approaches(territories, counts, src),
+        by_approach,
         _funnel(counts, src),
-        _territory_funnel(territories, counts, src),
+        by_territory,
         _family("dispositifs", "Entrées en dispositif après la mobilisation", SCHEMES, counts, src),
         _family("situations", "Situations après la mobilisation", SITUATIONS, counts, src),
         _durations(counts, src),
@@ -128,20 +129,32 @@ def regional_report(
     )
 
 
-def _suppressed(frame: pd.DataFrame, parts: Sequence[str], total: str | None) -> pd.DataFrame:
-    """``frame`` (counts, its last row the regional total) under the trust rules."""
+def _suppressed(
+    frame: pd.DataFrame, parts: Sequence[str], total: str | None, *, keep: Sequence[str] = ()
+) -> pd.DataFrame:
+    """``frame`` (counts, its last row the regional total) under the trust rules; the regional
+    cells of the ``keep`` columns are key figures, shown as they are (and known to a reader)."""
     columns = [*parts, *([total] if total else [])]
+    last = len(frame) - 1
     relations = TableRelations(
-        total_row=len(frame) - 1,
+        total_row=last,
         additive=tuple(columns),
         row_sums={total: tuple(parts)} if total else {},
+        keep=tuple((last, c) for c in keep if frame.loc[last, c] >= THRESHOLD),
     )
     shown, _ = suppress_table(frame, count_columns=columns, relations=relations)
     return shown
 
 
-def _approaches(territories: Mapping[str, str], counts: pd.DataFrame, src: str) -> ReportTable:
+def _territory_tables(
+    territories: Mapping[str, str], counts: pd.DataFrame, src: str
+) -> tuple[ReportTable, ReportTable]:
+    """Repérés by approach and the funnel, per territory, from ONE suppressed table: both show
+    each territory's repérés, so both must hide the same cells. Its relations: a territory's
+    repérés are the sum of its approaches; a stage is at most the one before; the regional row
+    is the sum of the territories, and its funnel is published as is (the key figures)."""
     approaches = [a.value for a in Approach]
+    stages = list(FUNNEL)
     pivot = (
         counts.pivot_table(
             index="territory", columns="approach", values="reperes", aggfunc="sum", fill_value=0
@@ -149,23 +162,52 @@ def _approaches(territories: Mapping[str, str], counts: pd.DataFrame, src: str) 
         .reindex(index=list(territories), columns=approaches, fill_value=0)
         .astype(int)
     )
-    pivot["total"] = pivot.sum(axis=1)
-    frame = pd.concat([pivot, pivot.sum().to_frame(TOTAL_ID).T]).reset_index(drop=True)
-    shown = _suppressed(frame, approaches, "total")
-    names = [*territories.values(), TOTAL]
-    rows = tuple(
-        (name, *(cell(shown.loc[i, c]) for c in [*approaches, "total"]))
-        for i, name in enumerate(names)
+    per = counts.assign(
+        dispositifs=counts[list(SCHEMES)].sum(axis=1),
+        situations=counts[list(SITUATIONS)].sum(axis=1),
     )
-    return ReportTable(
+    grouped = (
+        per.groupby("territory")[stages].sum().reindex(list(territories), fill_value=0).astype(int)
+    )
+    both = pivot.join(grouped)
+    frame = pd.concat([both, both.sum().to_frame(TOTAL_ID).T]).reset_index(drop=True)
+    last = len(frame) - 1
+    columns = [*approaches, *stages]
+    relations = TableRelations(
+        total_row=last,
+        additive=tuple(columns),
+        row_sums={"reperes": tuple(approaches)},
+        order=(("mobilises", "reperes"), ("dispositifs", "mobilises"), ("situations", "mobilises")),
+        # a regional figure under 11 is shown by the regional funnel, not kept here: what it
+        # implies (all territories at 0 when it is 0) is what that figure itself says
+        keep=tuple((last, c) for c in stages if frame.loc[last, c] >= THRESHOLD),
+    )
+    shown, _ = suppress_table(frame, count_columns=columns, relations=relations)
+    names = [*territories.values(), TOTAL]
+    hidden = (
+        "Comptes de 0 à 10 : « < 11 » ; « masqué » : caché pour qu'aucun petit compte ne se "
+        "déduise des totaux, des autres étapes ou de l'autre tableau par territoire."
+    )
+    by_approach = ReportTable(
         "demarches",
         "Jeunes repérés par démarche et par territoire",
         ("Territoire", *(APPROACH_LABELS[Approach(a)] for a in approaches), "Total"),
-        rows,
+        tuple(
+            (name, *(cell(shown.loc[i, c]) for c in [*approaches, "reperes"]))
+            for i, name in enumerate(names)
+        ),
         src,
-        "Comptes de 0 à 10 : « < 11 » ; « masqué » : caché pour qu'aucun petit compte ne se "
-        "déduise des totaux.",
+        hidden,
     )
+    funnel = ReportTable(
+        "parcours_territoires",
+        "Du premier contact à la situation, par territoire",
+        ("Territoire", *FUNNEL.values()),
+        tuple((name, *(cell(shown.loc[i, c]) for c in stages)) for i, name in enumerate(names)),
+        src,
+        hidden,
+    )
+    return by_approach, funnel
 
 
 def _funnel(counts: pd.DataFrame, src: str) -> ReportTable:
@@ -187,39 +229,6 @@ def _funnel(counts: pd.DataFrame, src: str) -> ReportTable:
         ("Étape", "Jeunes", "Part des repérés (%)"),
         rows,
         src,
-    )
-
-
-def _territory_funnel(
-    territories: Mapping[str, str], counts: pd.DataFrame, src: str
-) -> ReportTable:
-    """The funnel per territory, suppressed: the stages are ordered (a stage is at most the
-    one before), the regional row is their sum."""
-    stages = list(FUNNEL)
-    per = counts.assign(
-        dispositifs=counts[list(SCHEMES)].sum(axis=1),
-        situations=counts[list(SITUATIONS)].sum(axis=1),
-    )
-    grouped = (
-        per.groupby("territory")[stages].sum().reindex(list(territories), fill_value=0).astype(int)
-    )
-    frame = pd.concat([grouped, grouped.sum().to_frame(TOTAL_ID).T]).reset_index(drop=True)
-    relations = TableRelations(
-        total_row=len(frame) - 1,
-        additive=tuple(stages),
-        order=(("mobilises", "reperes"), ("dispositifs", "mobilises"), ("situations", "mobilises")),
-    )
-    shown, _ = suppress_table(frame, count_columns=stages, relations=relations)
-    names = [*territories.values(), TOTAL]
-    rows = tuple((name, *(cell(shown.loc[i, c]) for c in stages)) for i, name in enumerate(names))
-    return ReportTable(
-        "parcours_territoires",
-        "Du premier contact à la situation, par territoire",
-        ("Territoire", *FUNNEL.values()),
-        rows,
-        src,
-        "Comptes de 0 à 10 : « < 11 » ; « masqué » : caché pour qu'aucun petit compte ne se "
-        "déduise des totaux ou des autres étapes.",
     )
 
 
@@ -261,7 +270,12 @@ def _months(
         .astype(int)
     )
     frame = pd.concat([grouped, grouped.sum().to_frame(TOTAL_ID).T]).reset_index(drop=True)
-    shown = _suppressed(frame, ["contacts", "reperes", "mobilises"], None)
+    shown = _suppressed(
+        frame,
+        ["contacts", "reperes", "mobilises"],
+        None,
+        keep=["contacts", "reperes", "mobilises"],
+    )
     rows = []
     series = []
     for i, day in enumerate(grouped.index):
