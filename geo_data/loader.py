@@ -18,6 +18,7 @@ from geo_data.official import OfficialData, load_official
 from geo_data.phone import phone_column
 from geo_data.spec import BaseEntry, TerritorySpec, read_spec
 from geo_data.spec_approaches import MaraudeEntry
+from geo_data.text import townhall_name
 from geo_data.user_files import parse_activity, parse_partners, parse_young, read_table
 from geo_data.young import estimate_young
 from planner.approaches import MaraudePlace
@@ -139,7 +140,7 @@ def build_partners(
     fs = official.france_services[official.france_services["commune"].isin(communes.index)]
     halls = gpd.GeoDataFrame(
         {
-            "name": ("Mairie de " + communes["name"]).to_numpy(),
+            "name": communes["name"].astype(str).map(townhall_name).to_numpy(),
             "type": PartnerType.MAIRIE.value,
             "commune": communes.index.to_numpy(),
             "hours": communes["townhall_hours"].to_numpy(),

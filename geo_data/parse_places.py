@@ -11,6 +11,7 @@ import pandas as pd
 
 from geo_data.parse_admin import read_geojson_bytes
 from geo_data.phone import official_phone, phone_column
+from geo_data.text import townhall_name
 from planner.errors import InvalidTerritoryError
 from planner.hours import DAY_NAMES_FR, WeeklyHours
 from planner.taxonomy import PartnerType
@@ -185,7 +186,7 @@ def parse_mairies(data: bytes) -> gpd.GeoDataFrame:
     ]
     out = gpd.GeoDataFrame(
         {
-            "name": "Mairie de " + frame["nom"].astype(str),
+            "name": frame["nom"].astype(str).map(townhall_name),
             "address": _column(frame, "adresse").str.replace("\n", ", "),
             "phone": phone_column(map(official_phone, _column(frame, "telephone")), frame.index),
             "hours": hours,

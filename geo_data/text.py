@@ -64,3 +64,20 @@ def clean_text(value: object, *, what: str, max_length: int = 200) -> str:
             hint="Raccourcissez le texte.",
         )
     return text
+
+
+_VOWELS = "AEIOUYÂÊÎÔÛÉÈËÏÜŒaeiouyâêîôûéèëïüœ"
+
+
+def townhall_name(commune: str) -> str:
+    """The town hall's name as French writes it: « Mairie du Creusot » (Le Creusot), « Mairie
+    des Bizots » (Les Bizots), « Mairie d'Autun », « Mairie de La Clayette », « Mairie de
+    Blanzy »."""
+    name = str(commune).strip()
+    if name.startswith("Le "):
+        return f"Mairie du {name[3:]}"
+    if name.startswith("Les "):
+        return f"Mairie des {name[4:]}"
+    if name[:1] in _VOWELS:
+        return f"Mairie d'{name}"
+    return f"Mairie de {name}"

@@ -64,3 +64,14 @@ def test_user_file_partner_names_are_cleaned_or_refused():
     blank = frame.assign(name=["Mairie", None])
     with pytest.raises(InvalidTerritoryError, match=r"le nom du partenaire p2 est vide"):
         parse_partners(blank)
+
+
+def test_town_hall_names_as_french_writes_them():
+    from geo_data.text import townhall_name
+
+    assert townhall_name("Le Creusot") == "Mairie du Creusot"
+    assert townhall_name("Les Bizots") == "Mairie des Bizots"
+    assert townhall_name("Autun") == "Mairie d'Autun"
+    assert townhall_name("Écuisses") == "Mairie d'Écuisses"
+    assert townhall_name("La Clayette") == "Mairie de La Clayette"
+    assert townhall_name("Blanzy") == "Mairie de Blanzy"

@@ -45,7 +45,7 @@ def test_the_demo_town_hall_lists_its_switchboard(as_person):
     row = as_person("manager").get(LIST).text.split('id="p-mairie-71153"', 1)[1]
     row = row.split("</tr>", 1)[0]
     assert (
-        '<a href="tel:+33385775959" aria-label="Appeler Mairie de Le Creusot au 03 85 77 59 59">'
+        '<a href="tel:+33385775959" aria-label="Appeler Mairie du Creusot au 03 85 77 59 59">'
         in row
     )
 
