@@ -19,6 +19,7 @@ from api.web.routes import (
     activity_locks,
     agenda,
     arml,
+    arml_map,
     field,
     field_offline,
     field_report,
@@ -62,6 +63,7 @@ def install(app: FastAPI) -> None:
         outcomes,
         journal,
         arml,
+        arml_map,
         public,
     ):
         app.include_router(module.router)

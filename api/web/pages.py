@@ -111,6 +111,7 @@ def nav_for(viewer: Viewer | None) -> list[tuple[str, str]]:
         ]
     region = [
         ("Comparaison", "/region/comparaison"),
+        ("Carte", "/region/carte"),
         ("Parcours et saisons", "/region/parcours"),
     ]
     if who.role is Role.ARML:

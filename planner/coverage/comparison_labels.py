@@ -80,3 +80,46 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if "activity_label" in frame.columns:
         out["Activité"] = frame["activity_label"].astype(str)
     return out.reset_index(drop=True)
+
+
+#: a sequential blue scale (light to dark; each class readable against the next) and the
+#: colour of a territory whose value is hidden or missing
+SCALE = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+HIDDEN_COLOUR = "#bdbdbd"
+
+
+def legend_classes(values: list[float], *, digits: int, unit: str, k: int = 5) -> list[dict]:
+    """Up to ``k`` classes over ``values`` (shown values: quantile breaks, rounded as shown):
+    ``[{"low", "high", "label", "colour"}]``, lightest first. One class when all are equal."""
+    if not values:
+        return []
+    ordered = sorted(values)
+    breaks = sorted({round(float(np.quantile(ordered, q / k)), digits) for q in range(k + 1)})
+    if len(breaks) == 1:
+        breaks = [breaks[0], breaks[0]]
+    suffix = f" {unit}" if unit else ""
+    out = []
+    pairs = list(zip(breaks, breaks[1:], strict=False))
+    colours = SCALE[-len(pairs) :] if len(pairs) < len(SCALE) else SCALE
+    for (low, high), colour in zip(pairs, colours, strict=False):
+        text = (
+            f"{_num(low, digits)}{suffix}"
+            if low == high
+            else f"{_num(low, digits)} – {_num(high, digits)}{suffix}"
+        )
+        out.append({"low": low, "high": high, "label": text, "colour": colour})
+    return out
+
+
+def class_of(value: float, classes: list[dict]) -> int:
+    """The index of ``value``'s class (the last whose low bound it reaches)."""
+    index = 0
+    for i, c in enumerate(classes):
+        if value >= c["low"]:
+            index = i
+    return index
+
+
+def _num(value: float, digits: int) -> str:
+    text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+    return text

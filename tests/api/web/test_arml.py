@@ -91,3 +91,24 @@ def test_the_arml_pages_are_not_for_the_territories(as_person, who):
     for url in ("/region/comparaison", "/region/parcours", "/region/bilan.pdf",
                 "/region/comparaison.csv"):  # fmt: skip
         assert client.get(url).status_code == 403, url
+
+
+def test_the_map_of_any_indicator_names_and_scales(as_person, published_plan):
+    import html
+    import json
+
+    arml = as_person("arml")
+    page = arml.get("/region/carte?indicateur=share_30min_with_van")
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert "À moins de 30 min avec le véhicule (%)" in text
+    raw = text.split('<script type="application/json" id="carte-region-data">', 1)[1]
+    data = json.loads(html.unescape(raw.split("</script>", 1)[0]))
+    names = {f["properties"]["name"] for f in data["territories"]["features"]}
+    assert names == {"Creusot-Montceau", "Marches de Bourgogne"}
+    assert all(f["properties"]["colour"].startswith("#") for f in data["territories"]["features"])
+    assert 'class="legend-swatch"' in text and " %</li>" in text
+    assert '<th scope="row">Creusot-Montceau</th>' in text  # the same values, as a table
+    other = arml.get("/region/carte?indicateur=inconnu")  # an unknown one: the first indicator
+    assert other.status_code == 200 and 'value="young_total" selected' in other.text
+    assert as_person("manager").get("/region/carte").status_code == 403

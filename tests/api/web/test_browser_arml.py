@@ -1,6 +1,6 @@
-"""In Chromium at 1366x768: the ARML logs in, sees the comparison table and sorts it, opens
-the outcomes and the month chart, downloads the CSV and the regional report (PDF); axe-core
-clean; no manager page is reachable."""
+"""In Chromium at 1366x768: the ARML logs in, sees the comparison table and sorts it, maps an
+indicator, opens the outcomes and the month chart, downloads the CSV and the regional report
+(PDF); axe-core clean; no manager page is reachable."""
 
 from __future__ import annotations
 
@@ -55,6 +55,14 @@ def test_the_arml_journey(browser, recorded, tmp_path):  # noqa: F811
     path = tmp_path / "comparaison.csv"
     download.value.save_as(path)
     assert path.read_text(encoding="utf-8-sig").startswith("Territoire;")
+    page.get_by_role("link", name="Carte", exact=True).click()
+    page.wait_for_url("**/region/carte")
+    page.get_by_label("Indicateur").select_option("share_30min_fixed")
+    page.get_by_role("button", name="Afficher").click()
+    page.wait_for_url("**indicateur=share_30min_fixed")
+    page.locator("#carte-region .leaflet-overlay-pane path").first.wait_for()
+    assert page.locator("#carte-region .region-label").count() >= 2  # the territories named
+    visit.check("arml-carte", report=AXE_REPORT)
     page.get_by_role("link", name="Parcours et saisons").first.click()
     page.wait_for_url("**/region/parcours")
     assert page.get_by_role("heading", name="Du premier contact à la situation, par territoire")

@@ -86,3 +86,18 @@ def test_indicator_bad_inputs():
             "z", "Z", young=[1, 2], frr_class=["non_classee"] * 2, qpv_codes=[[], []],
             fixed_times=[1, 2, 3],
         )  # fmt: skip
+
+
+def test_legend_classes_cover_the_values_in_order():
+    from planner.coverage.comparison_labels import class_of, legend_classes
+
+    values = [83.8, 90.2, 95.0, 99.7, 100.0, 61.5]
+    classes = legend_classes(values, digits=1, unit="%")
+    assert len(classes) == 5 and classes[0]["label"].startswith("61,5 – ")
+    assert classes[-1]["label"].endswith(" – 100,0 %")
+    assert [class_of(v, classes) for v in sorted(values)] == sorted(
+        class_of(v, classes) for v in values
+    )
+    assert class_of(61.5, classes) == 0 and class_of(100.0, classes) == 4
+    assert legend_classes([100.0, 100.0], digits=1, unit="%")[0]["label"] == "100,0 %"
+    assert legend_classes([], digits=0, unit="") == []
