@@ -56,8 +56,18 @@ class _Cell:
     seen: tuple[str, ...] = ()
 
 
+#: the ARML's outcomes pages count every record of the published plans (``hist_``) and the
+#: months of the region (``mois_``): their own cells, tied to the comparison's by orders
+HISTORY_ORDERS = (
+    ("hist_mobilises", "hist_reperes"), ("hist_dispositifs", "hist_mobilises"),
+    ("hist_situations", "hist_mobilises"), ("reperes", "hist_reperes"),
+    ("mobilises", "hist_mobilises"), ("contacts", "hist_contacts"),
+    ("mois_mobilises", "mois_reperes"),
+)  # fmt: skip
+
+
 def _is_count(col: str) -> bool:
-    return col in COUNTS or col.startswith("stops_")
+    return col in COUNTS or col.startswith(("stops_", "hist_", "mois_"))
 
 
 def parse(value: object) -> tuple[float | None, str | None, int]:
@@ -150,6 +160,7 @@ class _Model:
         tids = sorted({t for t, _ in self.cells} - {TOTAL})
         cols = sorted({c for _, c in self.cells})
         stop_parts = [c for c in cols if c.startswith("stops_")]
+        approach_parts = [c for c in cols if c.startswith("hist_reperes_")]
         for col in cols:
             if (_is_count(col) or col in MEASURES) and (TOTAL, col) in self.cells:
                 terms = [((t, col), 1.0) for t in tids] + [((TOTAL, col), -1.0)]
@@ -158,7 +169,10 @@ class _Model:
             if (tid, "stops") in self.cells and stop_parts:
                 terms = [((tid, "stops"), 1.0)] + [((tid, p), -1.0) for p in stop_parts]
                 self._add(terms, 0.0, True)
-            for a, b in ORDERS:
+            if (tid, "hist_reperes") in self.cells and approach_parts:
+                terms = [((tid, "hist_reperes"), 1.0)] + [((tid, p), -1.0) for p in approach_parts]
+                self._add(terms, 0.0, True)
+            for a, b in (*ORDERS, *HISTORY_ORDERS):
                 if (tid, a) in self.cells and (tid, b) in self.cells:
                     self._add([((tid, a), 1.0), ((tid, b), -1.0)], 0.0, False)
             for ratio, (num, den) in RATIOS.items():

@@ -5,9 +5,11 @@
   the demo region ``region-bfc.toml`` when the official files are found, else the same
   comparison of the two demo territories.
 - ``api_sources``: the service on a fresh SQLite store (the demo territories), one plan per
-  territory made by its manager, seeded activity posted on their visits, then ``GET
-  /comparison``, ``GET /territories`` and ``GET /territories/{id}`` read as the ARML and as a
-  manager through the app's TestClient.
+  territory made by its manager, seeded activity posted on their visits and outcome rows, then
+  ``GET /comparison``, ``GET /territories`` and ``GET /territories/{id}`` read as the ARML and
+  as a manager through the app's TestClient, and the ARML's pages' downloads (logged in with an
+  account): the comparison, the outcomes per territory, the approaches per territory and the
+  months (:func:`arml_rows`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import SHARED
+from benchmarks.suppression_lp import COUNTS as COUNT_NAMES
 from benchmarks.suppression_lp import attack, findings_json
 
 DEMO = ("creusot-montceau", "marches-de-bourgogne")
@@ -136,7 +139,17 @@ def api_sources(folder: Path, *, weeks: int = 1, seed: int = 0) -> tuple[dict[st
                 "visits": len(plan["plan"]["visits"]),
                 "activity": post_activity(client, conseiller, plan, share=share, rng=rng),
             }
+        outcomes = {"mobilises": 14, "pacea": 6, "cej_ml": 3, "emploi": 5, "formation": 2,
+                    "duree_moins_3_mois": 9, "duree_3_6_mois": 5}  # fmt: skip
+        for month, approach in (("2025-05", "vehicule_itinerant"), ("2025-04", "maraude")):
+            r = client.put(
+                f"/territories/{DEMO[0]}/outcomes/{month}/{approach}",
+                json=outcomes,
+                headers=managers[DEMO[0]],
+            )
+            r.raise_for_status()
         sources: dict[str, Rows] = {}
+        sources.update(arml_rows(client, db, settings))
         for who, headers in (("arml", bearer("arml", None)), ("manager", managers[DEMO[0]])):
             answer = client.get("/comparison", headers=headers)
             if answer.status_code == 200:  # the ARML's; a manager may be refused
@@ -148,6 +161,83 @@ def api_sources(folder: Path, *, weeks: int = 1, seed: int = 0) -> tuple[dict[st
                 one = client.get(f"/territories/{t}", headers=headers).json()
                 sources[f"/territories/{t}[{who}]"] = territories_rows(one)
     return sources, setup
+
+
+#: the ARML's outcomes tables: header -> the attack's column (``hist_``: every record)
+FUNNEL_COLUMNS = {
+    "Contacts": "hist_contacts", "Jeunes repérés": "hist_reperes",
+    "Jeunes mobilisés": "hist_mobilises", "Entrées en dispositif": "hist_dispositifs",
+    "Situations à l'issue": "hist_situations",
+}  # fmt: skip
+MONTH_COLUMNS = {"Contacts": "mois_contacts", "Jeunes repérés": "mois_reperes",
+                 "Jeunes mobilisés": "mois_mobilises"}  # fmt: skip
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    reader = csv.reader(text.lstrip("\ufeff").splitlines(), delimiter=";")
+    header = next(reader)
+    return [dict(zip(header, row, strict=True)) for row in reader]
+
+
+def _keyed(rows: list[dict[str, str]], key: str, ids: Mapping[str, str],
+           columns: Mapping[str, str]) -> Rows:  # fmt: skip
+    out = []
+    for row in rows:
+        name = row[key]
+        tid = "region" if name == "Total région" else ids.get(name, name)
+        out.append({"territory_id": tid, **{columns[h]: v for h, v in row.items() if h in columns}})
+    return out
+
+
+def arml_rows(api: Any, db: Any, settings: Any) -> dict[str, Rows]:
+    """The ARML's pages' downloads read as a logged-in ARML (a browser of its own, over https
+    as the session cookie needs): cells named as the comparison's columns (the comparison's
+    counts), ``hist_*`` (the outcomes per territory, every record), ``hist_reperes_<approach>``
+    and ``mois_*`` (a month's row ``mois:<month>``)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from api.service.db import repo
+    from api.service.users import create_user
+    from planner.coverage.comparison_labels import INDICATORS
+    from planner.taxonomy import APPROACH_LABELS
+
+    email, password = "arml@attaque.fr", "une phrase de passe de l'attaque"
+    with db.session() as s:
+        create_user(s, settings.secret, email=email, role="arml", territory_id=None,
+                    name="Attaque", password=password)  # fmt: skip
+        s.commit()
+    client = TestClient(api.app, base_url="https://testserver")
+    page = client.get("/connexion").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf is not None, "formulaire de connexion sans jeton"
+    r = client.post("/connexion", data={"csrf": csrf[1], "email": email, "password": password},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303, r.text
+    with db.session() as s:
+        ids = {t.name: t.id for t in repo.list_territories(s)}
+    counts = {i.header: i.column for i in INDICATORS if i.column in COUNT_NAMES}
+    approaches = {label: f"hist_reperes_{a.value}" for a, label in APPROACH_LABELS.items()}
+    approaches["Total"] = "hist_reperes"
+    read = {
+        "/region/comparaison.csv": ("Territoire", counts),
+        "/region/parcours/parcours_territoires.csv": ("Territoire", FUNNEL_COLUMNS),
+        "/region/parcours/demarches.csv": ("Territoire", approaches),
+    }
+    out: dict[str, Rows] = {}
+    for url, (key, columns) in read.items():
+        answer = client.get(url)
+        answer.raise_for_status()
+        out[url] = _keyed(_csv_rows(answer.text), key, ids, columns)
+    months = _csv_rows(client.get("/region/parcours/mois.csv").text)
+    out["/region/parcours/mois.csv"] = [
+        {"territory_id": "region" if m["Mois"] == "Total région" else f"mois:{m['Mois']}",
+         **{c: m[h] for h, c in MONTH_COLUMNS.items()}}
+        for m in months
+    ]  # fmt: skip
+    client.close()
+    return out
 
 
 def report(case: str, sources: Mapping[str, Iterable[Mapping[str, object]]], **extra: Any) -> int:

@@ -107,6 +107,11 @@ def test_finds_nothing_in_the_demo_outputs(tmp_path):
     api, setup = api_sources(tmp_path)
     assert setup["creusot-montceau"]["visits"] > 0 and setup["/comparison[arml]"] == 200
     assert setup["creusot-montceau"]["activity"] > 0  # the records were taken
+    # the ARML's pages' downloads are read too: the outcomes per territory and the months
+    assert {"/region/comparaison.csv", "/region/parcours/parcours_territoires.csv",
+            "/region/parcours/demarches.csv", "/region/parcours/mois.csv"} <= set(api)  # fmt: skip
+    outcomes = {r["territory_id"]: r for r in api["/region/parcours/parcours_territoires.csv"]}
+    assert outcomes["region"]["hist_dispositifs"] == "18"  # the outcome rows reached them
     findings, summary = attack(api)
     assert summary["small_cells"] > 0 and findings == []
 
