@@ -12,6 +12,7 @@ from rich.console import Console
 from api.cli.app import DataDir, console, fail
 from api.cli.coverage import run_compare
 from api.cli.plan import next_monday, print_plan
+from api.cli.report import run_report
 from api.cli.territory import print_summary
 from geo_data.demo import DEMO_DIR, DEMO_SLUGS, load_demo_territory
 from geo_data.fetch import locate
@@ -68,7 +69,8 @@ def run(
 
 
 def _region(out: Path, *, console: Console, data_dir: Path | None) -> list[Path]:
-    """The ARML comparison, only when the region's official files can be found or downloaded."""
+    """The ARML comparison and the regional report (fictive counts), only when the region's
+    official files can be found or downloaded."""
     try:
         locate("communes", folder=data_dir)
     except DataSourceError as exc:
@@ -78,9 +80,10 @@ def _region(out: Path, *, console: Console, data_dir: Path | None) -> list[Path]
             markup=False,
         )
         return []
-    paths = run_compare(
-        DEMO_DIR / "specs" / "region-bfc.toml", out, data_dir=data_dir, synthetic=True
-    )
+    region = DEMO_DIR / "specs" / "region-bfc.toml"
+    paths = run_compare(region, out, data_dir=data_dir, synthetic=True)
+    # the regional report on fictive counts (activity and outcomes, « données fictives »)
+    paths += run_report(region, out, activity=None, fictives=True, data_dir=data_dir)
     for path in paths:
         console.print(f"Écrit : {path}")
     return paths
