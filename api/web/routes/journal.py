@@ -25,9 +25,11 @@ from api.service.db.models import AuditRow, PlanRow, UserRow, VisitRow
 from api.service.deps import StateDep
 from api.service.users import ROLE_FR
 from api.web.deps import ViewerDep, WebMark
-from api.web.pages import date_fr, render
+from api.web.pages import MONTHS_FR, date_fr, render
 from maps.plan_input import SLOT_LABELS
+from planner.outcomes import DURATIONS, SCHEMES, SITUATIONS
 from planner.session_labels import approach_label
+from planner.taxonomy import APPROACH_LABELS
 
 router = APIRouter(include_in_schema=False, dependencies=[WebMark])
 
@@ -73,6 +75,10 @@ FIELD_FR = {
     "refused_lines": "lignes refusées",
     "added_ids": "identifiants ajoutés",
     "updated_ids": "identifiants modifiés",
+    "month": "mois",
+    **SCHEMES,
+    **SITUATIONS,
+    **{k: f"durée {v[0].lower()}{v[1:]}" for k, v in DURATIONS.items()},
 }
 #: at most this many values per entry (a partner's creation has a dozen)
 CHANGES_MAX = 8
@@ -84,6 +90,8 @@ PARTNER_TARGET = re.compile(r"territories/[^/]+/partners/([^/]+)")
 PARTNERS_TARGET = re.compile(r"territories/[^/]+/partners")
 LOCKS_TARGET = re.compile(r"plans/([^/]+)/locks")
 PLAN_TARGET = re.compile(r"plans/([^/]+)")
+OUTCOME_TARGET = re.compile(r"territories/[^/]+/outcomes/(\d{4})-(\d{2})/([a-z_]+)")
+OUTCOMES_TARGET = re.compile(r"territories/[^/]+/outcomes(\.csv)?")
 
 
 def people(s: Session, ids: Iterable[int | None]) -> dict[int, UserRow]:
@@ -175,6 +183,13 @@ def targets_fr(s: Session, rows: Sequence[AuditRow], users: dict[int, UserRow]) 
             values = row.after or row.before or {}
             name = values.get("name") if isinstance(values.get("name"), str) else None
             out.append(f"partenaire « {name} »" if name else f"partenaire {m.group(1)}")
+        elif m := OUTCOME_TARGET.fullmatch(row.target):
+            month = MONTHS_FR[int(m.group(2)) - 1]
+            labels = {a.value: label for a, label in APPROACH_LABELS.items()}
+            approach = labels.get(m.group(3), m.group(3)).lower()
+            out.append(f"suites des parcours de {month} {m.group(1)}, {approach}")
+        elif OUTCOMES_TARGET.fullmatch(row.target):
+            out.append("suites des parcours du territoire (fichier)")
         elif PARTNERS_TARGET.fullmatch(row.target):
             out.append("partenaires du territoire")
         elif m := LOCKS_TARGET.fullmatch(row.target):

@@ -146,3 +146,14 @@ def test_injection_strings_in_names_and_values_are_shown_inert(as_person, settin
     assert injected(page) == [] and "42-evalue" not in page
     for name in names.values():
         assert str(escape(name)) in page
+
+
+def test_an_outcome_row_is_named_in_french(as_person, app_client, api_manager):
+    body = {"mobilises": 5, "pacea": 2, "duree_moins_3_mois": 5}
+    r = app_client.put(f"/territories/{CM}/outcomes/2025-03/maraude", json=body,
+                       headers=api_manager)  # fmt: skip
+    assert r.status_code == 201, r.text
+    page = as_person("manager").get(JOURNAL).text
+    assert "suites des parcours de mars 2025, maraude" in page
+    assert "<li>PACEA : 2</li>" in page and "<li>CEJ Mission Locale : 0</li>" in page
+    assert "pacea :" not in page
