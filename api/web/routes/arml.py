@@ -156,7 +156,17 @@ def _types(partners: Any) -> dict[str, int]:
 @router.get("/region/parcours")
 def outcomes_page(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
     _arml(viewer, "Parcours et saisons")
-    report = store_report(state)
+    try:
+        report = store_report(state)
+    except NotFoundError as exc:  # nothing recorded yet: the page says so
+        return render(
+            request,
+            "region_outcomes.html",
+            viewer=viewer,
+            title="Parcours des jeunes et saisons",
+            report=None,
+            empty=f"{exc.message} {exc.hint}",
+        )
     return render(
         request,
         "region_outcomes.html",
@@ -166,6 +176,7 @@ def outcomes_page(request: Request, state: StateDep, viewer: ViewerDep) -> Respo
         months_chart=months_chart(report),
         funnel_chart=funnel_chart(report),
         shown=shown,
+        empty="",
     )
 
 

@@ -81,8 +81,11 @@ def test_outcomes_seasons_and_the_report_from_the_store(as_person, recorded, tmp
 
 
 def test_no_activity_yet_is_said_in_french(as_person, published_plan):
-    page = as_person("arml").get("/region/parcours")
-    assert page.status_code == 404 and "Aucune activité saisie" in page.text
+    arml = as_person("arml")
+    page = arml.get("/region/parcours")
+    assert page.status_code == 200 and "Aucune activité saisie" in page.text
+    pdf = arml.get("/region/bilan.pdf")
+    assert pdf.status_code == 404 and "Aucune activité saisie" in pdf.text
 
 
 @pytest.mark.parametrize("who", ["manager", "conseiller"])
