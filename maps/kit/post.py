@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -142,7 +143,8 @@ def _place(s: PublicSession) -> str:
     place, host = s.short_place, s.host
     if not host or host.casefold() in place.casefold():
         return place
-    if place.casefold() in host.casefold():
+    core = re.sub(r"^(le |la |les |l')", "", place.casefold())
+    if core in host.casefold():  # « Les Bizots » is named by « Mairie des Bizots »
         return host
     return f"{place} ({host})"
 

@@ -84,6 +84,7 @@ def test_the_post_text_lists_each_session_and_the_link(creusot, plan):
     for line, s in zip(bullets, sessions, strict=True):
         assert line.startswith(f"• {s.hours} : ") and s.short_place in line or s.host in line
     (ARTIFACTS / "semaine-1-texte.txt").write_text(text)
+    assert "Les Bizots (Mairie des Bizots)" not in text and "• 14h–17h : Mairie des Bizots" in text
 
 
 def test_user_text_is_drawn_as_written(creusot, plan):
