@@ -14,15 +14,14 @@ import io
 import math
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from maps.documents import document_environment
 from planner.csv_fr import number_fr
 from planner.publication import MONTHS
 from planner.workflows.report import SCHOOL_MONTHS, RegionalReport, period_fr
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 BRAND = "#0b4f6c"
 SCHOOL = {9: "#c0392b", 6: "#d68910"}
 OTHER = "#7f9cb0"
@@ -42,19 +41,7 @@ def shown(value: object) -> str:
     return str(value)
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["shown"] = shown
-    return env
-
-
-_ENV = _environment()
+_ENV = document_environment(shown=shown)
 
 
 def _svg(fig: Figure) -> str:

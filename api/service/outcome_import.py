@@ -19,10 +19,8 @@ were, the rows written). The caller commits.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -32,6 +30,7 @@ from api.service import audit
 from api.service.auth import Principal, require_manager
 from api.service.db import repo
 from api.service.outcome_store import parse_approach, parse_month, snapshot, write_outcome
+from api.service.partner_import import PartnersImported
 from api.service.schemas.outcomes import MAX_MONTHLY
 from geo_data.csv_text import decode_text, parse_csv_text, record_lines
 from geo_data.partner_import import RefusedRow, file_name
@@ -45,23 +44,9 @@ SUFFIXES = (".csv", ".txt")
 _WHOLE = re.compile(r"-?\d+")
 
 
-@dataclass(frozen=True)
-class OutcomesImported:
+class OutcomesImported(PartnersImported):
     """What an import did: the rows added and replaced (``AAAA-MM approach``), and the refused
-    rows in file order."""
-
-    added: tuple[str, ...]
-    updated: tuple[str, ...]
-    refused: tuple[RefusedRow, ...]
-
-    def public(self) -> dict[str, Any]:
-        """The answer body (:class:`~api.service.schemas.outcomes.OutcomesImportPublic`)."""
-        return {
-            "added": len(self.added),
-            "updated": len(self.updated),
-            "refused": [dataclasses.asdict(r) for r in self.refused],
-            "count": len(self.refused),
-        }
+    rows in file order (the partners import's shape and answer body)."""
 
 
 def _read(data: bytes, filename: str) -> tuple[pd.DataFrame, list[int], str]:

@@ -20,20 +20,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import segno
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from maps.documents import document_environment
 from planner.errors import InvalidPlanError
 from planner.publication import PublicSession, day_fr
 from planner.territory import Contact
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 #: the poster's title shrinks in steps for long place names, so that it stays on one page
 _TITLE_STEPS = ((28, "title-l"), (48, "title-m"), (80, "title-s"))
 #: the poster's layouts, from the most readable to the most compact: the first on one page wins
@@ -47,28 +45,7 @@ class _DataOnly(URLFetcher):
         super().__init__(allowed_protocols=("data",), fail_on_errors=True)
 
 
-def _one_line(value: object) -> object:
-    """Every shown value with its line and paragraph separators (U+2028, U+2029) as spaces:
-    a name is one line of text, and the fonts have no glyph for them."""
-    if isinstance(value, str):
-        return value.replace("\u2028", " ").replace("\u2029", " ")
-    return value
-
-
-def _environment() -> Environment:
-    env = Environment(
-        finalize=_one_line,
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["day_fr"] = day_fr
-    return env
-
-
-_ENV = _environment()
+_ENV = document_environment(day_fr=day_fr)
 
 
 def _render(html: str) -> Document:

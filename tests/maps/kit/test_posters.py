@@ -16,7 +16,6 @@ import pytest
 from maps.kit import posters
 from maps.kit.posters import partner_sheet, render_pdf, stop_poster
 from planner.errors import InvalidPlanError
-from planner.itinerary.plan import Visit
 from planner.publication import PublicSession, day_fr
 from planner.territory import Contact
 from tests.maps.injection import CORPUS, EVALUATED
@@ -29,6 +28,7 @@ from tests.maps.kit.pdf_tools import (
     text_of,
     write,
 )
+from tests.planner.test_publication import BASE
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "kit"
 EDITED = dt.date(2026, 12, 21)  # another year than the sessions': the footer is not a session
@@ -42,21 +42,7 @@ CONTACT = Contact(
     hours="du lundi au vendredi, 9h–12h et 13h30–17h",
 )
 SITES = ("Mission Locale, Montceau-les-Mines", "Antenne, Le Creusot")
-BASE = Visit(
-    date=dt.date(2027, 1, 4),
-    van="van-1",
-    slot="matin",
-    stop_id="71153",
-    stop_name="Place de la Mairie, Le Creusot",
-    commune="71153",
-    lon=4.43,
-    lat=46.8,
-    arrival_s=32000,
-    start_s=32400,
-    end_s=43200,
-    host="Mairie du Creusot",
-    need=12.5,
-)
+# the session of the publication tests: one van stop hosted by the town hall
 
 
 def session(k: int, **changes: object) -> PublicSession:
