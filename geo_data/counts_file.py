@@ -33,7 +33,7 @@ import pandas as pd
 
 from geo_data import validation as v
 from planner.errors import InvalidTerritoryError
-from planner.outcomes import DURATIONS, OUTCOME_COLUMNS, outcome_problems
+from planner.outcomes import DURATIONS, OUTCOME_COLUMNS, month_end, outcome_problems
 from planner.taxonomy import Approach
 
 ACTIVITY = ("sessions", "contacts", "reperes", "mobilises")
@@ -62,11 +62,11 @@ def parse_counts(
         )
     v.require_columns(frame, list(REQUIRED), what=what)
     starts = _dates(frame["period_start"], what, "period_start")
-    ends = starts.map(_month_end)
+    ends = starts.map(month_end)
     if "period_end" in frame.columns:
         given = frame["period_end"].notna() & (frame["period_end"].astype(str).str.strip() != "")
         if given.any():
-            read = _dates(frame.loc[given, "period_end"], what, "period_end", month_end=True)
+            read = _dates(frame.loc[given, "period_end"], what, "period_end", end_of_month=True)
             ends = ends.where(~given, read)
     reversed_rows = [i + 2 for i in frame.index[(ends < starts).to_numpy()]]
     if reversed_rows:
@@ -124,13 +124,8 @@ def parse_counts(
     return out[list(COUNT_COLUMNS)].reset_index(drop=True)
 
 
-def _month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
-def _dates(values: pd.Series, what: str, column: str, *, month_end: bool = False) -> pd.Series:
-    """AAAA-MM-JJ or AAAA-MM (the month's first day, or its last with ``month_end``)."""
+def _dates(values: pd.Series, what: str, column: str, *, end_of_month: bool = False) -> pd.Series:
+    """AAAA-MM-JJ or AAAA-MM (the month's first day, or its last with ``end_of_month``)."""
     text = values.astype(str).str.strip()
     month = text.str.fullmatch(r"\d{4}-\d{2}")
     full = text.where(~month, text + "-01")
@@ -142,6 +137,6 @@ def _dates(values: pd.Series, what: str, column: str, *, month_end: bool = False
             hint="Écrivez par exemple 2021-09-01 ou 2021-09.",
         )
     days = parsed.dt.date
-    if month_end:
-        days = days.where(~month.to_numpy(), days.map(_month_end))
+    if end_of_month:
+        days = days.where(~month.to_numpy(), days.map(month_end))
     return days

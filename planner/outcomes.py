@@ -17,6 +17,7 @@ labels are what people read.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 #: entries into support schemes after mobilisation (column -> French label)
@@ -55,6 +56,12 @@ FUNNEL: dict[str, str] = {
     "dispositifs": "Entrées en dispositif",
     "situations": "Situations à l'issue",
 }
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of ``day``'s month (the end of a monthly row)."""
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
 
 
 def outcome_problems(row: Mapping[str, object]) -> list[str]:

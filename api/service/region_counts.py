@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from api.service.activity_history import recorded_history
 from api.service.db.outcomes_repo import list_outcomes
 from geo_data.counts_file import COUNT_COLUMNS
-from planner.outcomes import DURATIONS, OUTCOME_COLUMNS
+from planner.outcomes import DURATIONS, OUTCOME_COLUMNS, month_end
 
 
 def store_counts(s: Session, territory_ids: Sequence[str]) -> pd.DataFrame:
@@ -52,13 +52,11 @@ def _outcomes(s: Session, territory_id: str) -> pd.DataFrame:
     rows = list_outcomes(s, territory_id)
     out = []
     for row in rows:
-        month = row.month
-        end = (month.replace(day=28) + pd.Timedelta(days=4)).replace(day=1) - pd.Timedelta(days=1)
         out.append(
             {
                 "territory": territory_id,
-                "period_start": month,
-                "period_end": end,
+                "period_start": row.month,
+                "period_end": month_end(row.month),
                 "approach": row.approach,
                 "sessions": 0,
                 "contacts": 0,

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from planner.outcomes import DURATIONS, SCHEMES, SITUATIONS
+from planner.outcomes import DURATIONS, SCHEMES, SITUATIONS, month_end
 from planner.taxonomy import Approach
 
 #: the ARML's published proportions (2020-2023), used as the shares of the synthetic draws
@@ -65,8 +65,7 @@ def synthetic_counts(
                     {
                         "territory": territory,
                         "period_start": day,
-                        "period_end": (day + dt.timedelta(days=32)).replace(day=1)
-                        - dt.timedelta(days=1),
+                        "period_end": month_end(day),
                         "approach": approach.value,
                         "sessions": max(1, int(rng.poisson(reperes / 4))),
                         "contacts": reperes + int(rng.poisson(reperes)),

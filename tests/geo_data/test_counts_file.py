@@ -72,3 +72,8 @@ def test_many_bad_rows_are_counted() -> None:
         match=r"7 erreur\(s\) : ligne 2 : 8 mobilisés pour 7 repérés.*\(et 2 autres\)",
     ):
         parse(*rows)
+
+
+def test_a_month_as_period_end_is_its_last_day() -> None:
+    out = parse({**ROW, "period_start": "2024-02", "period_end": "2024-02"})
+    assert out.iloc[0]["period_end"] == dt.date(2024, 2, 29)
