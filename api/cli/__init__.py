@@ -7,6 +7,7 @@ imports this package (no import cycle).
 
 from api.cli import (
     coverage,
+    data,
     demo,
     kit,
     map,
@@ -27,6 +28,7 @@ app.command()(plan.validate)
 app.command()(coverage.coverage)
 app.command()(coverage.compare)
 app.command()(report.report)
+app.command()(data.data)
 app.command()(serve.serve)
 app.command()(worker.worker)
 app.add_typer(tokens.token_app, name="token")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -87,9 +87,10 @@ def run_compare(
     )
     if spec.approximation:
         console.print(spec.approximation, style="dim", markup=False)
-    paths = write_comparison(
-        table, out, region={"id": spec.id, "name": spec.name, "approximation": spec.approximation}
-    )
+    about: dict[str, Any] = {"id": spec.id, "name": spec.name, "approximation": spec.approximation}
+    if territories:
+        about["sources"] = list(territories[0].sources)
+    paths = write_comparison(table, out, region=about)
     return [*paths, write_comparison_map(territories, table, out / "comparison.html")]
 
 

@@ -15,7 +15,6 @@ from api.cli.plan import next_monday, print_plan
 from api.cli.report import run_report
 from api.cli.territory import print_summary
 from geo_data.demo import DEMO_DIR, DEMO_SLUGS, load_demo_territory
-from geo_data.fetch import locate
 from geo_data.outputs import write_coverage, write_territory_geojson
 from geo_data.plan_files import write_plan_files
 from maps.writers import write_coverage as write_coverage_map
@@ -69,19 +68,18 @@ def run(
 
 
 def _region(out: Path, *, console: Console, data_dir: Path | None) -> list[Path]:
-    """The ARML comparison and the regional report (fictive counts), only when the region's
-    official files can be found or downloaded."""
+    """The ARML comparison and the regional report (fictive counts), from the official files
+    when present, else from the region pack installed with the package (no download)."""
+    region = DEMO_DIR / "specs" / "region-bfc.toml"
     try:
-        locate("communes", folder=data_dir)
+        paths = run_compare(region, out, data_dir=data_dir, synthetic=True)
     except DataSourceError as exc:
         console.print(
-            "Comparaison régionale non lancée : fichiers officiels de la région indisponibles "
-            f"({exc.message}) Définissez MILO_DATA_DIR pour la lancer.",
+            "Comparaison régionale non lancée : données de la région indisponibles "
+            f"({exc.message}) {exc.hint or ''}",
             markup=False,
         )
         return []
-    region = DEMO_DIR / "specs" / "region-bfc.toml"
-    paths = run_compare(region, out, data_dir=data_dir, synthetic=True)
     # the regional report on fictive counts (activity and outcomes, « données fictives »)
     paths += run_report(region, out, activity=None, fictives=True, data_dir=data_dir)
     for path in paths:

@@ -95,6 +95,7 @@ def territory_summary(territory: Territory) -> Table:
         )
     if territory.approximation:
         table.add_row("Approximation", territory.approximation)
+    table.add_row("Données (source, édition, origine)", "\n".join(territory.sources))
     return table
 
 

@@ -126,6 +126,7 @@ def plan_territory(
     source = plan_source(spec or territory.id, start, weeks, overrides)
     if options.get("method", "circuits") != "circuits":
         source["method"] = options["method"]
+    source["data_sources"] = list(territory.sources)
     plan = solve(problem, solver=solver, time_limit=time_limit, seed=seed, source=source)
     plan = with_expectation(expected, plan)
     return attach_explanations(

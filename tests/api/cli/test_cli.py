@@ -55,12 +55,27 @@ def test_territory_bad_spec_is_a_french_error(tmp_path, data_dir):
     assert "Erreur" in result.output and "colour" in result.output and "Conseil" in result.output
 
 
-def test_demo_writes_both_territories(tmp_path):
+def test_demo_writes_both_territories_and_the_region_with_no_download(tmp_path, monkeypatch):
+    """Online as a user's machine, but with no official file: the region comes from the pack
+    installed with the package, and nothing is fetched."""
+    import urllib.request
+
+    monkeypatch.delenv("MILO_OFFLINE", raising=False)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("download attempted")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
     result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--time-limit", "1"])
     assert result.exit_code == 0, result.output
     for slug in ("marches-de-bourgogne", "creusot-montceau"):
         assert (tmp_path / slug / "territory.geojson").is_file()
     assert "Marches de Bourgogne" in result.output
+    assert "non lancée" not in result.output
+    region = json.loads((tmp_path / "region" / "comparison.json").read_text())
+    assert len(region["territories"]) == 25  # 24 arrondissements and the region
+    assert all("paquet régional" in line for line in region["region"]["sources"])
+    assert (tmp_path / "region" / "report.pdf").is_file()
 
 
 def test_coverage_writes_need_with_components(tmp_path):
@@ -100,11 +115,18 @@ def test_compare_suppresses_small_counts(tmp_path, geo_dir):
     assert "< 11" in (tmp_path / "out" / "comparison.csv").read_text()
 
 
-def test_demo_skips_region_without_official_files(tmp_path):
-    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--time-limit", "1"])
+def test_compare_runs_from_the_region_pack_alone(tmp_path):
+    region = tmp_path / "region.toml"
+    region.write_text(
+        '[region]\nid = "r"\nname = "R"\n'
+        '[[territories]]\nid = "lons"\nname = "Lons"\nepci = ["200071116"]\n'
+        '[[territories]]\nid = "pontarlier"\nname = "Haut-Doubs"\nepci = ["200069565"]\n'
+    )
+    result = runner.invoke(app, ["compare", str(region), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "Comparaison régionale non lancée" in result.output
-    assert (tmp_path / "creusot-montceau" / "need.csv").is_file()
+    data = json.loads((tmp_path / "out" / "comparison.json").read_text())
+    assert {r["territory_id"] for r in data["territories"]} == {"lons", "pontarlier", "region"}
+    assert any("FRR" in line and "paquet régional" in line for line in data["region"]["sources"])
 
 
 def test_plan_then_validate(tmp_path):
