@@ -30,7 +30,8 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 import numpy as np
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import breadth_first_order, dijkstra
 
 from planner.errors import InfeasibleError, InvalidPointsError, InvalidProblemError
 from planner.estimate import EstimateParams, estimate_matrix
@@ -116,22 +117,56 @@ def _snap(net: RoadNetwork, pts: np.ndarray, snap: SnapParams, what: str):
 
 
 def _path_lengths(net: RoadNetwork, pred: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Length of the tree path from each batch source to each target, by walking predecessors."""
+    """Length of the tree path from each batch source to each target.
+
+    ``pred`` holds one shortest-path tree per row (scipy's predecessors, negative at roots).
+    Two passes over the cells ``row * n + node`` of the batch, each visited once:
+
+    1. walk up from the targets, stopping at cells already met, to mark the union of their
+       tree paths (a small part of the trees);
+    2. order that union breadth-first from the roots (parents before children, one contiguous
+       block per depth) and sum ``length[v] = length[parent(v)] + edge(parent(v), v)`` one
+       depth at a time.
+
+    Lengths are summed from the source outwards, edge by edge along the same fastest path.
+    """
     n_src, n = pred.shape
-    k = targets.shape[0]
-    flat_pred = pred.ravel()
-    row_off = np.repeat(np.arange(n_src, dtype=np.int64) * n, k)
-    cur = np.tile(targets.astype(np.int64), n_src)
-    acc = np.zeros(n_src * k)
-    active = np.arange(n_src * k)
-    while active.size:
-        c = cur[active]
-        p = flat_pred[row_off[active] + c].astype(np.int64)
-        alive = p >= 0
-        active, c, p = active[alive], c[alive], p[alive]
-        acc[active] += net.length_m[net.edge_index(p, c)]
-        cur[active] = p
-    return acc.reshape(n_src, k)
+    flat = pred.ravel()
+    cells = (np.arange(n_src, dtype=np.int64)[:, None] * n + targets.astype(np.int64)).ravel()
+    # 1. union of the target paths; mark[c] >= 0 once cell c is on one
+    mark = np.full(n_src * n, -1, dtype=np.int64)
+    cur = cells
+    while cur.size:
+        cur = cur[mark[cur] < 0]
+        seq = np.arange(cur.size)
+        mark[cur] = seq
+        cur = cur[mark[cur] == seq]  # one walker per cell
+        up = flat[cur]
+        cur = cur[up >= 0]
+        cur += up[up >= 0] - cur % n
+    nodes = np.flatnonzero(mark >= 0)
+    u = nodes.size
+    mark[nodes] = np.arange(u)  # cell -> index in the union
+    local, up_local = nodes % n, flat[nodes].astype(np.int64)
+    has = np.flatnonzero(up_local >= 0)
+    parent = np.full(u, u, dtype=np.int64)  # u: a virtual root above the trees' roots
+    parent[has] = mark[nodes[has] + up_local[has] - local[has]]
+    step = np.zeros(u + 1)
+    step[has] = net.length_m[net.edge_index(up_local[has], local[has])]
+    # 2. breadth-first order: the parents' ranks never decrease, so each depth is a block
+    forest = csr_matrix((np.ones(u), (parent, np.arange(u))), shape=(u + 1, u + 1))
+    order = breadth_first_order(forest, u, directed=True, return_predecessors=False)
+    rank = np.empty(u + 1, dtype=np.int64)
+    rank[order] = np.arange(u + 1)
+    parent_rank = np.concatenate([[0], rank[parent[order[1:]]]])
+    step = step[order]
+    acc = np.zeros(u + 1)
+    lo = 1
+    while lo <= u:
+        hi = int(np.searchsorted(parent_rank, lo, side="left"))
+        acc[lo:hi] = acc[parent_rank[lo:hi]] + step[lo:hi]
+        lo = hi
+    return acc[rank[mark[cells]]].reshape(n_src, targets.shape[0])
 
 
 def _sweep(net: RoadNetwork, sources: np.ndarray, targets: np.ndarray):
