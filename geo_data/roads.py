@@ -5,8 +5,9 @@ Graphs are in the osmnx form (``networkx.MultiDiGraph``, lon/lat on nodes as ``x
 
 - :func:`load_network` reads ``.osm``, ``.osm.bz2``, ``.osm.pbf`` (pyosmium, see
   :mod:`geo_data.roads_osm`) or ``.graphml`` (osmnx's own save format, used as the cache).
-- :func:`download_network` fetches a territory's network with osmnx when online and caches it
-  as GraphML; :func:`configure_osmnx` makes a failed download fail fast and clearly.
+- :func:`configure_osmnx` makes a download fail fast and clearly; the download of a
+  territory's network (``milo roads``) is :mod:`geo_data.roads_download`, its cache
+  :mod:`geo_data.road_cache`.
 - :func:`prepare_network` (from :mod:`geo_data.roads_speeds`) adds speeds and travel times and
   keeps the largest strongly connected component, with a report.
 - :class:`MatrixCache` stores :class:`planner.matrix.TravelMatrix` results on disk, keyed by
@@ -15,7 +16,6 @@ Graphs are in the osmnx form (``networkx.MultiDiGraph``, lon/lat on nodes as ``x
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,6 @@ __all__ = [
     "NetworkReport",
     "ParseReport",
     "configure_osmnx",
-    "download_network",
     "load_network",
     "load_road_network",
     "parse_maxspeed",
@@ -98,7 +97,7 @@ def load_network(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGraph:
     if not path.is_file():
         raise DataSourceError(
             f"Fichier de réseau routier introuvable : {path}.",
-            hint="Vérifiez le chemin, ou téléchargez le réseau avec download_network.",
+            hint="Vérifiez le chemin, ou téléchargez le réseau du territoire (« milo roads »).",
         )
     if fmt == "graphml":
         try:
@@ -163,56 +162,6 @@ def _buffered(polygon: BaseGeometry, buffer_m: float) -> BaseGeometry:
     crs = zone_of(check_lonlat(centre, what="centre du territoire")).metric_crs
     series = gpd.GeoSeries([polygon], crs="EPSG:4326").to_crs(crs).buffer(buffer_m)
     return series.to_crs("EPSG:4326").iloc[0]
-
-
-def download_network(
-    polygon: BaseGeometry,
-    *,
-    buffer_m: float = 2000.0,
-    cache_dir: str | Path,
-    network_type: str = "drive",
-) -> nx.MultiDiGraph:
-    """Drivable network of a territory from OpenStreetMap (osmnx), cached as GraphML.
-
-    Parameters
-    ----------
-    polygon
-        Territory outline in lon/lat (EPSG:4326).
-    buffer_m
-        Margin around the outline, in metres, so that trips may leave the territory briefly.
-    cache_dir
-        Folder of the GraphML cache (and of osmnx's HTTP cache).
-    network_type
-        osmnx network type (``"drive"``, or ``"drive_service"`` to include service roads).
-
-    Returns
-    -------
-    networkx.MultiDiGraph
-        With speeds and travel times; pass it to :func:`prepare_network`.
-
-    Raises
-    ------
-    DataSourceError
-        Download failed (offline, server error, timeout): the message says how to work offline.
-    """
-    area = _buffered(polygon, buffer_m)
-    key = hashlib.sha256(area.wkb + network_type.encode()).hexdigest()[:16]
-    target = Path(cache_dir) / f"roads-{network_type}-{key}.graphml"
-    if target.is_file():
-        return load_network(target)
-    configure_osmnx(cache_dir)
-    try:
-        G = ox.graph_from_polygon(area, network_type=network_type, simplify=True, retain_all=True)
-    except Exception as exc:  # requests, osmnx and JSON errors: all mean "no network here"
-        raise DataSourceError(
-            f"Téléchargement du réseau routier OpenStreetMap impossible "
-            f"({type(exc).__name__} : {exc}).",
-            hint="Hors ligne, chargez un extrait local (.osm.pbf) avec load_network, ou "
-            "laissez le planificateur utiliser l'estimation déclarée (sans réseau).",
-        ) from exc
-    add_speeds(G)
-    save_graphml(G, target)
-    return G
 
 
 class MatrixCache:

@@ -6,20 +6,23 @@ default and its meaning, and this module is the only one of the library that rea
 test (``monkeypatch.setenv``) or a caller that changes a variable is seen by the next call. An
 empty variable counts as unset.
 
-====================  ============================  ===============================================
-variable              default                       meaning
-====================  ============================  ===============================================
-``MILO_DATA_DIR``     unset                         folder of official files, same file names as the
-                                                    official layout (``geo_data.sources``); looked
-                                                    in after an explicit path or folder, before the
-                                                    cache (:func:`geo_data.fetch.locate`)
-``MILO_CACHE_DIR``    ``~/.cache/milo-nomade``      per-user cache of downloaded official files
-``MILO_OFFLINE``      unset (downloads allowed)     any value but ``0``, ``false`` or ``no``
-                                                    forbids downloads (the tests set ``1``)
-``MILO_MAPS_VENDOR``  ``maps/vendor/``              folder of the npm copies of Leaflet, jQuery and
-                                                    the plugins inlined into every map page
-                                                    (``make assets`` fills the default one)
-====================  ============================  ===============================================
+=====================  ============================  ===============================================
+variable               default                       meaning
+=====================  ============================  ===============================================
+``MILO_DATA_DIR``      unset                         folder of official files, same file names as
+                                                     the official layout (``geo_data.sources``);
+                                                     looked in after an explicit path or folder,
+                                                     before the cache (``geo_data.fetch.locate``)
+``MILO_CACHE_DIR``     ``~/.cache/milo-nomade``      per-user cache of downloaded official files
+``MILO_OFFLINE``       unset (downloads allowed)     any value but ``0``, ``false`` or ``no``
+                                                     forbids downloads (the tests set ``1``)
+``MILO_OVERPASS_URL``  osmnx's (overpass-api.de)     Overpass API that ``milo roads`` asks for a
+                                                     territory's road network (a mirror, or the
+                                                     tests' local stand-in)
+``MILO_MAPS_VENDOR``   ``maps/vendor/``              folder of the npm copies of Leaflet, jQuery and
+                                                     the plugins inlined into every map page
+                                                     (``make assets`` fills the default one)
+=====================  ============================  ===============================================
 
 The service's own settings (``MILO_ENV``, ``MILO_DATABASE_URL``, ``MILO_SECRET_KEY``...) are in
 ``api/service/settings.py``; the service finds official files through ``MILO_DATA_DIR`` here.
@@ -57,3 +60,9 @@ def offline() -> bool:
 def maps_vendor_dir() -> Path | None:
     """The folder named by ``MILO_MAPS_VENDOR``, if set (``maps.assets`` defaults it)."""
     return _path("MILO_MAPS_VENDOR")
+
+
+def overpass_url() -> str | None:
+    """The Overpass API named by ``MILO_OVERPASS_URL`` (without ``/interpreter``), if set."""
+    value = os.environ.get("MILO_OVERPASS_URL", "").strip()
+    return value.rstrip("/") or None

@@ -172,6 +172,8 @@ class TravelMatrix:
         source = params.get("source", "OpenStreetMap")
         if source == "OpenStreetMap":
             return "temps de trajet sur le réseau routier OpenStreetMap"
+        if str(source).startswith("OSM ("):  # a downloaded network: « OSM (28 mai 2013) »
+            return f"temps de trajet sur le réseau routier {source}"
         return f"temps de trajet sur le réseau routier ({source})"
 
 

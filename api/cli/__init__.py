@@ -13,6 +13,7 @@ from api.cli import (
     map,
     plan,
     report,
+    roads,
     serve,
     territory,
     tokens,
@@ -29,6 +30,7 @@ app.command()(coverage.coverage)
 app.command()(coverage.compare)
 app.command()(report.report)
 app.command()(data.data)
+app.command()(roads.roads)
 app.command()(serve.serve)
 app.command()(worker.worker)
 app.add_typer(tokens.token_app, name="token")

@@ -31,9 +31,15 @@ DataDir = Annotated[
 
 
 def open_territory(spec: str, data_dir: Path | None = None) -> Territory:
-    """A spec path, or the slug of an embedded demo territory."""
+    """A spec path, the slug of an embedded demo territory, or a folder of territory files
+    (``meta.json``, ``communes.geojson``...: the embedded demos' format)."""
     if spec in DEMO_SLUGS:
         return load_demo_territory(spec)
+    folder = Path(spec)
+    if folder.is_dir() and (folder / "meta.json").is_file():  # a territory in files
+        from geo_data.territory_io import territory_from_files
+
+        return territory_from_files(folder)
     with console.status(f"Chargement du territoire {spec}…"):
         return load_territory(Path(spec), data_dir=data_dir)
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.app import DataDir, console, fail, open_territory
+from api.cli.roads import network_for
 from geo_data.plan_files import read_plan, write_plan_files
 from planner.csv_fr import number_fr
 from planner.errors import MiloError
@@ -23,17 +24,6 @@ def next_monday(today: dt.date | None = None) -> dt.date:
     """The first Monday after ``today`` (the default start of a plan)."""
     today = today or dt.date.today()
     return today + dt.timedelta(days=7 - today.weekday())
-
-
-def _network(path: Path | None) -> Any:
-    if path is None:
-        return None
-    from geo_data.roads import load_road_network
-
-    with console.status(f"Chargement du réseau routier {path}…"):
-        network, report = load_road_network(path)
-    console.print(f"Réseau routier : {report}", markup=False)
-    return network
 
 
 def print_plan(plan: Plan) -> None:
@@ -111,7 +101,11 @@ def plan(
     seed: Annotated[int, typer.Option(help="Graine (même graine, même plan).")] = 0,
     solver: Annotated[str, typer.Option(help="Solveur.")] = DEFAULT_SOLVER,
     network: Annotated[
-        Path | None, typer.Option(help="Réseau routier OSM (.osm, .osm.pbf, .graphml).")
+        Path | None,
+        typer.Option(
+            help="Réseau routier OSM (.osm, .osm.pbf, .graphml) ; par défaut celui de "
+            "« milo roads » pour ce territoire, sinon l'estimation déclarée."
+        ),
     ] = None,
     access_minutes: Annotated[
         int | None, typer.Option(help="Temps d'accès en minutes (remplace access_minutes).")
@@ -137,7 +131,8 @@ def plan(
         raise typer.Exit(code=2) from None
     try:
         territory = open_territory(spec, data_dir)
-        options: dict[str, Any] = {"network": _network(network)} if network else {}
+        road_network = network_for(territory, network)
+        options: dict[str, Any] = {"network": road_network} if road_network else {}
         overrides = cli_overrides(
             territory.vans, access_minutes, exploration_share, max_drive, sessions_per_week
         )

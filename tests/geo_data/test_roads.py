@@ -10,12 +10,9 @@ import networkx as nx
 import numpy as np
 import osmnx as ox
 import pytest
-from shapely.geometry import box
 
-from geo_data import roads
 from geo_data.roads import (
     MatrixCache,
-    download_network,
     load_network,
     load_road_network,
     parse_maxspeed,
@@ -250,36 +247,6 @@ def osmnx_settings(monkeypatch):
     """Restore osmnx's global settings after a test that configures them."""
     for name in OSMNX_SETTINGS:
         monkeypatch.setattr(ox.settings, name, getattr(ox.settings, name))
-
-
-def test_download_configures_osmnx_to_fail_fast_and_explains(monkeypatch, tmp_path, osmnx_settings):
-    def offline(*args, **kwargs):
-        raise ConnectionError("DNS: no such host")
-
-    monkeypatch.setattr(ox, "graph_from_polygon", offline)
-    with pytest.raises(DataSourceError, match="Téléchargement du réseau routier"):
-        download_network(box(4.29, 46.89, 4.34, 46.91), cache_dir=tmp_path)
-    assert ox.settings.doh_url_template is None
-    assert ox.settings.overpass_rate_limit is False
-    assert ox.settings.requests_timeout == roads.HTTP_TIMEOUT_S
-
-
-def test_download_caches_graphml_and_reuses_it(monkeypatch, tmp_path, tiny_raw, osmnx_settings):
-    calls = []
-
-    def fake(polygon, **kwargs):
-        calls.append((polygon.bounds, kwargs["network_type"]))
-        return tiny_raw.copy()
-
-    monkeypatch.setattr(ox, "graph_from_polygon", fake)
-    polygon = box(4.30, 46.90, 4.33, 46.905)
-    first = download_network(polygon, buffer_m=1000, cache_dir=tmp_path)
-    bounds = calls[0][0]
-    assert bounds[0] < 4.30 - 0.01 and bounds[3] > 46.905 + 0.008  # ~1 km buffer in metres
-    assert len(list(tmp_path.glob("roads-drive-*.graphml"))) == 1
-    monkeypatch.setattr(ox, "graph_from_polygon", lambda *a, **k: pytest.fail("downloaded"))
-    second = download_network(polygon, buffer_m=1000, cache_dir=tmp_path)
-    assert second.number_of_edges() == first.number_of_edges()
 
 
 # --- matrix cache ---------------------------------------------------------------------------

@@ -62,4 +62,21 @@ def test_every_variable_read_is_documented():
         and re.fullmatch(r"MILO_[A-Z_]+", node.value)
     }
     rows = set(re.findall(r"^``(MILO_[A-Z_]+)``", settings.__doc__ or "", flags=re.MULTILINE))
-    assert read == rows == {"MILO_DATA_DIR", "MILO_CACHE_DIR", "MILO_OFFLINE", "MILO_MAPS_VENDOR"}
+    assert (
+        read
+        == rows
+        == {
+            "MILO_DATA_DIR",
+            "MILO_CACHE_DIR",
+            "MILO_OFFLINE",
+            "MILO_OVERPASS_URL",
+            "MILO_MAPS_VENDOR",
+        }
+    )
+
+
+def test_overpass_url_is_read_when_called(monkeypatch):
+    monkeypatch.delenv("MILO_OVERPASS_URL", raising=False)
+    assert settings.overpass_url() is None
+    monkeypatch.setenv("MILO_OVERPASS_URL", "http://127.0.0.1:8080/api/")
+    assert settings.overpass_url() == "http://127.0.0.1:8080/api"
