@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.app import DataDir, console, fail, open_territory
-from api.cli.roads import network_for
+from api.cli.roads import NetworkOption, network_for
 from geo_data.outputs import write_comparison, write_coverage
 from geo_data.region import load_region
 from planner.errors import MiloError
@@ -21,13 +21,7 @@ def coverage(
     out: Annotated[Path, typer.Option(help="Dossier de sortie.")] = Path("out"),
     stops: Annotated[int, typer.Option("--stops", "-k", help="Nombre d'arrêts du camion.")] = 8,
     within: Annotated[int, typer.Option(help="Seuil d'accès en minutes.")] = 20,
-    network: Annotated[
-        Path | None,
-        typer.Option(
-            help="Réseau routier OSM (.osm, .osm.pbf, .graphml) ; par défaut celui de "
-            "« milo roads » pour ce territoire, sinon l'estimation déclarée."
-        ),
-    ] = None,
+    network: NetworkOption = None,
     data_dir: DataDir = None,
 ) -> None:
     """Score de besoin par commune (need.csv, need.geojson) et choix des arrêts du camion."""

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.app import DataDir, console, fail, open_territory
-from api.cli.roads import network_for
+from api.cli.roads import NetworkOption, network_for
 from geo_data.plan_files import read_plan, write_plan_files
 from planner.csv_fr import number_fr
 from planner.errors import MiloError
@@ -100,13 +100,7 @@ def plan(
     ] = DEFAULT_TIME_LIMIT,
     seed: Annotated[int, typer.Option(help="Graine (même graine, même plan).")] = 0,
     solver: Annotated[str, typer.Option(help="Solveur.")] = DEFAULT_SOLVER,
-    network: Annotated[
-        Path | None,
-        typer.Option(
-            help="Réseau routier OSM (.osm, .osm.pbf, .graphml) ; par défaut celui de "
-            "« milo roads » pour ce territoire, sinon l'estimation déclarée."
-        ),
-    ] = None,
+    network: NetworkOption = None,
     access_minutes: Annotated[
         int | None, typer.Option(help="Temps d'accès en minutes (remplace access_minutes).")
     ] = None,

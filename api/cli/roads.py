@@ -21,6 +21,15 @@ from geo_data.roads_download import (
 from planner.errors import MiloError
 from planner.territory import Territory
 
+#: the ``--network`` option of ``milo plan`` and ``milo coverage``
+NetworkOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Réseau routier OSM (.osm, .osm.pbf, .graphml) ; par défaut celui de "
+        "« milo roads » pour ce territoire, sinon l'estimation déclarée."
+    ),
+]
+
 
 def network_for(territory: Territory, path: Path | None) -> Any:
     """The network a command uses: ``--network FILE`` when given, else the territory's
