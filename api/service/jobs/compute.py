@@ -25,7 +25,7 @@ from api.service.db.models import PlanRow
 from api.service.db.session import Database
 from api.service.jobs import state
 from api.service.territory_store import TerritoryCache
-from api.service.territory_tables import fixed_matrix_of, need_of
+from api.service.territory_tables import fixed_matrix_of, need_of, network_of
 from planner.coverage.need import NeedTable
 from planner.errors import InvalidProblemError, MiloError
 from planner.itinerary.fixed import VisitKey
@@ -34,6 +34,7 @@ from planner.itinerary.problem import ItineraryProblem
 from planner.itinerary.replan import Change, replan
 from planner.itinerary.solver import solve
 from planner.matrix import TravelMatrix
+from planner.network import RoadNetwork
 from planner.territory import Territory
 from planner.workflows.expected import ExpectedTable, expected_table, with_expectation
 from planner.workflows.explain import attach_explanations
@@ -76,6 +77,7 @@ class JobInputs:
     need: NeedTable
     to_fixed: TravelMatrix
     expected: ExpectedTable
+    network: RoadNetwork | None = None
 
 
 def recorded_of(territories: TerritoryCache, territory_id: str, s: Session | None) -> pd.DataFrame:
@@ -105,6 +107,7 @@ def job_inputs(
     territory = with_recorded(territory, recorded_of(territories, territory_id, s))
     need = need_of(territories, territory_id, s)
     to_fixed = fixed_matrix_of(territories, territory_id, s)
+    network = network_of(territories, territory_id, s)
     expected = expected_table(territory)
     problem = territory_problem(
         territory,
@@ -115,8 +118,9 @@ def job_inputs(
         to_fixed=to_fixed,
         expected=expected,
         require_host=bool(options.get("require_host", False)),
+        network=network,
     )
-    return JobInputs(territory, problem, need, to_fixed, expected)
+    return JobInputs(territory, problem, need, to_fixed, expected, network)
 
 
 #: the plan options that change its problem (the others are the solver's)
@@ -127,7 +131,7 @@ def cached_problem(territories: TerritoryCache, row: PlanRow, s: Session) -> Iti
     """The problem of plan ``row`` as :func:`job_inputs` builds it, kept in the territory cache
     per partners revision, horizon and rule options (the checks of one plan's moves reuse it)
     and rebuilt when the territory's recorded counts have changed since (its expected values
-    learn from them)."""
+    learn from them) or its road network (``milo roads``)."""
     start, weeks, options = row.start, row.weeks, row.options
     wanted = {k: options.get(k) for k in PROBLEM_OPTIONS}
     name = f"problem:{start.isoformat()}:{weeks}:{json.dumps(wanted, sort_keys=True)}"
@@ -138,7 +142,9 @@ def cached_problem(territories: TerritoryCache, row: PlanRow, s: Session) -> Iti
         ).problem
 
     recorded = recorded_fingerprint(s, row.territory_id)
-    return territories.derived(row.territory_id, name, build, s, variant=recorded)
+    network = network_of(territories, row.territory_id, s)
+    variant = (recorded, network.graph_hash if network is not None else None)
+    return territories.derived(row.territory_id, name, build, s, variant=variant)
 
 
 def execute(db: Database, territories: TerritoryCache, run: state.Claim) -> None:
@@ -194,7 +200,9 @@ def compute(
             source=source,
         )
         plan = with_expectation(expected, plan)
-        return attach_explanations(territory, problem, plan, need=need, to_fixed=to_fixed)
+        return attach_explanations(
+            territory, problem, plan, need=need, network=inputs.network, to_fixed=to_fixed
+        )
     with db.session() as s:
         parent = repo.get_plan(s, parent_id)
         document = parent.document
@@ -214,4 +222,6 @@ def compute(
         locked=locks_from_json(options.get("locked")),
     )
     plan = with_expectation(expected, result.plan)
-    return attach_explanations(territory, result.problem, plan, need=need, to_fixed=to_fixed)
+    return attach_explanations(
+        territory, result.problem, plan, need=need, network=inputs.network, to_fixed=to_fixed
+    )
