@@ -23,6 +23,7 @@ from api.service.security import FRAME_HEADER, FRAME_SELF
 from api.service.territory_tables import need_of
 from api.web.deps import ViewerDep, WebMark
 from api.web.pages import render
+from api.web.routes.roads import road_context
 from api.web.territory_view import fixed_points, key_figures, need_view, plan_summary, read_sort
 
 router = APIRouter(include_in_schema=False, dependencies=[WebMark])
@@ -56,6 +57,7 @@ def territory_page(
         plan=plan,
         need=need_view(table, base_url=base, sort=sort, order=order),
         fixed=fixed_points(territory),
+        **road_context(state, territory_id),
     )
 
 
