@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from geo_data.roads_download import download_territory_network
 from planner.errors import MiloError
@@ -64,5 +65,10 @@ class RoadDownloads:
         job.status = "done"
 
 
-#: the service's downloads (one process; ``milo serve`` runs one web process)
-DOWNLOADS = RoadDownloads()
+def downloads_of(app: Any) -> RoadDownloads:
+    """The downloads of one application (kept on its ``state``: one registry per app, so two
+    apps of one process, such as the tests', never see each other's)."""
+    registry = getattr(app.state, "road_downloads", None)
+    if registry is None:
+        registry = app.state.road_downloads = RoadDownloads()
+    return registry

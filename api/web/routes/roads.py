@@ -19,7 +19,7 @@ from api.service.web_sessions import Viewer
 from api.web.deps import ActingViewerDep, ViewerDep, WebMark
 from api.web.errors import is_htmx
 from api.web.pages import render
-from api.web.road_jobs import DOWNLOADS
+from api.web.road_jobs import downloads_of
 from geo_data.road_cache import road_status
 from geo_data.roads_download import territory_key
 
@@ -33,7 +33,7 @@ STATE_FR = {
 }
 
 
-def road_context(state: StateDep, territory_id: str) -> dict[str, Any]:
+def road_context(request: Request, state: StateDep, territory_id: str) -> dict[str, Any]:
     """What ``_roads.html`` shows for a territory."""
     territory, _ = state.territories.get(territory_id)
     status = road_status(territory_id, territory_key(territory))
@@ -43,7 +43,7 @@ def road_context(state: StateDep, territory_id: str) -> dict[str, Any]:
         "t": territory_id,
         "road": status,
         "road_state_fr": STATE_FR[status.state],
-        "download": DOWNLOADS.get(territory_id),
+        "download": downloads_of(request.app).get(territory_id),
     }
 
 
@@ -63,7 +63,7 @@ def start_download(
 ) -> Response:
     require_manager(viewer.principal, territory_id, action="télécharger le réseau routier")
     territory, _ = state.territories.get(territory_id)
-    DOWNLOADS.start(territory)
+    downloads_of(request.app).start(territory)
     if not is_htmx(request):
         return RedirectResponse(f"/territoires/{territory_id}#reseau", status_code=303)
     return _fragment(request, state, viewer, territory_id)
@@ -71,5 +71,9 @@ def start_download(
 
 def _fragment(request: Request, state: StateDep, viewer: Viewer, territory_id: str) -> Response:
     return render(
-        request, "_roads.html", viewer=viewer, title="", **road_context(state, territory_id)
+        request,
+        "_roads.html",
+        viewer=viewer,
+        title="",
+        **road_context(request, state, territory_id),
     )

@@ -57,7 +57,7 @@ def territory_page(
         plan=plan,
         need=need_view(table, base_url=base, sort=sort, order=order),
         fixed=fixed_points(territory),
-        **road_context(state, territory_id),
+        **road_context(request, state, territory_id),
     )
 
 
