@@ -32,9 +32,13 @@ demo: $(RUN_STAMP) assets
 
 ## Install what the tests need (idempotent: python packages, Debian chromium, npm map assets)
 ## and run the suite.
+## pytest-xdist workers: one per core plus one (the browser, server and worker tests wait on
+## their subprocesses); each test file stays on one worker (its module fixtures are built once).
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+
 test: $(DEV_STAMP)
 	bash .ci/install-browser.sh
-	MILO_OFFLINE=1 $(BIN)/python -m pytest --durations=30
+	MILO_OFFLINE=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check planner geo_data api maps tests benchmarks

@@ -92,13 +92,20 @@ class MatrixCacheLike(Protocol):
     def put(self, key: str, matrix: TravelMatrix) -> None: ...
 
 
+def _count_fr(n: int, what: str) -> str:
+    """« 1 point de départ est », « 3 points de départ sont » (``what`` names the plural)."""
+    if n > 1:
+        return f"{n} {what} sont"
+    return f"{n} {what.replace('points', 'point', 1)} est"
+
+
 def _snap(net: RoadNetwork, pts: np.ndarray, snap: SnapParams, what: str):
     nodes, dist = net.snap(pts)
     far = np.flatnonzero(dist > snap.max_m)
     if far.size:
         k = int(far[np.argmax(dist[far])])
         raise InvalidPointsError(
-            f"{far.size} {what} sont à plus de {snap.max_m:.0f} m de toute route du réseau "
+            f"{_count_fr(far.size, what)} à plus de {snap.max_m:.0f} m de toute route du réseau "
             f"(le plus loin : point {k} en ({pts[k, 0]:.4f}, {pts[k, 1]:.4f}), à "
             f"{dist[k]:.0f} m).",
             hint="Le réseau ne couvre pas ces points : chargez un extrait OSM plus large, ou "
@@ -108,8 +115,8 @@ def _snap(net: RoadNetwork, pts: np.ndarray, snap: SnapParams, what: str):
     if warned:
         warnings.warn(
             SnapDistanceWarning(
-                f"{warned} {what} sont à plus de {snap.warn_m:.0f} m du réseau routier "
-                f"(maximum {dist.max():.0f} m) : leurs temps sont moins sûrs."
+                f"{_count_fr(warned, what)} à plus de {snap.warn_m:.0f} m du réseau routier "
+                f"(maximum {dist.max():.0f} m) : temps de trajet moins sûrs."
             ),
             stacklevel=3,
         )

@@ -117,9 +117,15 @@ def test_unreachable_can_never_be_a_zero_or_a_huge_time():
 
 
 def test_points_far_from_any_road(tiny):
-    with pytest.raises(InvalidPointsError, match="à plus de 5000 m de toute route"):
+    with pytest.raises(
+        InvalidPointsError, match="^1 point de départ est à plus de 5000 m de toute"
+    ):
         travel_matrix(np.array([N1, (4.60, 46.90)]), network=tiny)
-    with pytest.warns(SnapDistanceWarning, match="à plus de 500 m du réseau"):
+    with pytest.raises(InvalidPointsError, match="^2 points de départ sont à plus de 5000 m"):
+        travel_matrix(np.array([N1, (4.60, 46.90), (4.61, 46.90)]), network=tiny)
+    with pytest.warns(
+        SnapDistanceWarning, match="^1 point (de départ|d.arrivée) est à plus de 500 m du"
+    ):
         m = travel_matrix(np.array([N1, (4.310, 46.9115)]), network=tiny)
     assert 700 < m.params["snap_worst_m"] < 750
     quiet = travel_matrix(

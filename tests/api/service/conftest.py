@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from api.service.auth import create_token
 from api.service.db.session import Database
@@ -21,7 +22,19 @@ CM = "creusot-montceau"
 MB = "marches-de-bourgogne"
 PLAN_START = "2025-05-05"  # Thursday 8 May 2025 is a public holiday (Victoire 1945)
 
-PG_URL = os.environ.get("MILO_TEST_POSTGRES_URL")
+#: The test server's database, shared by every run and every pytest-xdist worker.
+BASE_PG_URL = os.environ.get("MILO_TEST_POSTGRES_URL")
+
+
+#: Under pytest-xdist, each worker keeps its store in a schema of its own of that database
+#: (``search_path``), so that one worker's clean store never drops another's tables.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+PG_SCHEMA = f"milo_{_WORKER}" if _WORKER else None
+PG_URL = (
+    f"{BASE_PG_URL}{'&' if '?' in BASE_PG_URL else '?'}options=-csearch_path%3D{PG_SCHEMA}"
+    if BASE_PG_URL and PG_SCHEMA
+    else BASE_PG_URL
+)
 BACKENDS = [
     "sqlite",
     pytest.param(
@@ -55,7 +68,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
         yield f"sqlite:///{target}"
         return
-    assert PG_URL
+    assert PG_URL and BASE_PG_URL
+    if PG_SCHEMA:
+        admin = Database(BASE_PG_URL)
+        with admin.engine.begin() as c:
+            c.execute(text(f"CREATE SCHEMA IF NOT EXISTS {PG_SCHEMA}"))
+        admin.dispose()
     db = Database(PG_URL)
     db.drop_everything()
     db.dispose()

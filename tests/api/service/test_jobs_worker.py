@@ -21,7 +21,8 @@ from api.service.db import repo
 from api.service.db.session import Database
 from api.service.jobs.queue import QueueRunner
 from api.service.territory_store import seed_demo
-from tests.api.service.conftest import CM, MB, PG_URL, PLAN_START
+from tests.api.service.conftest import BASE_PG_URL as PG_URL
+from tests.api.service.conftest import CM, MB, PLAN_START
 from tests.api.service.service_process import (
     Service,
     manager_headers,

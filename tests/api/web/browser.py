@@ -9,6 +9,7 @@ does not govern: the pages keep their real policy during the test.
 
 from __future__ import annotations
 
+import fcntl
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -159,7 +160,9 @@ class Chromium:
         context = self.browser.new_context(
             viewport={"width": size[0], "height": size[1]}, locale="fr-FR", device_scale_factor=1
         )
-        context.set_default_timeout(15000)
+        # generous: a test fails on what it asserts, not because another pytest-xdist worker
+        # holds the CPU while the server renders a heavy page (the week's kit)
+        context.set_default_timeout(45000)
         page = context.new_page()
         visit = Visit(page, self.origin)
         page.on("pageerror", lambda exc: visit.errors.append(str(exc)))
@@ -228,9 +231,12 @@ def stop_markers(frame: Any) -> int:
 
 
 def write_axe_report() -> Path:
-    """The violations of every checked page (``tests/artifacts/web/axe.json``)."""
+    """The violations of every checked page (``tests/artifacts/web/axe.json``), merged under a
+    lock: pytest-xdist workers write it at the same time."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / "axe.json"
-    old = json.loads(path.read_text()) if path.is_file() else {}
-    path.write_text(json.dumps(old | AXE_REPORT, ensure_ascii=False, indent=1))
+    with (SHOTS / "axe.json.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        old = json.loads(path.read_text()) if path.is_file() else {}
+        path.write_text(json.dumps(old | AXE_REPORT, ensure_ascii=False, indent=1))
     return path
