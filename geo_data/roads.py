@@ -23,7 +23,6 @@ from typing import Any
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import osmnx as ox
 from shapely.geometry.base import BaseGeometry
 
 from geo_data.roads_osm import OSM_FORMATS, ParseReport, graph_from_osm_bytes, simplify_with_times
@@ -92,6 +91,8 @@ def load_network(path: str | Path, *, simplify: bool = True) -> nx.MultiDiGraph:
     InvalidNetworkError
         No drivable way in the file.
     """
+    import osmnx as ox
+
     path = Path(path)
     fmt = _format_of(path)
     if not path.is_file():
@@ -130,6 +131,8 @@ def load_road_network(path: str | Path) -> tuple[RoadNetwork, NetworkReport]:
 
 def save_graphml(G: nx.MultiDiGraph, path: str | Path) -> Path:
     """Save an osmnx graph as GraphML (osmnx's format; the network cache format)."""
+    import osmnx as ox
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     ox.save_graphml(G, path)
@@ -143,6 +146,8 @@ def configure_osmnx(cache_dir: str | Path) -> None:
     wait up to a minute for a free slot); no DNS-over-HTTPS fallback (which would try a
     public resolver when local DNS fails, i.e. when offline).
     """
+    import osmnx as ox
+
     ox.settings.use_cache = True
     ox.settings.cache_folder = str(Path(cache_dir) / "osmnx-http")
     ox.settings.requests_timeout = HTTP_TIMEOUT_S

@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+# osmnx (which imports scikit-learn) costs 2.5 s: it is imported where a download or a GraphML
+# file needs it, so that ``milo``, the service and its workers start without it
 import networkx as nx
-import osmnx as ox
 from shapely.ops import unary_union
 
 from geo_data import road_cache as rc
@@ -78,6 +79,7 @@ def download_area(territory: Territory, buffer_m: float) -> Any:
 
 def estimate_size(area: Any) -> SizeEstimate:
     import geopandas as gpd
+    import osmnx as ox
 
     series = gpd.GeoSeries([area], crs="EPSG:4326")
     area_m2 = float(series.to_crs(series.estimate_utm_crs()).area.iloc[0])
@@ -110,6 +112,8 @@ class _Traffic:
 def _osmnx_for(folder: Path, traffic: _Traffic) -> Iterator[None]:
     """osmnx set to fail fast, cache its answers in ``folder`` and report each response; its
     global settings are restored afterwards."""
+    import osmnx as ox
+
     names = ("use_cache", "cache_folder", "requests_timeout", "overpass_rate_limit",
              "doh_url_template", "log_console", "overpass_url", "requests_kwargs")  # fmt: skip
     saved = {n: getattr(ox.settings, n) for n in names}
@@ -141,6 +145,8 @@ def _offline_error(status: rc.RoadStatus, why: str) -> DataSourceError:
 
 
 def _fetch(area: Any, status: rc.RoadStatus, traffic: _Traffic) -> nx.MultiDiGraph:
+    import osmnx as ox
+
     last: Exception | None = None
     for attempt in range(1, RETRIES + 1):
         try:
@@ -177,6 +183,8 @@ def download_territory_network(
     Returns the status of the cache afterwards (``ok``). An already complete, current network
     is kept unless ``force``.
     """
+    import osmnx as ox
+
     if buffer_m < 0 or buffer_m > 50_000:
         raise DataSourceError(
             f"Marge autour du territoire invalide : {buffer_m:g} m.",

@@ -15,8 +15,6 @@ from typing import Any
 
 import networkx as nx
 import osmium
-import osmnx as ox
-from osmnx import graph as ox_graph
 
 from planner.errors import DataSourceError, InvalidNetworkError
 
@@ -112,6 +110,8 @@ def graph_from_osm_bytes(
     InvalidNetworkError
         No drivable way with all its nodes present.
     """
+    from osmnx import graph as ox_graph
+
     try:
         ways, total = _read_ways(data, fmt)
         wanted = {ref for way in ways for ref in way["nodes"]}
@@ -143,6 +143,8 @@ def graph_from_osm_bytes(
 
 def simplify_with_times(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """osmnx topology simplification that sums ``length`` and ``travel_time`` of merged edges."""
+    import osmnx as ox
+
     from geo_data.roads_speeds import worst_speed_source
 
     S = ox.simplify_graph(

@@ -71,8 +71,9 @@ class Workers:
         self.log = tmp / "worker.log"
         self.procs: list[subprocess.Popen[bytes]] = []
 
-    def start(self, name: str) -> subprocess.Popen[bytes]:
-        p = milo(["worker", "--name", name], service_env(self.url), self.log)
+    def start(self, name: str, concurrency: int = 1) -> subprocess.Popen[bytes]:
+        args = ["worker", "--name", name, "--concurrency", str(concurrency)]
+        p = milo(args, service_env(self.url), self.log)
         self.procs.append(p)
         return p
 
@@ -168,8 +169,10 @@ def test_sigterm_stops_a_worker_within_seconds_and_the_next_one_finishes_its_job
     assert stopped < 5.0, f"SIGTERM took {stopped:.1f} s"
     row = plan_row(store.url, plan_id)
     assert (row.status, row.attempts) == ("queued", 0)
-    other = defer_plan(store, MB, time_limit=1)  # another territory is not blocked behind it
-    workers.start("w2")
+    # another territory is not blocked behind it (two at a time: with one, the order of the
+    # queue decides which waits for the other's 60 s)
+    other = defer_plan(store, MB, time_limit=1)
+    workers.start("w2", concurrency=2)
     for pid in (other, plan_id):
         wait_for("running again", lambda p=pid: status_of(store, p) != "queued", 60, workers.log)
     with store.session() as s:
