@@ -30,12 +30,12 @@ demo: $(RUN_STAMP) assets
 	MILO_DATA_DIR=$${MILO_DATA_DIR:-$$(test -d ../shared/geo_data && echo ../shared/geo_data)} \
 	$(BIN)/milo demo --out out/demo
 
-## Install what the tests need (idempotent: python packages, Debian chromium, npm map assets)
-## and run the suite.
-## pytest-xdist workers: one per core plus one (the browser, server and worker tests wait on
-## their subprocesses); each test file stays on one worker (its module fixtures are built once).
+# pytest-xdist workers: one per core plus one (the browser, server and worker tests wait on
+# their subprocesses); each test file stays on one worker (its module fixtures are built once).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
+## Install what the tests need (idempotent: python packages, Debian chromium, npm map assets)
+## and run the suite.
 test: $(DEV_STAMP)
 	bash .ci/install-browser.sh
 	MILO_OFFLINE=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30

@@ -9,6 +9,10 @@ added (:mod:`geo_data.roads_speeds`) and the graph is saved as GraphML in the te
 folder of :mod:`geo_data.road_cache`. :func:`territory_network` is what every command and the
 service call: the territory's complete, current network as a :class:`planner.network.
 RoadNetwork` named « OSM (date of the data) », or None (then the declared estimate is used).
+
+osmnx is imported inside the functions that use it, here as in :mod:`geo_data.roads` and
+:mod:`geo_data.roads_osm`: it pulls scikit-learn in, 2.5 s at every start of ``milo``, of the
+service and of its workers otherwise (``tests/test_architecture.py`` keeps it so).
 """
 
 from __future__ import annotations
@@ -24,8 +28,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-# osmnx (which imports scikit-learn) costs 2.5 s: it is imported where a download or a GraphML
-# file needs it, so that ``milo``, the service and its workers start without it
 import networkx as nx
 from shapely.ops import unary_union
 

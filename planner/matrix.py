@@ -92,20 +92,18 @@ class MatrixCacheLike(Protocol):
     def put(self, key: str, matrix: TravelMatrix) -> None: ...
 
 
-def _count_fr(n: int, what: str) -> str:
-    """« 1 point de départ est », « 3 points de départ sont » (``what`` names the plural)."""
-    if n > 1:
-        return f"{n} {what} sont"
-    return f"{n} {what.replace('points', 'point', 1)} est"
+def _points_fr(n: int, which: str) -> str:
+    """« 1 point de départ est », « 3 points de départ sont » (``which``: « de départ »...)."""
+    return f"{n} points {which} sont" if n > 1 else f"{n} point {which} est"
 
 
-def _snap(net: RoadNetwork, pts: np.ndarray, snap: SnapParams, what: str):
+def _snap(net: RoadNetwork, pts: np.ndarray, snap: SnapParams, which: str):
     nodes, dist = net.snap(pts)
     far = np.flatnonzero(dist > snap.max_m)
     if far.size:
         k = int(far[np.argmax(dist[far])])
         raise InvalidPointsError(
-            f"{_count_fr(far.size, what)} à plus de {snap.max_m:.0f} m de toute route du réseau "
+            f"{_points_fr(far.size, which)} à plus de {snap.max_m:.0f} m de toute route du réseau "
             f"(le plus loin : point {k} en ({pts[k, 0]:.4f}, {pts[k, 1]:.4f}), à "
             f"{dist[k]:.0f} m).",
             hint="Le réseau ne couvre pas ces points : chargez un extrait OSM plus large, ou "
@@ -115,7 +113,7 @@ def _snap(net: RoadNetwork, pts: np.ndarray, snap: SnapParams, what: str):
     if warned:
         warnings.warn(
             SnapDistanceWarning(
-                f"{_count_fr(warned, what)} à plus de {snap.warn_m:.0f} m du réseau routier "
+                f"{_points_fr(warned, which)} à plus de {snap.warn_m:.0f} m du réseau routier "
                 f"(maximum {dist.max():.0f} m) : temps de trajet moins sûrs."
             ),
             stacklevel=3,
@@ -197,8 +195,8 @@ def osm_matrix(
     snap: SnapParams = SnapParams(),  # noqa: B008 - frozen dataclass
 ) -> TravelMatrix:
     """Travel matrix on a road network (method ``"osm"``); points already validated lon/lat."""
-    src_nodes, src_d = _snap(network, src, snap, "points de départ")
-    dst_nodes, dst_d = _snap(network, dst, snap, "points d'arrivée")
+    src_nodes, src_d = _snap(network, src, snap, "de départ")
+    dst_nodes, dst_d = _snap(network, dst, snap, "d'arrivée")
     us, inv_s = np.unique(src_nodes, return_inverse=True)
     ud, inv_d = np.unique(dst_nodes, return_inverse=True)
     if ud.shape[0] < us.shape[0]:
@@ -334,8 +332,8 @@ def path_geometry(
             params=m.params,
         )
     net = _as_network(network)
-    (s,), _ = _snap(net, a, snap, "points de départ")
-    (t,), _ = _snap(net, b, snap, "points d'arrivée")
+    (s,), _ = _snap(net, a, snap, "de départ")
+    (t,), _ = _snap(net, b, snap, "d'arrivée")
     dist, pred = dijkstra(net.time_csr, directed=True, indices=int(s), return_predecessors=True)
     if not np.isfinite(dist[t]):
         raise InfeasibleError(

@@ -5,6 +5,8 @@
 - ``planner/`` imports nothing of ``geo_data``, ``maps`` or ``api``, and no file or HTTP library;
 - no module over 500 lines;
 - the library and the service read the environment in their settings modules only;
+- the slow-to-import libraries of one feature (osmnx) are imported where the feature runs, so
+  that ``milo``, the service and its workers start without them;
 - benchmark scripts and tests do not edit ``sys.path`` to import the project.
 """
 
@@ -23,6 +25,8 @@ MAX_LINES = 500
 SETTINGS_MODULES = {"geo_data.settings", "api.service.settings"}
 #: Libraries that read or write files or talk HTTP: none of them belongs in the pure engine.
 IO_LIBRARIES = {"httpx", "requests", "urllib", "pyogrio", "fiona", "osmnx", "osmium", "folium"}
+#: Imported inside functions only: osmnx pulls scikit-learn in, 2.5 s at every start otherwise.
+LAZY_LIBRARIES = {"osmnx"}
 
 
 def _modules() -> dict[str, Path]:
@@ -148,6 +152,17 @@ def test_planner_is_pure() -> None:
             root = target.split(".")[0]
             if root in ("geo_data", "maps", "api", "benchmarks") or root in IO_LIBRARIES:
                 offending.append(f"{name} imports {target}")
+    assert offending == []
+
+
+def test_slow_libraries_are_imported_where_they_are_used() -> None:
+    offending = [
+        f"{name} imports {target} at module level"
+        for name, path in MODULES.items()
+        if not name.startswith("benchmarks")
+        for target, at_top in _imports(path, name)
+        if at_top and target.split(".")[0] in LAZY_LIBRARIES
+    ]
     assert offending == []
 
 

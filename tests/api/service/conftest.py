@@ -24,8 +24,6 @@ PLAN_START = "2025-05-05"  # Thursday 8 May 2025 is a public holiday (Victoire 1
 
 #: The test server's database, shared by every run and every pytest-xdist worker.
 BASE_PG_URL = os.environ.get("MILO_TEST_POSTGRES_URL")
-
-
 #: Under pytest-xdist, each worker keeps its store in a schema of its own of that database
 #: (``search_path``), so that one worker's clean store never drops another's tables.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER")
@@ -61,6 +59,18 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_worker_schema() -> None:
+    """This pytest-xdist worker's schema, created once (nothing to do without xdist)."""
+    if not PG_SCHEMA:
+        return
+    assert BASE_PG_URL
+    admin = Database(BASE_PG_URL)
+    with admin.engine.begin() as c:
+        c.execute(text(f"CREATE SCHEMA IF NOT EXISTS {PG_SCHEMA}"))
+    admin.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
@@ -68,12 +78,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
         yield f"sqlite:///{target}"
         return
-    assert PG_URL and BASE_PG_URL
-    if PG_SCHEMA:
-        admin = Database(BASE_PG_URL)
-        with admin.engine.begin() as c:
-            c.execute(text(f"CREATE SCHEMA IF NOT EXISTS {PG_SCHEMA}"))
-        admin.dispose()
+    assert PG_URL
+    request.getfixturevalue("pg_worker_schema")
     db = Database(PG_URL)
     db.drop_everything()
     db.dispose()

@@ -21,8 +21,7 @@ from api.service.db import repo
 from api.service.db.session import Database
 from api.service.jobs.queue import QueueRunner
 from api.service.territory_store import seed_demo
-from tests.api.service.conftest import BASE_PG_URL as PG_URL
-from tests.api.service.conftest import CM, MB, PLAN_START
+from tests.api.service.conftest import BASE_PG_URL, CM, MB, PLAN_START
 from tests.api.service.service_process import (
     Service,
     manager_headers,
@@ -37,7 +36,8 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.postgres,
     pytest.mark.skipif(
-        not PG_URL, reason="MILO_TEST_POSTGRES_URL absent : PostgreSQL non testé (.ci/postgres.sh)"
+        not BASE_PG_URL,
+        reason="MILO_TEST_POSTGRES_URL absent : PostgreSQL non testé (.ci/postgres.sh)",
     ),
 ]
 
@@ -47,14 +47,14 @@ RECOVERY_S = 10.0
 @pytest.fixture
 def store() -> Iterator[Database]:
     """A store in a schema of its own (the test database is shared with other test runs)."""
-    assert PG_URL
+    assert BASE_PG_URL
     schema = f"jobs_{os.getpid()}"
-    admin = Database(PG_URL)
+    admin = Database(BASE_PG_URL)
     with admin.engine.begin() as c:
         c.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         c.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    db = Database(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    sep = "&" if "?" in BASE_PG_URL else "?"
+    db = Database(f"{BASE_PG_URL}{sep}options=-csearch_path%3D{schema}")
     db.upgrade()
     seed_demo(db)
     yield db
