@@ -15,12 +15,13 @@ from api.service.auth import create_token
 from api.service.main import create_app
 from api.service.settings import Settings, get_settings
 from api.service.users import create_user
-from tests.api.service.conftest import (  # noqa: F401  (db_url, sqlite_template: fixtures)
+from tests.api.service.conftest import (  # noqa: F401  (db_url and what it requests: fixtures)
     CM,
     MB,
     db_url,
     make_plan,
     make_settings,
+    pg_worker_schema,
     publish,
     sqlite_template,
 )
