@@ -6,7 +6,7 @@ HASH   := $(shell sha1sum pyproject.toml | cut -c1-12)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 DEV_STAMP := $(VENV)/.dev-$(HASH)
 
-.PHONY: install install-dev demo test lint demo-data region-pack clean
+.PHONY: install install-dev demo test test-durations lint demo-data region-pack clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,14 +31,22 @@ demo: $(RUN_STAMP) assets
 	$(BIN)/milo demo --out out/demo
 
 # pytest-xdist workers: one per core plus one (the browser, server and worker tests wait on
-# their subprocesses); each test file stays on one worker (its module fixtures are built once).
+# their subprocesses); each test file stays on one worker (its module fixtures are built once),
+# and the files go out longest first (tests/durations.py), so that the workers end together.
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## Install what the tests need (idempotent: python packages, Debian chromium, npm map assets)
 ## and run the suite.
 test: $(DEV_STAMP)
 	bash .ci/install-browser.sh
-	MILO_OFFLINE=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=30
+	MILO_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_PARALLEL) --durations=30
+
+## Run the suite and write each test file's duration to tests/durations.json (commit it): the
+## order in which `make test` hands the files out.
+test-durations: $(DEV_STAMP)
+	bash .ci/install-browser.sh
+	MILO_OFFLINE=1 MILO_TEST_DURATIONS=1 $(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check planner geo_data api maps tests benchmarks

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.durations import longest_files_first, register
+
 os.environ["MILO_OFFLINE"] = "1"
 os.environ.pop("MILO_DATA_DIR", None)
 
@@ -55,7 +57,12 @@ def on_postgres_only_for_the_store(item: pytest.Item) -> bool:
     return on_pg and item.get_closest_marker("store") is None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    register(config)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    longest_files_first(items)
     if not ALL_BACKENDS:
         dropped = [item for item in items if on_postgres_only_for_the_store(item)]
         if dropped:

@@ -4,6 +4,8 @@ secrets, disabling ends the person's sessions."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -58,6 +60,14 @@ def test_create_with_password_on_stdin_stores_an_argon2id_hash_never_the_passwor
         assert PASSWORDS.verify(SECRET, user.password_hash)
         assert user.invite_hash is None
     db.dispose()
+
+
+def test_outside_the_tests_passwords_are_hashed_at_the_production_cost():
+    """The tests hash at Argon2id's lowest cost (``tests/api/conftest.py``); a process of the
+    application keeps pwdlib's defaults: 64 MiB, 3 passes, 4 lanes."""
+    code = "from api.service.users import PASSWORDS; print(PASSWORDS.hash('x'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), out.stdout
 
 
 def test_create_without_password_prints_a_one_time_invitation_link(tmp_path):
