@@ -13,7 +13,9 @@
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; })
       .then(function (data) {
-        if (data && data.communes) { m.outlines(map, data.communes).bringToBack(); }
+        if (data && data.communes) {
+          m.outlines(map, data.communes, { className: "field-map-commune" }).bringToBack();
+        }
       });
   }
 

@@ -43,9 +43,12 @@ function networkFirst(request) {
   return fetch(request).then(function (response) {
     var landed = new URL(response.url || request.url);
     // a login redirect or an error page is not the page: keep the last good copy
+    // and the copy is stored before the page gets the response: a phone that loses the network
+    // right after the page has loaded still finds it
     if (response.ok && !response.redirected && isField(landed.pathname)) {
       var copy = response.clone();
-      caches.open(PAGES).then(function (cache) { cache.put(request, copy); });
+      return caches.open(PAGES).then(function (cache) { return cache.put(request, copy); })
+        .then(function () { return response; }, function () { return response; });
     }
     return response;
   }).catch(function () {

@@ -98,12 +98,15 @@ def test_the_phone_app_works_offline_and_sends_the_report_once(browser, webapp, 
     conseiller.goto(f"/terrain/seances/{visit.id}/bilan")
     conseiller.check("terrain-bilan-telephone", report=AXE_REPORT)
     conseiller.goto("/terrain")
+    # the outlines come from /terrain/donnees.json after the page's load: once drawn, the
+    # service worker has kept the data
+    page.locator("#carte-jour path.field-map-commune").first.wait_for()
 
     page.context.set_offline(True)
     conseiller.goto("/terrain")
     # the day map opens offline: numbered stops and the commune outlines, no tile
     page.locator("#carte-jour .field-map-stop").first.wait_for()
-    page.locator("#carte-jour path.leaflet-interactive, #carte-jour svg path").first.wait_for()
+    page.locator("#carte-jour path.field-map-commune").first.wait_for()
     assert page.locator("#carte-jour img.leaflet-tile").count() == 0
     conseiller.failed.clear()
     conseiller.check("terrain-aujourdhui-hors-ligne-telephone", report=AXE_REPORT)
